@@ -1,0 +1,1 @@
+"""Pure domain model for casejourney: no Kafka, SQL or Streamlit here."""

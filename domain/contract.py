@@ -1,0 +1,413 @@
+"""The event contract, version 1 (GUIDE section 4): parsing and validation.
+
+Validation is pure and total: every way a message can be wrong ends in a
+`ContractError` whose reason names the field, so importers, the Kafka consumer
+and the dead-letter topic all explain rejects in the same words. Free-text
+values are never copied into reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+from domain import codes
+
+CONTRACT_FIELDS = frozenset(
+    {
+        "event_id",
+        "event_type",
+        "family_id",
+        "child_id",
+        "occurred_at",
+        "recorded_by",
+        "payload",
+        "schema_version",
+    }
+)
+
+
+class ContractError(ValueError):
+    """A message that breaks the contract; `reason` is safe to log."""
+
+    def __init__(self, reason: str, event_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.event_id = event_id
+
+
+@dataclass(frozen=True)
+class ContractEvent:
+    """One validated contract event, as the source sent it."""
+
+    event_id: str
+    event_type: str
+    family_id: str
+    occurred_at: str
+    child_id: str | None = None
+    recorded_by: dict[str, Any] | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    schema_version: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def business_date(self) -> date:
+        return parse_business_date(self.occurred_at)
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract JSON object again, unknown fields included."""
+        out: dict[str, Any] = dict(self.extra)
+        out.update(
+            event_id=self.event_id,
+            event_type=self.event_type,
+            family_id=self.family_id,
+            occurred_at=self.occurred_at,
+            payload=self.payload,
+            schema_version=self.schema_version,
+        )
+        if self.child_id is not None:
+            out["child_id"] = self.child_id
+        if self.recorded_by is not None:
+            out["recorded_by"] = self.recorded_by
+        return out
+
+
+def parse_business_date(value: str) -> date:
+    """The business date of an ISO 8601 date or date-time string."""
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.date()
+
+
+# --- payload field checkers -------------------------------------------------
+
+Checker = Callable[[Any], str | None]
+
+
+def _string(max_len: int = 128) -> Checker:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            return "must be a non-empty string"
+        if len(value) > max_len:
+            return f"must be at most {max_len} characters"
+        return None
+
+    return check
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be a string"
+
+
+def _code(allowed: frozenset[str]) -> Checker:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return "must be a code string"
+        if value not in allowed:
+            # The code is a controlled value, never free text, so it is safe to echo.
+            return f"unknown code {value[:16]!r}"
+        return None
+
+    return check
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _iso_date(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be an ISO 8601 date"
+    try:
+        parse_business_date(value)
+    except ValueError:
+        return "must be an ISO 8601 date"
+    return None
+
+
+def _id_list(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return "must be a non-empty list of ids"
+    if any(_string(64)(v) for v in value):
+        return "must hold ids of 1-64 characters"
+    if len(set(value)) != len(value):
+        return "must not repeat an id"
+    return None
+
+
+def _factors(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return "must be a list of factor codes"
+    for item in value:
+        problem = _code(codes.ASSESSMENT_FACTORS)(item)
+        if problem:
+            return problem
+    if codes.NO_FACTORS in value and len(value) > 1:
+        return "factor 21 (no factors) must stand alone"
+    if len(set(value)) != len(value):
+        return "must not repeat a factor"
+    return None
+
+
+def _changes(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return "must be a list"
+    for item in value:
+        if not isinstance(item, dict):
+            return "each change must be an object"
+        problem = _code(codes.CHANGE_DIRECTIONS)(item.get("direction"))
+        if problem:
+            return f"direction {problem}"
+        if "note" in item and not isinstance(item["note"], str):
+            return "note must be a string"
+    return None
+
+
+def _actions(value: Any) -> str | None:
+    if not isinstance(value, list):
+        return "must be a list"
+    for item in value:
+        if not isinstance(item, dict):
+            return "each action must be an object"
+        if _string(128)(item.get("action_id")):
+            return "action_id must be a non-empty string"
+        if _iso_date(item.get("due_on")):
+            return "due_on must be an ISO 8601 date"
+        if "summary" in item and not isinstance(item["summary"], str):
+            return "summary must be a string"
+    return None
+
+
+def _replacement(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "must be an object"
+    if not set(value) <= {"occurred_at", "payload"} or not value:
+        return "may hold only occurred_at and payload"
+    if "occurred_at" in value and _iso_date(value["occurred_at"]):
+        return "occurred_at must be an ISO 8601 date or date-time"
+    if "payload" in value and not isinstance(value["payload"], dict):
+        return "payload must be an object"
+    return None
+
+
+ID = _string(128)
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """What one event type needs: its topic, whether it concerns one child,
+    whether it is a decision (so `recorded_by` is required), and its payload."""
+
+    topic: str
+    child: bool
+    decision: bool
+    required: Mapping[str, Checker]
+    optional: Mapping[str, Checker] = field(default_factory=dict)
+
+
+_R, _A, _CP, _PLO, _CARE, _PR = (
+    "csc.referrals",
+    "csc.assessments",
+    "csc.cp-plans",
+    "csc.plo",
+    "csc.care",
+    "csc.practice",
+)
+
+EVENT_SPECS: dict[str, EventSpec] = {
+    "ChildAdded": EventSpec(
+        _R, True, False, {}, {"birth_date": _iso_date, "sex": _code(codes.SEXES)}
+    ),
+    "ReferralReceived": EventSpec(
+        _R,
+        True,
+        False,
+        {"referral_id": ID, "source": _code(codes.REFERRAL_SOURCES)},
+        {"primary_need": _code(codes.PRIMARY_NEEDS)},
+    ),
+    "ReferralDecided": EventSpec(
+        _R, True, True, {"referral_id": ID, "outcome": _code(codes.REFERRAL_OUTCOMES)}
+    ),
+    "EpisodeClosed": EventSpec(
+        _R, True, True, {"referral_id": ID, "reason": _code(codes.CLOSURE_REASONS)}
+    ),
+    "AssessmentStarted": EventSpec(_A, True, False, {"assessment_id": ID, "referral_id": ID}),
+    "AssessmentCompleted": EventSpec(
+        _A,
+        True,
+        True,
+        {
+            "assessment_id": ID,
+            "factors": _factors,
+            "outcome": _code(codes.ASSESSMENT_OUTCOMES),
+        },
+    ),
+    "StrategyDiscussionHeld": EventSpec(
+        _A, True, True, {"strategy_id": ID, "referral_id": ID, "section47": _boolean}
+    ),
+    "Section47Started": EventSpec(_A, True, False, {"s47_id": ID, "strategy_id": ID}),
+    "InitialConferenceHeld": EventSpec(
+        _A, True, True, {"s47_id": ID, "plan_required": _boolean}
+    ),
+    "CPPlanStarted": EventSpec(
+        _CP, True, False, {"plan_id": ID, "category": _code(codes.ABUSE_CATEGORIES)}
+    ),
+    "CPReviewHeld": EventSpec(_CP, True, False, {"plan_id": ID, "plan_continues": _boolean}),
+    "CPPlanEnded": EventSpec(_CP, True, True, {"plan_id": ID, "step_down": _code(codes.STEP_DOWNS)}),
+    "PreProceedingsStarted": EventSpec(_PLO, False, True, {"plo_id": ID, "child_ids": _id_list}),
+    "LetterBeforeProceedingsSent": EventSpec(_PLO, False, False, {"plo_id": ID}),
+    "PLOMeetingHeld": EventSpec(
+        _PLO, False, False, {"plo_id": ID, "kind": _code(codes.PLO_MEETING_KINDS)}
+    ),
+    "PreProceedingsEnded": EventSpec(
+        _PLO, False, True, {"plo_id": ID, "outcome": _code(codes.PLO_OUTCOMES)}
+    ),
+    "CareProceedingsIssued": EventSpec(
+        _PLO, False, False, {"proceedings_id": ID, "child_ids": _id_list}, {"plo_id": ID}
+    ),
+    "CareProceedingsConcluded": EventSpec(
+        _PLO, False, False, {"proceedings_id": ID, "order": _code(codes.COURT_ORDERS)}
+    ),
+    "ConnectedPersonPlacementStarted": EventSpec(
+        _CARE, True, True, {"placement_id": ID, "carer_id": ID}
+    ),
+    "ConnectedPersonApprovalExtended": EventSpec(_CARE, True, True, {"placement_id": ID}),
+    "ConnectedPersonApproved": EventSpec(_CARE, True, True, {"placement_id": ID}),
+    "ConnectedPersonPlacementEnded": EventSpec(_CARE, True, False, {"placement_id": ID}),
+    "CaseAllocated": EventSpec(
+        _PR,
+        True,
+        False,
+        {"worker_id": ID, "team": _string(128), "role": _string(128), "qualified": _boolean},
+    ),
+    "SupervisionRecorded": EventSpec(
+        _PR,
+        False,
+        False,
+        {
+            "supervision_id": ID,
+            "supervisor_id": ID,
+            "child_ids": _id_list,
+            "changes": _changes,
+            "actions": _actions,
+        },
+    ),
+    "ActionCompleted": EventSpec(_PR, False, False, {"action_id": ID}),
+    "PersonLinked": EventSpec(
+        _PR,
+        False,
+        False,
+        {
+            "person_id": ID,
+            "relationship": _code(codes.RELATIONSHIPS),
+            "lives_with": _boolean,
+        },
+    ),
+    "PersonUnlinked": EventSpec(_PR, False, False, {"person_id": ID}),
+    "RecordCorrected": EventSpec(
+        _PR,
+        False,
+        True,
+        {"target_event_id": ID, "reason": _text, "replacement": _replacement},
+    ),
+    "RecordRetracted": EventSpec(_PR, False, True, {"target_event_id": ID, "reason": _text}),
+    # Recorded by the product itself: a practice lead acknowledging an alert.
+    "AlertAcknowledged": EventSpec(
+        "casejourney.internal", False, True, {"alert_id": ID}, {"reason": _text}
+    ),
+}
+
+EVENT_TYPES: tuple[str, ...] = tuple(EVENT_SPECS)
+SOURCE_TOPICS: tuple[str, ...] = tuple(
+    dict.fromkeys(s.topic for s in EVENT_SPECS.values() if s.topic.startswith("csc."))
+)
+
+
+def topic_for(event_type: str) -> str:
+    return EVENT_SPECS[event_type].topic
+
+
+def _check_recorded_by(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "recorded_by must be an object {worker_id, role, qualified}"
+    if _string(64)(value.get("worker_id")):
+        return "recorded_by.worker_id must be a non-empty string"
+    if _string(128)(value.get("role")):
+        return "recorded_by.role must be a non-empty string"
+    if not isinstance(value.get("qualified"), bool):
+        return "recorded_by.qualified must be true or false"
+    if "team" in value and value["team"] is not None and _string(128)(value["team"]):
+        return "recorded_by.team must be a non-empty string"
+    return None
+
+
+def parse_event(raw: Any) -> ContractEvent:
+    """Validate one decoded JSON value against the contract, or raise ContractError."""
+    if not isinstance(raw, dict):
+        raise ContractError("message is not a JSON object")
+    event_id = raw.get("event_id")
+    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 128:
+        raise ContractError("event_id must be a string of 1-128 characters")
+
+    def fail(reason: str) -> ContractError:
+        return ContractError(reason, event_id)
+
+    schema_version = raw.get("schema_version", 1)
+    if schema_version != 1 or isinstance(schema_version, bool):
+        raise fail(f"unsupported schema_version {schema_version!r}")
+    event_type = raw.get("event_type")
+    if not isinstance(event_type, str):
+        raise fail("event_type must be a string")
+    spec = EVENT_SPECS.get(event_type)
+    if spec is None:
+        raise fail(f"unknown event_type {event_type[:64]!r}")
+    family_id = raw.get("family_id")
+    if not isinstance(family_id, str) or not 1 <= len(family_id) <= 64:
+        raise fail("family_id must be a string of 1-64 characters")
+    occurred_at = raw.get("occurred_at")
+    if _iso_date(occurred_at):
+        raise fail("occurred_at must be an ISO 8601 date or date-time")
+    child_id = raw.get("child_id")
+    if spec.child:
+        if not isinstance(child_id, str) or not 1 <= len(child_id) <= 64:
+            raise fail(f"child_id (1-64 characters) is required for {event_type}")
+    elif child_id is not None:
+        raise fail(f"{event_type} is a family-level event and takes no child_id")
+    recorded_by = raw.get("recorded_by")
+    if recorded_by is not None or spec.decision:
+        if recorded_by is None:
+            raise fail(f"recorded_by is required for the decision {event_type}")
+        problem = _check_recorded_by(recorded_by)
+        if problem:
+            raise fail(problem)
+    payload = raw.get("payload", {})
+    if not isinstance(payload, dict):
+        raise fail("payload must be an object")
+    for name, checker in spec.required.items():
+        if name not in payload:
+            raise fail(f"payload.{name} is required for {event_type}")
+        problem = checker(payload[name])
+        if problem:
+            raise fail(f"payload.{name} {problem}")
+    for name, checker in spec.optional.items():
+        if payload.get(name) is not None:
+            problem = checker(payload[name])
+            if problem:
+                raise fail(f"payload.{name} {problem}")
+    extra = {k: v for k, v in raw.items() if k not in CONTRACT_FIELDS}
+    return ContractEvent(
+        event_id=event_id,
+        event_type=event_type,
+        family_id=family_id,
+        occurred_at=occurred_at,
+        child_id=child_id,
+        recorded_by=recorded_by,
+        payload=payload,
+        schema_version=1,
+        extra=extra,
+    )

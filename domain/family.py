@@ -1,0 +1,260 @@
+"""The Family aggregate: every contract event about one family, in one stream.
+
+Each accepted contract event becomes one domain event with an explicit, versioned
+topic ("casejourney/<Type>/v1"), so moving or renaming this module never breaks
+replay. The aggregate remembers event ids (idempotency survives restarts because
+it is rebuilt from the store) and chains a hash through its events so tampering
+with stored rows can be detected later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.contract import ContractEvent
+from domain.state import FamilyState, Record
+
+FAMILY_NAMESPACE = uuid5(NAMESPACE_URL, "https://casejourney.invalid/family")
+GENESIS = "0" * 64
+
+
+class InvariantError(ValueError):
+    """An event that contradicts what the family's record already says."""
+
+    def __init__(self, event_id: str, reason: str) -> None:
+        super().__init__(f"event {event_id}: {reason}")
+        self.event_id = event_id
+        self.reason = reason
+
+
+def family_uuid(family_id: str) -> UUID:
+    return uuid5(FAMILY_NAMESPACE, family_id)
+
+
+def chain_hash(previous: str, family_id: str, version: int, record: Record) -> str:
+    """Hash of one event's content chained to its predecessor's hash."""
+    body = {k: record[k] for k in sorted(record) if k not in {"chain", "version"}}
+    text = json.dumps([previous, family_id, version, body], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Family(Aggregate):
+    TOPIC = "casejourney/Family/v1"
+
+    class Created(Aggregate.Created):
+        TOPIC = "casejourney/Family.Created/v1"
+        family_id: str
+
+    class Recorded(Aggregate.Event):
+        """Base of every contract event; never triggered itself."""
+
+        TOPIC = "casejourney/Recorded/v1"
+        event_id: str
+        child_id: str | None
+        occurred_at: str
+        recorded_by: dict[str, Any] | None
+        payload: dict[str, Any]
+        extra: dict[str, Any]
+        chain: str
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Family)
+            aggregate._append(self.as_record())
+
+        def as_record(self) -> Record:
+            return {
+                "event_id": self.event_id,
+                "event_type": type(self).__name__,
+                "child_id": self.child_id,
+                "occurred_at": self.occurred_at,
+                "recorded_by": self.recorded_by,
+                "payload": self.payload,
+                "extra": self.extra,
+                "recorded_at": self.timestamp.isoformat(),
+                "version": self.originator_version,
+                "chain": self.chain,
+            }
+
+    # One class per contract type; the topic carries the contract version.
+    class ChildAdded(Recorded):
+        TOPIC = "casejourney/ChildAdded/v1"
+
+    class ReferralReceived(Recorded):
+        TOPIC = "casejourney/ReferralReceived/v1"
+
+    class ReferralDecided(Recorded):
+        TOPIC = "casejourney/ReferralDecided/v1"
+
+    class EpisodeClosed(Recorded):
+        TOPIC = "casejourney/EpisodeClosed/v1"
+
+    class AssessmentStarted(Recorded):
+        TOPIC = "casejourney/AssessmentStarted/v1"
+
+    class AssessmentCompleted(Recorded):
+        TOPIC = "casejourney/AssessmentCompleted/v1"
+
+    class StrategyDiscussionHeld(Recorded):
+        TOPIC = "casejourney/StrategyDiscussionHeld/v1"
+
+    class Section47Started(Recorded):
+        TOPIC = "casejourney/Section47Started/v1"
+
+    class InitialConferenceHeld(Recorded):
+        TOPIC = "casejourney/InitialConferenceHeld/v1"
+
+    class CPPlanStarted(Recorded):
+        TOPIC = "casejourney/CPPlanStarted/v1"
+
+    class CPReviewHeld(Recorded):
+        TOPIC = "casejourney/CPReviewHeld/v1"
+
+    class CPPlanEnded(Recorded):
+        TOPIC = "casejourney/CPPlanEnded/v1"
+
+    class PreProceedingsStarted(Recorded):
+        TOPIC = "casejourney/PreProceedingsStarted/v1"
+
+    class LetterBeforeProceedingsSent(Recorded):
+        TOPIC = "casejourney/LetterBeforeProceedingsSent/v1"
+
+    class PLOMeetingHeld(Recorded):
+        TOPIC = "casejourney/PLOMeetingHeld/v1"
+
+    class PreProceedingsEnded(Recorded):
+        TOPIC = "casejourney/PreProceedingsEnded/v1"
+
+    class CareProceedingsIssued(Recorded):
+        TOPIC = "casejourney/CareProceedingsIssued/v1"
+
+    class CareProceedingsConcluded(Recorded):
+        TOPIC = "casejourney/CareProceedingsConcluded/v1"
+
+    class ConnectedPersonPlacementStarted(Recorded):
+        TOPIC = "casejourney/ConnectedPersonPlacementStarted/v1"
+
+    class ConnectedPersonApprovalExtended(Recorded):
+        TOPIC = "casejourney/ConnectedPersonApprovalExtended/v1"
+
+    class ConnectedPersonApproved(Recorded):
+        TOPIC = "casejourney/ConnectedPersonApproved/v1"
+
+    class ConnectedPersonPlacementEnded(Recorded):
+        TOPIC = "casejourney/ConnectedPersonPlacementEnded/v1"
+
+    class CaseAllocated(Recorded):
+        TOPIC = "casejourney/CaseAllocated/v1"
+
+    class SupervisionRecorded(Recorded):
+        TOPIC = "casejourney/SupervisionRecorded/v1"
+
+    class ActionCompleted(Recorded):
+        TOPIC = "casejourney/ActionCompleted/v1"
+
+    class PersonLinked(Recorded):
+        TOPIC = "casejourney/PersonLinked/v1"
+
+    class PersonUnlinked(Recorded):
+        TOPIC = "casejourney/PersonUnlinked/v1"
+
+    class RecordCorrected(Recorded):
+        TOPIC = "casejourney/RecordCorrected/v1"
+
+    class RecordRetracted(Recorded):
+        TOPIC = "casejourney/RecordRetracted/v1"
+
+    class AlertAcknowledged(Recorded):
+        TOPIC = "casejourney/AlertAcknowledged/v1"
+
+    @staticmethod
+    def create_id(family_id: str) -> UUID:
+        return family_uuid(family_id)
+
+    def __init__(self, family_id: str) -> None:
+        self.family_id = family_id
+        self.records: list[Record] = []
+        self.event_ids: dict[str, int] = {}
+        self.chain_head = GENESIS
+        self._state: FamilyState | None = FamilyState()
+
+    # --- reading -----------------------------------------------------------------
+
+    @property
+    def state(self) -> FamilyState:
+        if self._state is None:
+            self._state = FamilyState.fold(self.records)
+        return self._state
+
+    def knows(self, event_id: str) -> bool:
+        return event_id in self.event_ids
+
+    # --- writing -----------------------------------------------------------------
+
+    def record(self, event: ContractEvent, now: datetime | None = None) -> bool:
+        """Record one contract event; False when its event_id is already here.
+
+        Raises InvariantError, leaving the aggregate untouched, when the event
+        would break an invariant given everything recorded so far.
+        """
+        if event.family_id != self.family_id:
+            raise InvariantError(event.event_id, "event belongs to another family")
+        if event.event_id in self.event_ids:
+            return False
+        timestamp = now or datetime.now(timezone.utc)
+        record: Record = {
+            "event_id": event.event_id,
+            "event_type": event.event_type,
+            "child_id": event.child_id,
+            "occurred_at": event.occurred_at,
+            "recorded_by": event.recorded_by,
+            "payload": event.payload,
+            "extra": event.extra,
+            "recorded_at": timestamp.isoformat(),
+        }
+        target = event.payload.get("target_event_id")
+        if target == event.event_id:
+            raise InvariantError(event.event_id, "an event cannot correct or retract itself")
+        self._check(record)
+        chain = chain_hash(self.chain_head, self.family_id, self.version + 1, record)
+        self.trigger_event(
+            getattr(Family, event.event_type),
+            timestamp=timestamp,
+            event_id=event.event_id,
+            child_id=event.child_id,
+            occurred_at=event.occurred_at,
+            recorded_by=event.recorded_by,
+            payload=event.payload,
+            extra=event.extra,
+            chain=chain,
+        )
+        return True
+
+    def _check(self, record: Record) -> None:
+        """Apply on a trial state; a new violation rejects the event."""
+        state = self.state
+        if state.can_apply_incrementally(record):
+            known = set(state.violations)
+            state.apply(record)  # cheap path: events mostly arrive in business order
+            trial = state
+        else:
+            known = set(state.violations)
+            trial = FamilyState.fold([*self.records, record])
+        new = set(trial.violations) - known
+        if new:
+            self._state = None  # the trial may have touched the live state: refold lazily
+            reason = trial.violations.get(record["event_id"]) or trial.violations[min(new)]
+            raise InvariantError(record["event_id"], reason)
+        self._trial = trial
+
+    def _append(self, record: Record) -> None:
+        self.records.append(record)
+        self.event_ids[record["event_id"]] = record["version"]
+        self.chain_head = record["chain"]
+        trial = self.__dict__.pop("_trial", None)
+        self._state = trial

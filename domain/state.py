@@ -1,0 +1,519 @@
+"""A family's current state, folded from its recorded events in business order.
+
+Kafka gives no ordering across topics, so the state is never built in arrival
+order: the effective events (corrections applied, retractions removed) are
+sorted by business date, a fixed type rank and event id, then applied. Any
+interleaving of the same events therefore yields the same state. References to
+records that have not arrived yet are kept as `pending`, not rejected.
+Invariant breaks are collected per event in `violations`; the aggregate turns a
+new one into a rejection of the event that caused it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.contract import EVENT_TYPES, parse_business_date
+
+Record = dict[str, Any]
+
+TYPE_RANK: dict[str, int] = {name: rank for rank, name in enumerate(EVENT_TYPES)}
+META_TYPES = frozenset({"RecordCorrected", "RecordRetracted"})
+
+
+def sort_key(record: Record) -> tuple[date, int, str, str]:
+    return (
+        parse_business_date(record["occurred_at"]),
+        TYPE_RANK[record["event_type"]],
+        record["occurred_at"],
+        record["event_id"],
+    )
+
+
+def effective_records(records: list[Record]) -> list[Record]:
+    """The records as they now stand: corrections applied, retracted ones removed.
+
+    Corrections to one target apply in their own business order, so the result
+    does not depend on the order they arrived in.
+    """
+    by_id = {r["event_id"]: r for r in records}
+    retracted: set[str] = set()
+    corrections: dict[str, list[Record]] = {}
+    for r in records:
+        target = r["payload"].get("target_event_id")
+        if r["event_type"] == "RecordRetracted":
+            retracted.add(target)
+        elif r["event_type"] == "RecordCorrected":
+            corrections.setdefault(target, []).append(r)
+    out: list[Record] = []
+    for r in records:
+        if r["event_type"] in META_TYPES or r["event_id"] in retracted:
+            continue
+        fixes = corrections.get(r["event_id"])
+        if fixes:
+            r = dict(r)
+            for fix in sorted(fixes, key=sort_key):
+                replacement = fix["payload"]["replacement"]
+                if "occurred_at" in replacement:
+                    r["occurred_at"] = replacement["occurred_at"]
+                if "payload" in replacement:
+                    r["payload"] = {**r["payload"], **replacement["payload"]}
+                r["corrected_by"] = [*r.get("corrected_by", []), fix["event_id"]]
+        out.append(r)
+    return out
+
+
+@dataclass
+class Child:
+    child_id: str
+    birth_date: str | None = None
+    sex: str | None = None
+    referral_ids: list[str] = field(default_factory=list)
+    plan_ids: list[str] = field(default_factory=list)
+    allocation: dict[str, Any] | None = None
+
+
+@dataclass
+class FamilyState:
+    """What is known of a family now, by business time."""
+
+    children: dict[str, Child] = field(default_factory=dict)
+    referrals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    assessments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    strategies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    s47s: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cp_plans: dict[str, dict[str, Any]] = field(default_factory=dict)
+    plo: dict[str, dict[str, Any]] = field(default_factory=dict)
+    proceedings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    placements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    supervisions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    actions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    persons: dict[str, dict[str, Any]] = field(default_factory=dict)
+    acknowledgements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pending: dict[str, str] = field(default_factory=dict)
+    violations: dict[str, str] = field(default_factory=dict)
+    last_key: tuple[date, int, str, str] | None = None
+
+    # --- folding -------------------------------------------------------------
+
+    @classmethod
+    def fold(cls, records: list[Record]) -> FamilyState:
+        state = cls()
+        for record in sorted(effective_records(records), key=sort_key):
+            state.apply(record)
+        state._note_meta(records)
+        return state
+
+    def _note_meta(self, records: list[Record]) -> None:
+        """Corrections and retractions whose target is missing or is itself a meta event."""
+        types = {r["event_id"]: r["event_type"] for r in records}
+        for r in records:
+            if r["event_type"] not in META_TYPES:
+                continue
+            target_type = types.get(r["payload"]["target_event_id"])
+            if target_type is None:
+                self._wait(r, "target event not yet received")
+            elif target_type in META_TYPES:
+                self._violate(r, "a correction or retraction cannot target another one")
+
+    def can_apply_incrementally(self, record: Record) -> bool:
+        """True when applying `record` on top gives the same result as a refold."""
+        if record["event_type"] in META_TYPES:
+            return False
+        return self.last_key is None or sort_key(record) >= self.last_key
+
+    def apply(self, r: Record) -> None:
+        self.last_key = sort_key(r)
+        child_id = r.get("child_id")
+        if child_id is not None:
+            self._child(child_id)
+        getattr(self, f"_on_{r['event_type']}")(r, r["payload"], parse_business_date(r["occurred_at"]))
+
+    # --- helpers ---------------------------------------------------------------
+
+    def _child(self, child_id: str) -> Child:
+        child = self.children.get(child_id)
+        if child is None:
+            child = self.children[child_id] = Child(child_id)
+        return child
+
+    def _violate(self, r: Record, reason: str) -> None:
+        self.violations.setdefault(r["event_id"], reason)
+
+    def _wait(self, r: Record, reason: str) -> None:
+        self.pending[r["event_id"]] = reason
+
+    def _known(self, r: Record, table: dict[str, dict[str, Any]], key: str, what: str) -> Any:
+        item = table.get(r["payload"][key])
+        if item is None:
+            self._wait(r, f"{what} {r['payload'][key]} not yet received")
+        return item
+
+    def _new_id(self, r: Record, table: dict[str, dict[str, Any]], key: str, what: str) -> bool:
+        if r["payload"][key] in table:
+            self._violate(r, f"{what} {r['payload'][key]} was already recorded")
+            return False
+        return True
+
+    def _check_referral_open(self, r: Record, referral_id: str, day: date) -> None:
+        referral = self.referrals.get(referral_id)
+        if referral and referral.get("closed_on") and day > referral["closed_on"]:
+            self._violate(r, f"episode of referral {referral_id} closed before this event")
+
+    # --- referrals -------------------------------------------------------------
+
+    def _on_ChildAdded(self, r: Record, p: dict[str, Any], day: date) -> None:
+        child = self._child(r["child_id"])
+        child.birth_date = p.get("birth_date") or child.birth_date
+        child.sex = p.get("sex") or child.sex
+
+    def _on_ReferralReceived(self, r: Record, p: dict[str, Any], day: date) -> None:
+        if not self._new_id(r, self.referrals, "referral_id", "referral"):
+            return
+        self.referrals[p["referral_id"]] = {
+            "referral_id": p["referral_id"],
+            "child_id": r["child_id"],
+            "received_on": day,
+            "source": p["source"],
+            "primary_need": p.get("primary_need"),
+            "event_id": r["event_id"],
+        }
+        self._child(r["child_id"]).referral_ids.append(p["referral_id"])
+
+    def _on_ReferralDecided(self, r: Record, p: dict[str, Any], day: date) -> None:
+        referral = self._known(r, self.referrals, "referral_id", "referral")
+        if referral is None:
+            return
+        if referral.get("decided_on"):
+            self._violate(r, f"referral {p['referral_id']} was already decided")
+        elif day < referral["received_on"]:
+            self._violate(r, f"referral {p['referral_id']} decided before it was received")
+        else:
+            referral.update(decided_on=day, outcome=p["outcome"])
+
+    def _on_EpisodeClosed(self, r: Record, p: dict[str, Any], day: date) -> None:
+        referral = self._known(r, self.referrals, "referral_id", "referral")
+        if referral is None:
+            return
+        if referral.get("closed_on"):
+            self._violate(r, f"episode of referral {p['referral_id']} was already closed")
+        elif day < referral["received_on"]:
+            self._violate(r, f"episode of referral {p['referral_id']} closed before it began")
+        else:
+            referral.update(closed_on=day, closure_reason=p["reason"])
+            for item in (*self.assessments.values(), *self.strategies.values()):
+                if item.get("referral_id") == p["referral_id"] and item["last_on"] > day:
+                    self._violate(r, f"referral {p['referral_id']} has activity after this closure")
+
+    # --- assessments and section 47 --------------------------------------------
+
+    def _on_AssessmentStarted(self, r: Record, p: dict[str, Any], day: date) -> None:
+        if not self._new_id(r, self.assessments, "assessment_id", "assessment"):
+            return
+        self._known(r, self.referrals, "referral_id", "referral")
+        self._check_referral_open(r, p["referral_id"], day)
+        self.assessments[p["assessment_id"]] = {
+            "assessment_id": p["assessment_id"],
+            "child_id": r["child_id"],
+            "referral_id": p["referral_id"],
+            "started_on": day,
+            "last_on": day,
+        }
+
+    def _on_AssessmentCompleted(self, r: Record, p: dict[str, Any], day: date) -> None:
+        assessment = self._known(r, self.assessments, "assessment_id", "assessment")
+        if assessment is None:
+            return
+        if assessment.get("completed_on"):
+            self._violate(r, f"assessment {p['assessment_id']} was already completed")
+        elif day < assessment["started_on"]:
+            self._violate(r, f"assessment {p['assessment_id']} completed before it started")
+        else:
+            self._check_referral_open(r, assessment["referral_id"], day)
+            assessment.update(
+                completed_on=day, last_on=day, factors=p["factors"], outcome=p["outcome"]
+            )
+
+    def _on_StrategyDiscussionHeld(self, r: Record, p: dict[str, Any], day: date) -> None:
+        if not self._new_id(r, self.strategies, "strategy_id", "strategy discussion"):
+            return
+        self._known(r, self.referrals, "referral_id", "referral")
+        self._check_referral_open(r, p["referral_id"], day)
+        self.strategies[p["strategy_id"]] = {
+            "strategy_id": p["strategy_id"],
+            "child_id": r["child_id"],
+            "referral_id": p["referral_id"],
+            "held_on": day,
+            "last_on": day,
+            "section47": p["section47"],
+        }
+
+    def _on_Section47Started(self, r: Record, p: dict[str, Any], day: date) -> None:
+        if not self._new_id(r, self.s47s, "s47_id", "section 47 enquiry"):
+            return
+        strategy = self._known(r, self.strategies, "strategy_id", "strategy discussion")
+        if strategy is not None:
+            if not strategy["section47"]:
+                self._violate(r, f"strategy discussion {p['strategy_id']} decided on no section 47")
+                return
+            if day < strategy["held_on"]:
+                self._violate(r, "section 47 enquiry started before its strategy discussion")
+                return
+        self.s47s[p["s47_id"]] = {
+            "s47_id": p["s47_id"],
+            "child_id": r["child_id"],
+            "strategy_id": p["strategy_id"],
+            "started_on": day,
+        }
+
+    def _on_InitialConferenceHeld(self, r: Record, p: dict[str, Any], day: date) -> None:
+        s47 = self._known(r, self.s47s, "s47_id", "section 47 enquiry")
+        if s47 is None:
+            return
+        if s47.get("icpc_on"):
+            self._violate(r, f"section 47 enquiry {p['s47_id']} already had its conference")
+        elif day < s47["started_on"]:
+            self._violate(r, "initial conference held before its section 47 enquiry started")
+        else:
+            s47.update(icpc_on=day, plan_required=p["plan_required"])
+
+    # --- child protection plans ------------------------------------------------
+
+    def _on_CPPlanStarted(self, r: Record, p: dict[str, Any], day: date) -> None:
+        if not self._new_id(r, self.cp_plans, "plan_id", "CP plan"):
+            return
+        child = self._child(r["child_id"])
+        for plan_id in child.plan_ids:
+            plan = self.cp_plans[plan_id]
+            if plan.get("ended_on") is None or plan["ended_on"] > day:
+                self._violate(r, f"child already has an open CP plan {plan_id}")
+                return
+        self.cp_plans[p["plan_id"]] = {
+            "plan_id": p["plan_id"],
+            "child_id": r["child_id"],
+            "category": p["category"],
+            "started_on": day,
+            "reviews": [],
+        }
+        child.plan_ids.append(p["plan_id"])
+
+    def _on_CPReviewHeld(self, r: Record, p: dict[str, Any], day: date) -> None:
+        plan = self._known(r, self.cp_plans, "plan_id", "CP plan")
+        if plan is None:
+            return
+        if day < plan["started_on"]:
+            self._violate(r, f"review held before CP plan {p['plan_id']} started")
+        elif plan.get("ended_on") and day > plan["ended_on"]:
+            self._violate(r, f"review held after CP plan {p['plan_id']} ended")
+        else:
+            plan["reviews"].append(day)
+
+    def _on_CPPlanEnded(self, r: Record, p: dict[str, Any], day: date) -> None:
+        plan = self._known(r, self.cp_plans, "plan_id", "CP plan")
+        if plan is None:
+            return
+        if plan.get("ended_on"):
+            self._violate(r, f"CP plan {p['plan_id']} was already ended")
+        elif day < plan["started_on"]:
+            self._violate(r, f"CP plan {p['plan_id']} ended before it started")
+        else:
+            plan.update(ended_on=day, step_down=p["step_down"])
+
+    # --- pre-proceedings and care proceedings ----------------------------------
+
+    def _on_PreProceedingsStarted(self, r: Record, p: dict[str, Any], day: date) -> None:
+        if not self._new_id(r, self.plo, "plo_id", "pre-proceedings"):
+            return
+        for other in self.plo.values():
+            if other.get("ended_on") is None or other["ended_on"] > day:
+                self._violate(r, f"family is already in pre-proceedings {other['plo_id']}")
+                return
+        for child_id in p["child_ids"]:
+            self._child(child_id)
+        self.plo[p["plo_id"]] = {
+            "plo_id": p["plo_id"],
+            "child_ids": list(p["child_ids"]),
+            "started_on": day,
+            "letter_on": None,
+            "meetings": [],
+            "ended_on": None,
+            "outcome": None,
+        }
+
+    def _open_plo(self, r: Record, day: date, what: str) -> dict[str, Any] | None:
+        plo = self._known(r, self.plo, "plo_id", "pre-proceedings")
+        if plo is None:
+            return None
+        if day < plo["started_on"]:
+            self._violate(r, f"{what} before pre-proceedings {plo['plo_id']} started")
+            return None
+        if plo["ended_on"] and day > plo["ended_on"]:
+            self._violate(r, f"{what} after pre-proceedings {plo['plo_id']} ended")
+            return None
+        return plo
+
+    def _on_LetterBeforeProceedingsSent(self, r: Record, p: dict[str, Any], day: date) -> None:
+        plo = self._open_plo(r, day, "letter before proceedings")
+        if plo is not None and plo["letter_on"] is None:
+            plo["letter_on"] = day
+
+    def _on_PLOMeetingHeld(self, r: Record, p: dict[str, Any], day: date) -> None:
+        plo = self._open_plo(r, day, "PLO meeting")
+        if plo is not None:
+            plo["meetings"].append({"on": day, "kind": p["kind"]})
+
+    def _on_PreProceedingsEnded(self, r: Record, p: dict[str, Any], day: date) -> None:
+        plo = self._open_plo(r, day, "end")
+        if plo is None:
+            return
+        if plo["ended_on"]:
+            self._violate(r, f"pre-proceedings {p['plo_id']} were already ended")
+        else:
+            plo.update(ended_on=day, outcome=p["outcome"])
+
+    def _on_CareProceedingsIssued(self, r: Record, p: dict[str, Any], day: date) -> None:
+        if not self._new_id(r, self.proceedings, "proceedings_id", "care proceedings"):
+            return
+        for child_id in p["child_ids"]:
+            self._child(child_id)
+        self.proceedings[p["proceedings_id"]] = {
+            "proceedings_id": p["proceedings_id"],
+            "plo_id": p.get("plo_id"),
+            "child_ids": list(p["child_ids"]),
+            "issued_on": day,
+            "concluded_on": None,
+            "order": None,
+        }
+
+    def _on_CareProceedingsConcluded(self, r: Record, p: dict[str, Any], day: date) -> None:
+        proceedings = self._known(r, self.proceedings, "proceedings_id", "care proceedings")
+        if proceedings is None:
+            return
+        if proceedings["concluded_on"]:
+            self._violate(r, f"care proceedings {p['proceedings_id']} were already concluded")
+        elif day < proceedings["issued_on"]:
+            self._violate(r, f"care proceedings {p['proceedings_id']} concluded before issue")
+        else:
+            proceedings.update(concluded_on=day, order=p["order"])
+
+    # --- connected-person placements (Regulation 24) ---------------------------
+
+    def _on_ConnectedPersonPlacementStarted(self, r: Record, p: dict[str, Any], day: date) -> None:
+        if not self._new_id(r, self.placements, "placement_id", "placement"):
+            return
+        self.placements[p["placement_id"]] = {
+            "placement_id": p["placement_id"],
+            "child_id": r["child_id"],
+            "carer_id": p["carer_id"],
+            "started_on": day,
+            "extended_on": None,
+            "approved_on": None,
+            "ended_on": None,
+        }
+
+    def _live_placement(self, r: Record, day: date, what: str) -> dict[str, Any] | None:
+        placement = self._known(r, self.placements, "placement_id", "placement")
+        if placement is None:
+            return None
+        if day < placement["started_on"]:
+            self._violate(r, f"{what} before placement {placement['placement_id']} started")
+            return None
+        if placement["ended_on"] and day > placement["ended_on"]:
+            self._violate(r, f"{what} after placement {placement['placement_id']} ended")
+            return None
+        return placement
+
+    def _on_ConnectedPersonApprovalExtended(self, r: Record, p: dict[str, Any], day: date) -> None:
+        placement = self._live_placement(r, day, "extension")
+        if placement is None:
+            return
+        if placement["extended_on"]:
+            self._violate(r, "temporary approval can be extended only once (Regulation 25)")
+        else:
+            placement["extended_on"] = day
+
+    def _on_ConnectedPersonApproved(self, r: Record, p: dict[str, Any], day: date) -> None:
+        placement = self._live_placement(r, day, "approval")
+        if placement is not None and placement["approved_on"] is None:
+            placement["approved_on"] = day
+
+    def _on_ConnectedPersonPlacementEnded(self, r: Record, p: dict[str, Any], day: date) -> None:
+        placement = self._live_placement(r, day, "end")
+        if placement is None:
+            return
+        if placement["ended_on"]:
+            self._violate(r, f"placement {p['placement_id']} was already ended")
+        else:
+            placement["ended_on"] = day
+
+    # --- practice --------------------------------------------------------------
+
+    def _on_CaseAllocated(self, r: Record, p: dict[str, Any], day: date) -> None:
+        self._child(r["child_id"]).allocation = {
+            "worker_id": p["worker_id"],
+            "team": p["team"],
+            "role": p["role"],
+            "qualified": p["qualified"],
+            "since": day,
+        }
+
+    def _on_SupervisionRecorded(self, r: Record, p: dict[str, Any], day: date) -> None:
+        if not self._new_id(r, self.supervisions, "supervision_id", "supervision"):
+            return
+        self.supervisions[p["supervision_id"]] = {
+            "supervision_id": p["supervision_id"],
+            "supervisor_id": p["supervisor_id"],
+            "child_ids": list(p["child_ids"]),
+            "held_on": day,
+            "positive": sum(1 for c in p["changes"] if c["direction"] == "positive"),
+            "negative": sum(1 for c in p["changes"] if c["direction"] == "negative"),
+        }
+        for action in p["actions"]:
+            if action["action_id"] in self.actions:
+                self._violate(r, f"action {action['action_id']} was already recorded")
+                continue
+            self.actions[action["action_id"]] = {
+                "action_id": action["action_id"],
+                "supervision_id": p["supervision_id"],
+                "child_ids": list(p["child_ids"]),
+                "set_on": day,
+                "due_on": parse_business_date(action["due_on"]),
+                "completed_on": None,
+            }
+
+    def _on_ActionCompleted(self, r: Record, p: dict[str, Any], day: date) -> None:
+        action = self._known(r, self.actions, "action_id", "action")
+        if action is None:
+            return
+        if action["completed_on"]:
+            self._violate(r, f"action {p['action_id']} was already completed")
+        else:
+            action["completed_on"] = day
+
+    def _on_PersonLinked(self, r: Record, p: dict[str, Any], day: date) -> None:
+        self.persons[p["person_id"]] = {
+            "person_id": p["person_id"],
+            "relationship": p["relationship"],
+            "lives_with": p["lives_with"],
+            "linked_on": day,
+            "unlinked_on": None,
+        }
+
+    def _on_PersonUnlinked(self, r: Record, p: dict[str, Any], day: date) -> None:
+        person = self._known(r, self.persons, "person_id", "linked person")
+        if person is not None:
+            person["unlinked_on"] = day
+
+    def _on_AlertAcknowledged(self, r: Record, p: dict[str, Any], day: date) -> None:
+        self.acknowledgements.setdefault(
+            p["alert_id"],
+            {"alert_id": p["alert_id"], "on": day, "by": (r.get("recorded_by") or {}).get("worker_id")},
+        )
+
+    # Meta events never reach apply(): effective_records() folds them in.
+    def _on_RecordCorrected(self, r: Record, p: dict[str, Any], day: date) -> None:
+        raise AssertionError("corrections are applied by effective_records")
+
+    _on_RecordRetracted = _on_RecordCorrected

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make test`: install what the suite needs, start the real services, run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+make --no-print-directory venv
+scripts/ensure-packages.sh
+if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
+  scripts/kafka.sh up
+  trap 'scripts/kafka.sh down' EXIT
+  KAFKA_BOOTSTRAP_SERVERS="$(scripts/kafka.sh address)"
+  export KAFKA_BOOTSTRAP_SERVERS
+fi
+.venv/bin/ruff check .
+.venv/bin/python -m pytest tests -q "$@"
