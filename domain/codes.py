@@ -7,7 +7,30 @@ synthetic generator agree on one list.
 from __future__ import annotations
 
 REFERRAL_SOURCES: frozenset[str] = frozenset(
-    "1A 1B 1C 1D 2A 2B 3A 3B 3C 3D 3E 3F 4 5A 5B 5C 5D 6 7 8 9 10".split()
+    [
+        "1A",
+        "1B",
+        "1C",
+        "1D",
+        "2A",
+        "2B",
+        "3A",
+        "3B",
+        "3C",
+        "3D",
+        "3E",
+        "3F",
+        "4",
+        "5A",
+        "5B",
+        "5C",
+        "5D",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+    ]
 )
 
 PRIMARY_NEEDS: frozenset[str] = frozenset(f"N{i}" for i in range(10))

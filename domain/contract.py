@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from domain import codes
@@ -80,7 +80,7 @@ def parse_business_date(value: str) -> date:
         return date.fromisoformat(value)
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     return moment.date()
 
 
@@ -251,14 +251,14 @@ EVENT_SPECS: dict[str, EventSpec] = {
         _A, True, True, {"strategy_id": ID, "referral_id": ID, "section47": _boolean}
     ),
     "Section47Started": EventSpec(_A, True, False, {"s47_id": ID, "strategy_id": ID}),
-    "InitialConferenceHeld": EventSpec(
-        _A, True, True, {"s47_id": ID, "plan_required": _boolean}
-    ),
+    "InitialConferenceHeld": EventSpec(_A, True, True, {"s47_id": ID, "plan_required": _boolean}),
     "CPPlanStarted": EventSpec(
         _CP, True, False, {"plan_id": ID, "category": _code(codes.ABUSE_CATEGORIES)}
     ),
     "CPReviewHeld": EventSpec(_CP, True, False, {"plan_id": ID, "plan_continues": _boolean}),
-    "CPPlanEnded": EventSpec(_CP, True, True, {"plan_id": ID, "step_down": _code(codes.STEP_DOWNS)}),
+    "CPPlanEnded": EventSpec(
+        _CP, True, True, {"plan_id": ID, "step_down": _code(codes.STEP_DOWNS)}
+    ),
     "PreProceedingsStarted": EventSpec(_PLO, False, True, {"plo_id": ID, "child_ids": _id_list}),
     "LetterBeforeProceedingsSent": EventSpec(_PLO, False, False, {"plo_id": ID}),
     "PLOMeetingHeld": EventSpec(

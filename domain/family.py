@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -206,7 +206,7 @@ class Family(Aggregate):
             raise InvariantError(event.event_id, "event belongs to another family")
         if event.event_id in self.event_ids:
             return False
-        timestamp = now or datetime.now(timezone.utc)
+        timestamp = now or datetime.now(UTC)
         record: Record = {
             "event_id": event.event_id,
             "event_type": event.event_type,
@@ -241,6 +241,7 @@ class Family(Aggregate):
         if state.can_apply_incrementally(record):
             known = set(state.violations)
             state.apply(record)  # cheap path: events mostly arrive in business order
+            state.resolve_waiting()
             trial = state
         else:
             known = set(state.violations)

@@ -38,7 +38,6 @@ def effective_records(records: list[Record]) -> list[Record]:
     Corrections to one target apply in their own business order, so the result
     does not depend on the order they arrived in.
     """
-    by_id = {r["event_id"]: r for r in records}
     retracted: set[str] = set()
     corrections: dict[str, list[Record]] = {}
     for r in records:
@@ -94,6 +93,7 @@ class FamilyState:
     acknowledgements: dict[str, dict[str, Any]] = field(default_factory=dict)
     pending: dict[str, str] = field(default_factory=dict)
     violations: dict[str, str] = field(default_factory=dict)
+    waiting: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     last_key: tuple[date, int, str, str] | None = None
 
     # --- folding -------------------------------------------------------------
@@ -104,7 +104,17 @@ class FamilyState:
         for record in sorted(effective_records(records), key=sort_key):
             state.apply(record)
         state._note_meta(records)
+        state.resolve_waiting()
         return state
+
+    def resolve_waiting(self) -> None:
+        """A reference still waiting whose target is now known was dated before it:
+        with business order, that is the only way the target can have been missed."""
+        for event_id, (table, key, what, event_type) in list(self.waiting.items()):
+            if key in getattr(self, table):
+                self._violate(
+                    {"event_id": event_id}, f"{event_type} is dated before {what} {key} began"
+                )
 
     def _note_meta(self, records: list[Record]) -> None:
         """Corrections and retractions whose target is missing or is itself a meta event."""
@@ -129,7 +139,9 @@ class FamilyState:
         child_id = r.get("child_id")
         if child_id is not None:
             self._child(child_id)
-        getattr(self, f"_on_{r['event_type']}")(r, r["payload"], parse_business_date(r["occurred_at"]))
+        getattr(self, f"_on_{r['event_type']}")(
+            r, r["payload"], parse_business_date(r["occurred_at"])
+        )
 
     # --- helpers ---------------------------------------------------------------
 
@@ -145,10 +157,12 @@ class FamilyState:
     def _wait(self, r: Record, reason: str) -> None:
         self.pending[r["event_id"]] = reason
 
-    def _known(self, r: Record, table: dict[str, dict[str, Any]], key: str, what: str) -> Any:
-        item = table.get(r["payload"][key])
+    def _known(self, r: Record, table: str, key: str, what: str) -> Any:
+        value = r["payload"][key]
+        item = getattr(self, table).get(value)
         if item is None:
-            self._wait(r, f"{what} {r['payload'][key]} not yet received")
+            self._wait(r, f"{what} {value} not yet received")
+            self.waiting[r["event_id"]] = (table, value, what, r["event_type"])
         return item
 
     def _new_id(self, r: Record, table: dict[str, dict[str, Any]], key: str, what: str) -> bool:
@@ -183,7 +197,7 @@ class FamilyState:
         self._child(r["child_id"]).referral_ids.append(p["referral_id"])
 
     def _on_ReferralDecided(self, r: Record, p: dict[str, Any], day: date) -> None:
-        referral = self._known(r, self.referrals, "referral_id", "referral")
+        referral = self._known(r, "referrals", "referral_id", "referral")
         if referral is None:
             return
         if referral.get("decided_on"):
@@ -194,7 +208,7 @@ class FamilyState:
             referral.update(decided_on=day, outcome=p["outcome"])
 
     def _on_EpisodeClosed(self, r: Record, p: dict[str, Any], day: date) -> None:
-        referral = self._known(r, self.referrals, "referral_id", "referral")
+        referral = self._known(r, "referrals", "referral_id", "referral")
         if referral is None:
             return
         if referral.get("closed_on"):
@@ -212,7 +226,7 @@ class FamilyState:
     def _on_AssessmentStarted(self, r: Record, p: dict[str, Any], day: date) -> None:
         if not self._new_id(r, self.assessments, "assessment_id", "assessment"):
             return
-        self._known(r, self.referrals, "referral_id", "referral")
+        self._known(r, "referrals", "referral_id", "referral")
         self._check_referral_open(r, p["referral_id"], day)
         self.assessments[p["assessment_id"]] = {
             "assessment_id": p["assessment_id"],
@@ -223,7 +237,7 @@ class FamilyState:
         }
 
     def _on_AssessmentCompleted(self, r: Record, p: dict[str, Any], day: date) -> None:
-        assessment = self._known(r, self.assessments, "assessment_id", "assessment")
+        assessment = self._known(r, "assessments", "assessment_id", "assessment")
         if assessment is None:
             return
         if assessment.get("completed_on"):
@@ -239,7 +253,7 @@ class FamilyState:
     def _on_StrategyDiscussionHeld(self, r: Record, p: dict[str, Any], day: date) -> None:
         if not self._new_id(r, self.strategies, "strategy_id", "strategy discussion"):
             return
-        self._known(r, self.referrals, "referral_id", "referral")
+        self._known(r, "referrals", "referral_id", "referral")
         self._check_referral_open(r, p["referral_id"], day)
         self.strategies[p["strategy_id"]] = {
             "strategy_id": p["strategy_id"],
@@ -253,7 +267,7 @@ class FamilyState:
     def _on_Section47Started(self, r: Record, p: dict[str, Any], day: date) -> None:
         if not self._new_id(r, self.s47s, "s47_id", "section 47 enquiry"):
             return
-        strategy = self._known(r, self.strategies, "strategy_id", "strategy discussion")
+        strategy = self._known(r, "strategies", "strategy_id", "strategy discussion")
         if strategy is not None:
             if not strategy["section47"]:
                 self._violate(r, f"strategy discussion {p['strategy_id']} decided on no section 47")
@@ -269,7 +283,7 @@ class FamilyState:
         }
 
     def _on_InitialConferenceHeld(self, r: Record, p: dict[str, Any], day: date) -> None:
-        s47 = self._known(r, self.s47s, "s47_id", "section 47 enquiry")
+        s47 = self._known(r, "s47s", "s47_id", "section 47 enquiry")
         if s47 is None:
             return
         if s47.get("icpc_on"):
@@ -300,7 +314,7 @@ class FamilyState:
         child.plan_ids.append(p["plan_id"])
 
     def _on_CPReviewHeld(self, r: Record, p: dict[str, Any], day: date) -> None:
-        plan = self._known(r, self.cp_plans, "plan_id", "CP plan")
+        plan = self._known(r, "cp_plans", "plan_id", "CP plan")
         if plan is None:
             return
         if day < plan["started_on"]:
@@ -311,7 +325,7 @@ class FamilyState:
             plan["reviews"].append(day)
 
     def _on_CPPlanEnded(self, r: Record, p: dict[str, Any], day: date) -> None:
-        plan = self._known(r, self.cp_plans, "plan_id", "CP plan")
+        plan = self._known(r, "cp_plans", "plan_id", "CP plan")
         if plan is None:
             return
         if plan.get("ended_on"):
@@ -343,7 +357,7 @@ class FamilyState:
         }
 
     def _open_plo(self, r: Record, day: date, what: str) -> dict[str, Any] | None:
-        plo = self._known(r, self.plo, "plo_id", "pre-proceedings")
+        plo = self._known(r, "plo", "plo_id", "pre-proceedings")
         if plo is None:
             return None
         if day < plo["started_on"]:
@@ -388,7 +402,7 @@ class FamilyState:
         }
 
     def _on_CareProceedingsConcluded(self, r: Record, p: dict[str, Any], day: date) -> None:
-        proceedings = self._known(r, self.proceedings, "proceedings_id", "care proceedings")
+        proceedings = self._known(r, "proceedings", "proceedings_id", "care proceedings")
         if proceedings is None:
             return
         if proceedings["concluded_on"]:
@@ -414,7 +428,7 @@ class FamilyState:
         }
 
     def _live_placement(self, r: Record, day: date, what: str) -> dict[str, Any] | None:
-        placement = self._known(r, self.placements, "placement_id", "placement")
+        placement = self._known(r, "placements", "placement_id", "placement")
         if placement is None:
             return None
         if day < placement["started_on"]:
@@ -484,7 +498,7 @@ class FamilyState:
             }
 
     def _on_ActionCompleted(self, r: Record, p: dict[str, Any], day: date) -> None:
-        action = self._known(r, self.actions, "action_id", "action")
+        action = self._known(r, "actions", "action_id", "action")
         if action is None:
             return
         if action["completed_on"]:
@@ -502,14 +516,18 @@ class FamilyState:
         }
 
     def _on_PersonUnlinked(self, r: Record, p: dict[str, Any], day: date) -> None:
-        person = self._known(r, self.persons, "person_id", "linked person")
+        person = self._known(r, "persons", "person_id", "linked person")
         if person is not None:
             person["unlinked_on"] = day
 
     def _on_AlertAcknowledged(self, r: Record, p: dict[str, Any], day: date) -> None:
         self.acknowledgements.setdefault(
             p["alert_id"],
-            {"alert_id": p["alert_id"], "on": day, "by": (r.get("recorded_by") or {}).get("worker_id")},
+            {
+                "alert_id": p["alert_id"],
+                "on": day,
+                "by": (r.get("recorded_by") or {}).get("worker_id"),
+            },
         )
 
     # Meta events never reach apply(): effective_records() folds them in.

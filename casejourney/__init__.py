@@ -1,0 +1,1 @@
+"""casejourney: composition root, settings and the command-line interface."""

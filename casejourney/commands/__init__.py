@@ -1,0 +1,1 @@
+"""Subcommands of the `casejourney` CLI, one module per feature."""

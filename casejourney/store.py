@@ -1,0 +1,145 @@
+"""The event store: Family aggregates persisted by eventsourcing on SQLite or PostgreSQL.
+
+Batches many families into one transaction because throughput is bounded by
+transactions, not events. Idempotency rests on the aggregate itself: it is
+rebuilt from the store and remembers its event ids, and the store's unique
+(family, version) constraint turns a race between two writers into a retry that
+sees the other's events, so an event is recorded once across processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, OperationalError
+
+from casejourney.settings import eventsourcing_env
+from domain.contract import ContractEvent
+from domain.family import Family, InvariantError, family_uuid
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+class FamilyApplication(Application[UUID]):
+    """The eventsourcing application holding every Family stream."""
+
+    name = "casejourney"
+
+
+def _open_application(database_url: str) -> FamilyApplication:
+    """Open the application; processes starting together may race to create tables."""
+    for attempt in range(5):
+        try:
+            return FamilyApplication(env=eventsourcing_env(database_url))
+        except (IntegrityError, OperationalError):
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class BatchResult:
+    stored: list[ContractEvent] = field(default_factory=list)
+    duplicates: list[ContractEvent] = field(default_factory=list)
+    rejected: list[tuple[ContractEvent, str]] = field(default_factory=list)
+
+
+class FamilyStore:
+    """Records contract events into Family aggregates, in batches, exactly once."""
+
+    def __init__(self, database_url: str, cache_size: int = 20_000) -> None:
+        self.database_url = database_url
+        self.app = _open_application(database_url)
+        self._cache: OrderedDict[str, Family] = OrderedDict()
+        self._cache_size = cache_size
+
+    @property
+    def recorder(self) -> ApplicationRecorder:
+        return self.app.recorder
+
+    @property
+    def dialect(self) -> str:
+        return "postgresql" if self.database_url.startswith("postgres") else "sqlite"
+
+    def close(self) -> None:
+        self.app.close()
+
+    def __enter__(self) -> FamilyStore:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # --- reading -----------------------------------------------------------------
+
+    def get(self, family_id: str, version: int | None = None) -> Family | None:
+        """The family from the store (never from the write cache), or None."""
+        try:
+            return self.app.repository.get(family_uuid(family_id), version=version)
+        except AggregateNotFoundError:
+            return None
+
+    def max_notification_id(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    # --- writing -----------------------------------------------------------------
+
+    def record(self, event: ContractEvent) -> BatchResult:
+        return self.record_batch([event])
+
+    def record_batch(self, events: Iterable[ContractEvent]) -> BatchResult:
+        """Record events of many families in one transaction.
+
+        A concurrency conflict (another process wrote one of these families)
+        discards the cached aggregates and tries the whole batch again: the
+        retry sees the other writer's events, so nothing is recorded twice.
+        """
+        batch = list(events)
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            touched: dict[str, Family] = {}
+            result = BatchResult()
+            now = datetime.now(UTC)
+            for event in batch:
+                family = touched.get(event.family_id)
+                if family is None:
+                    family = touched[event.family_id] = self._load(event.family_id)
+                try:
+                    stored = family.record(event, now=now)
+                except InvariantError as error:
+                    result.rejected.append((event, error.reason))
+                    continue
+                (result.stored if stored else result.duplicates).append(event)
+            try:
+                if result.stored:
+                    self.app.save(*touched.values())
+            except IntegrityError:
+                log.info("concurrent write on %d families; retry %d", len(touched), attempt)
+                for family_id in touched:
+                    self._cache.pop(family_id, None)
+                continue
+            for family_id, family in touched.items():
+                self._remember(family_id, family)
+            return result
+        raise RuntimeError(f"batch still conflicting after {MAX_ATTEMPTS} attempts")
+
+    def _load(self, family_id: str) -> Family:
+        family = self._cache.pop(family_id, None)
+        if family is None:
+            family = self.get(family_id) or Family(family_id)
+        return family
+
+    def _remember(self, family_id: str, family: Family) -> None:
+        self._cache[family_id] = family
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)

@@ -1,0 +1,1 @@
+"""Adapters from the outside world (Kafka, files) to commands on the domain."""

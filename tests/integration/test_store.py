@@ -1,0 +1,121 @@
+"""The event store on real SQLite and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+from casejourney.store import FamilyStore
+from domain.contract import ContractEvent
+from tests.support.events import ev
+from tests.support.journeys import rich_family
+
+
+def test_family_round_trips_through_the_store(database_url: str) -> None:
+    events = rich_family()
+    with FamilyStore(database_url) as store:
+        result = store.record_batch(events)
+        assert len(result.stored) == len(events) and not result.rejected
+    with FamilyStore(database_url) as store:  # a new process would start here
+        family = store.get("F1")
+        assert family is not None
+        assert [r["event_id"] for r in family.records] == [e.event_id for e in events]
+        assert family.state.cp_plans["CP2"]["category"] == "EMO"
+        assert all(r["recorded_at"] for r in family.records)
+
+
+def test_redelivery_after_restart_records_nothing(database_url: str) -> None:
+    events = rich_family()
+    with FamilyStore(database_url) as store:
+        store.record_batch(events)
+        before = store.max_notification_id()
+    with FamilyStore(database_url) as store:
+        again = store.record_batch(events)
+        assert again.stored == [] and len(again.duplicates) == len(events)
+        assert store.max_notification_id() == before
+
+
+def test_a_batch_spans_many_families_and_keeps_good_events_beside_bad(database_url: str) -> None:
+    batch: list[ContractEvent] = []
+    for n in range(50):
+        batch.append(
+            ev("ReferralReceived", "2024-01-02", family_id=f"F{n}", referral_id="R1", source="2A")
+        )
+    bad = ev("CPReviewHeld", "2024-01-03", family_id="F7", plan_id="CPX", plan_continues=True)
+    batch.insert(
+        10, ev("CPPlanStarted", "2024-01-05", family_id="F7", plan_id="CPX", category="NEG")
+    )
+    batch.insert(11, bad)
+    with FamilyStore(database_url) as store:
+        result = store.record_batch(batch)
+    assert len(result.stored) == 51
+    assert [(e.event_id, reason) for e, reason in result.rejected] == [
+        (bad.event_id, "CPReviewHeld is dated before CP plan CPX began")
+    ]
+
+
+def _record_in_process(url: str, events: list[ContractEvent], out: multiprocessing.Queue) -> None:
+    with FamilyStore(url) as store:
+        stored = 0
+        for start in range(0, len(events), 7):
+            stored += len(store.record_batch(events[start : start + 7]).stored)
+    out.put(stored)
+
+
+def test_two_processes_racing_record_each_event_once(database_url: str) -> None:
+    """Two writers with stale caches: the store's version constraint forces retries."""
+    events = [
+        ev(
+            "ReferralReceived",
+            f"2024-01-{d:02d}",
+            family_id=f"F{f}",
+            child_id=f"C{f}",
+            referral_id=f"R{d}",
+            source="2A",
+        )
+        for f in range(6)
+        for d in range(1, 21)
+    ]
+    with FamilyStore(database_url):
+        pass  # create tables before the race
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    procs = [
+        ctx.Process(target=_record_in_process, args=(database_url, events, out)) for _ in range(2)
+    ]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(120)
+    counts = [out.get(timeout=5) for _ in procs]
+    assert sum(counts) == len(events)
+    with FamilyStore(database_url) as store:
+        for f in range(6):
+            family = store.get(f"F{f}")
+            assert family is not None and len(family.records) == 20
+
+
+def test_threads_sharing_nothing_but_the_database(database_url: str) -> None:
+    events = [
+        ev("ReferralReceived", "2024-02-01", family_id="FX", referral_id=f"R{n}", source="1A")
+        for n in range(30)
+    ]
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with FamilyStore(database_url) as store:
+                for event in events:
+                    store.record(event)
+        except BaseException as error:  # pragma: no cover - surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with FamilyStore(database_url) as store:
+        family = store.get("FX")
+        assert family is not None and len(family.records) == 30

@@ -1,0 +1,1 @@
+"""Shared test helpers: real servers started for the suite, event builders."""

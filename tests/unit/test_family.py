@@ -1,0 +1,283 @@
+"""The Family aggregate: every event type, every invariant, idempotency, ordering."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.contract import EVENT_SPECS, ContractEvent, topic_for
+from domain.family import Family, InvariantError
+from tests.support.events import ev
+from tests.support.journeys import rich_family
+
+
+def recorded(events: list[ContractEvent]) -> Family:
+    family = Family(events[0].family_id)
+    for event in events:
+        family.record(event)
+    return family
+
+
+def rejects(family: Family, event: ContractEvent) -> str:
+    with pytest.raises(InvariantError) as caught:
+        family.record(event)
+    return caught.value.reason
+
+
+def test_rich_family_records_every_event_type() -> None:
+    events = rich_family()
+    family = recorded(events)
+    assert {r["event_type"] for r in family.records} == set(EVENT_SPECS)
+    assert len(family.records) == len(events)
+    state = family.state
+    assert set(state.children) == {"C1", "C2"}
+    assert state.children["C1"].referral_ids == ["R1", "R2"]  # R3 was retracted
+    assert "R3" not in state.referrals
+    assert state.referrals["R2"]["received_on"] == date(2023, 11, 14)  # corrected date
+    assert state.referrals["R1"]["closure_reason"] == "RC7"
+    assert state.assessments["A1"]["factors"] == ["3A", "4B"]
+    assert state.s47s["Q1"]["icpc_on"] == date(2023, 3, 10)
+    assert state.cp_plans["CP1"]["reviews"] == [date(2023, 6, 1)]
+    assert state.cp_plans["CP1"]["step_down"] == "cin_plan"
+    assert state.children["C1"].plan_ids == ["CP1", "CP2"]
+    plo = state.plo["PLO1"]
+    assert plo["letter_on"] == date(2024, 2, 2)
+    assert [m["kind"] for m in plo["meetings"]] == ["initial", "review"]
+    assert plo["outcome"] == "proceedings_issued"
+    assert state.proceedings["CO1"]["order"] == "special_guardianship"
+    placement = state.placements["PL1"]
+    assert placement["extended_on"] and placement["approved_on"] and placement["ended_on"]
+    assert state.actions["ACT1"]["completed_on"] == date(2023, 6, 20)
+    assert state.actions["ACT2"]["completed_on"] is None
+    assert state.persons["P-1"]["unlinked_on"] == date(2024, 10, 5)
+    assert state.children["C1"].allocation["worker_id"] == "SW-2"
+    assert "AL-1" in state.acknowledgements
+    assert state.pending == {} and state.violations == {}
+
+
+def test_history_keeps_both_the_record_and_its_correction() -> None:
+    family = recorded(rich_family())
+    ids = [r["event_id"] for r in family.records]
+    assert "e18" in ids and "e34" in ids and "e19" in ids and "e35" in ids
+    original = next(r for r in family.records if r["event_id"] == "e18")
+    assert original["occurred_at"] == "2023-11-15"
+
+
+def test_same_event_twice_is_recorded_once() -> None:
+    event = ev("ReferralReceived", "2024-01-01", referral_id="R1", source="2A")
+    family = Family("F1")
+    assert family.record(event) is True
+    assert family.record(event) is False
+    assert len(family.records) == 1
+    assert len(family.collect_events()) == 2  # Created + one Recorded
+
+
+def test_recording_time_is_kept_beside_business_time() -> None:
+    family = recorded([ev("ReferralReceived", "2020-01-01", referral_id="R1", source="2A")])
+    record = family.records[0]
+    assert record["occurred_at"] == "2020-01-01"
+    assert record["recorded_at"][:4] >= "2026"
+
+
+def test_assessment_before_its_referral_is_linked_when_it_arrives() -> None:
+    family = Family("F1")
+    family.record(ev("AssessmentStarted", "2024-01-03", assessment_id="A1", referral_id="R1"))
+    assert family.state.pending
+    family.record(ev("ReferralReceived", "2024-01-02", referral_id="R1", source="2A"))
+    assert family.state.pending == {}
+    assert family.state.assessments["A1"]["referral_id"] == "R1"
+
+
+def _plan(start: str, plan_id: str = "CP1") -> ContractEvent:
+    return ev("CPPlanStarted", start, plan_id=plan_id, category="NEG")
+
+
+@pytest.mark.parametrize(
+    ("setup", "bad", "reason"),
+    [
+        (
+            [_plan("2024-01-01")],
+            _plan("2024-02-01", "CP2"),
+            "child already has an open CP plan CP1",
+        ),
+        (
+            [_plan("2024-01-01")],
+            ev("CPReviewHeld", "2023-12-01", plan_id="CP1", plan_continues=True),
+            "CPReviewHeld is dated before CP plan CP1 began",
+        ),
+        (
+            [_plan("2024-01-01"), ev("CPPlanEnded", "2024-03-01", plan_id="CP1", step_down="none")],
+            ev("CPReviewHeld", "2024-04-01", plan_id="CP1", plan_continues=True),
+            "review held after CP plan CP1 ended",
+        ),
+        (
+            [_plan("2024-01-01"), ev("CPPlanEnded", "2024-03-01", plan_id="CP1", step_down="none")],
+            ev("CPPlanEnded", "2024-03-02", plan_id="CP1", step_down="none"),
+            "CP plan CP1 was already ended",
+        ),
+        (
+            [
+                ev("ReferralReceived", "2024-01-01", referral_id="R1", source="2A"),
+                ev("EpisodeClosed", "2024-02-01", referral_id="R1", reason="RC8"),
+            ],
+            ev("AssessmentStarted", "2024-03-01", assessment_id="A1", referral_id="R1"),
+            "episode of referral R1 closed before this event",
+        ),
+        (
+            [ev("ReferralReceived", "2024-01-01", referral_id="R1", source="2A")],
+            ev("ReferralReceived", "2024-01-05", referral_id="R1", source="2A"),
+            "referral R1 was already recorded",
+        ),
+        (
+            [ev("AssessmentStarted", "2024-01-05", assessment_id="A1", referral_id="R1")],
+            ev(
+                "AssessmentCompleted",
+                "2024-01-04",
+                assessment_id="A1",
+                factors=["21"],
+                outcome="nfa",
+            ),
+            "AssessmentCompleted is dated before assessment A1 began",
+        ),
+        (
+            [
+                ev(
+                    "StrategyDiscussionHeld",
+                    "2024-01-05",
+                    strategy_id="S1",
+                    referral_id="R1",
+                    section47=False,
+                )
+            ],
+            ev("Section47Started", "2024-01-06", s47_id="Q1", strategy_id="S1"),
+            "strategy discussion S1 decided on no section 47",
+        ),
+        (
+            [
+                ev(
+                    "PreProceedingsStarted",
+                    "2024-01-05",
+                    child_id=None,
+                    plo_id="P1",
+                    child_ids=["C1"],
+                )
+            ],
+            ev("PreProceedingsStarted", "2024-02-05", child_id=None, plo_id="P2", child_ids=["C1"]),
+            "family is already in pre-proceedings P1",
+        ),
+        (
+            [
+                ev(
+                    "ConnectedPersonPlacementStarted", "2024-01-05", placement_id="PL", carer_id="X"
+                ),
+                ev("ConnectedPersonApprovalExtended", "2024-04-20", placement_id="PL"),
+            ],
+            ev("ConnectedPersonApprovalExtended", "2024-06-01", placement_id="PL"),
+            "temporary approval can be extended only once (Regulation 25)",
+        ),
+        (
+            [
+                ev("ReferralReceived", "2024-01-01", event_id="x1", referral_id="R1", source="2A"),
+                ev(
+                    "RecordRetracted",
+                    "2024-01-02",
+                    child_id=None,
+                    event_id="x2",
+                    target_event_id="x1",
+                    reason="dup",
+                ),
+            ],
+            ev(
+                "RecordCorrected",
+                "2024-01-03",
+                child_id=None,
+                target_event_id="x2",
+                reason="oops",
+                replacement={"occurred_at": "2024-01-01"},
+            ),
+            "a correction or retraction cannot target another one",
+        ),
+    ],
+)
+def test_invariants_reject_with_a_reason(
+    setup: list[ContractEvent], bad: ContractEvent, reason: str
+) -> None:
+    family = recorded(setup)
+    before = list(family.records)
+    assert rejects(family, bad) == reason
+    assert family.records == before
+    assert not family.knows(bad.event_id)
+
+
+def test_correction_that_would_break_an_invariant_is_rejected() -> None:
+    family = recorded(
+        [
+            _plan("2024-01-01"),
+            ev("CPReviewHeld", "2024-03-01", event_id="rv", plan_id="CP1", plan_continues=True),
+        ]
+    )
+    bad = ev(
+        "RecordCorrected",
+        "2024-03-05",
+        child_id=None,
+        target_event_id="rv",
+        reason="typo",
+        replacement={"occurred_at": "2023-12-01"},
+    )
+    assert rejects(family, bad) == "CPReviewHeld is dated before CP plan CP1 began"
+    assert family.state.cp_plans["CP1"]["reviews"] == [date(2024, 3, 1)]
+
+
+def test_an_event_for_another_family_is_refused() -> None:
+    family = Family("F1")
+    assert rejects(family, ev("ChildAdded", "2024-01-01", family_id="F2")) == (
+        "event belongs to another family"
+    )
+
+
+def test_event_topics_are_explicit_and_versioned() -> None:
+    for name in EVENT_SPECS:
+        assert f"casejourney/{name}/v1" == getattr(Family, name).TOPIC
+    assert Family.TOPIC == "casejourney/Family/v1"
+
+
+@st.composite
+def interleavings(draw: st.DrawFn) -> list[ContractEvent]:
+    """Any arrival order Kafka can produce: topics interleaved, each topic in order."""
+    queues: dict[str, list[ContractEvent]] = {}
+    for event in rich_family():
+        queues.setdefault(topic_for(event.event_type), []).append(event)
+    order: list[ContractEvent] = []
+    while any(queues.values()):
+        live = [q for q in queues.values() if q]
+        order.append(live[draw(st.integers(0, len(live) - 1))].pop(0))
+    return order
+
+
+@settings(max_examples=150, deadline=None)
+@given(interleavings())
+def test_any_cross_topic_arrival_order_gives_the_same_state(order: list[ContractEvent]) -> None:
+    expected = recorded(rich_family()).state
+    family = recorded(order)
+    assert family.state == expected
+    assert family.state == refolded(family)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.permutations(rich_family()[:20]))
+def test_any_permutation_of_a_plan_free_history_gives_the_same_state(
+    order: list[ContractEvent],
+) -> None:
+    """Without same-topic dependencies, even full permutations agree."""
+    expected = recorded(rich_family()[:10]).state
+    family = recorded([e for e in order if e in rich_family()[:10]])
+    assert family.state == expected
+
+
+def refolded(family: Family) -> object:
+    from domain.state import FamilyState
+
+    return FamilyState.fold(family.records)
