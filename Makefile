@@ -29,3 +29,6 @@ clean:
 
 test: venv
 	scripts/test.sh
+
+demo: venv
+	scripts/demo.sh

@@ -6,7 +6,9 @@ sorted by business date, a fixed type rank and event id, then applied. Any
 interleaving of the same events therefore yields the same state. References to
 records that have not arrived yet are kept as `pending`, not rejected.
 Invariant breaks are collected per event in `violations`; the aggregate turns a
-new one into a rejection of the event that caused it.
+new one into a rejection of the event that caused it. Because the fold runs in
+business order, "dated before the thing it refers to began" shows up as a
+reference still waiting at the end (`resolve_waiting`), not as a date check.
 """
 
 from __future__ import annotations
@@ -202,8 +204,6 @@ class FamilyState:
             return
         if referral.get("decided_on"):
             self._violate(r, f"referral {p['referral_id']} was already decided")
-        elif day < referral["received_on"]:
-            self._violate(r, f"referral {p['referral_id']} decided before it was received")
         else:
             referral.update(decided_on=day, outcome=p["outcome"])
 
@@ -213,13 +213,8 @@ class FamilyState:
             return
         if referral.get("closed_on"):
             self._violate(r, f"episode of referral {p['referral_id']} was already closed")
-        elif day < referral["received_on"]:
-            self._violate(r, f"episode of referral {p['referral_id']} closed before it began")
         else:
             referral.update(closed_on=day, closure_reason=p["reason"])
-            for item in (*self.assessments.values(), *self.strategies.values()):
-                if item.get("referral_id") == p["referral_id"] and item["last_on"] > day:
-                    self._violate(r, f"referral {p['referral_id']} has activity after this closure")
 
     # --- assessments and section 47 --------------------------------------------
 
@@ -233,7 +228,6 @@ class FamilyState:
             "child_id": r["child_id"],
             "referral_id": p["referral_id"],
             "started_on": day,
-            "last_on": day,
         }
 
     def _on_AssessmentCompleted(self, r: Record, p: dict[str, Any], day: date) -> None:
@@ -242,13 +236,9 @@ class FamilyState:
             return
         if assessment.get("completed_on"):
             self._violate(r, f"assessment {p['assessment_id']} was already completed")
-        elif day < assessment["started_on"]:
-            self._violate(r, f"assessment {p['assessment_id']} completed before it started")
         else:
             self._check_referral_open(r, assessment["referral_id"], day)
-            assessment.update(
-                completed_on=day, last_on=day, factors=p["factors"], outcome=p["outcome"]
-            )
+            assessment.update(completed_on=day, factors=p["factors"], outcome=p["outcome"])
 
     def _on_StrategyDiscussionHeld(self, r: Record, p: dict[str, Any], day: date) -> None:
         if not self._new_id(r, self.strategies, "strategy_id", "strategy discussion"):
@@ -260,7 +250,6 @@ class FamilyState:
             "child_id": r["child_id"],
             "referral_id": p["referral_id"],
             "held_on": day,
-            "last_on": day,
             "section47": p["section47"],
         }
 
@@ -268,13 +257,9 @@ class FamilyState:
         if not self._new_id(r, self.s47s, "s47_id", "section 47 enquiry"):
             return
         strategy = self._known(r, "strategies", "strategy_id", "strategy discussion")
-        if strategy is not None:
-            if not strategy["section47"]:
-                self._violate(r, f"strategy discussion {p['strategy_id']} decided on no section 47")
-                return
-            if day < strategy["held_on"]:
-                self._violate(r, "section 47 enquiry started before its strategy discussion")
-                return
+        if strategy is not None and not strategy["section47"]:
+            self._violate(r, f"strategy discussion {p['strategy_id']} decided on no section 47")
+            return
         self.s47s[p["s47_id"]] = {
             "s47_id": p["s47_id"],
             "child_id": r["child_id"],
@@ -288,8 +273,6 @@ class FamilyState:
             return
         if s47.get("icpc_on"):
             self._violate(r, f"section 47 enquiry {p['s47_id']} already had its conference")
-        elif day < s47["started_on"]:
-            self._violate(r, "initial conference held before its section 47 enquiry started")
         else:
             s47.update(icpc_on=day, plan_required=p["plan_required"])
 
@@ -317,9 +300,7 @@ class FamilyState:
         plan = self._known(r, "cp_plans", "plan_id", "CP plan")
         if plan is None:
             return
-        if day < plan["started_on"]:
-            self._violate(r, f"review held before CP plan {p['plan_id']} started")
-        elif plan.get("ended_on") and day > plan["ended_on"]:
+        if plan.get("ended_on") and day > plan["ended_on"]:
             self._violate(r, f"review held after CP plan {p['plan_id']} ended")
         else:
             plan["reviews"].append(day)
@@ -330,8 +311,6 @@ class FamilyState:
             return
         if plan.get("ended_on"):
             self._violate(r, f"CP plan {p['plan_id']} was already ended")
-        elif day < plan["started_on"]:
-            self._violate(r, f"CP plan {p['plan_id']} ended before it started")
         else:
             plan.update(ended_on=day, step_down=p["step_down"])
 
@@ -359,9 +338,6 @@ class FamilyState:
     def _open_plo(self, r: Record, day: date, what: str) -> dict[str, Any] | None:
         plo = self._known(r, "plo", "plo_id", "pre-proceedings")
         if plo is None:
-            return None
-        if day < plo["started_on"]:
-            self._violate(r, f"{what} before pre-proceedings {plo['plo_id']} started")
             return None
         if plo["ended_on"] and day > plo["ended_on"]:
             self._violate(r, f"{what} after pre-proceedings {plo['plo_id']} ended")
@@ -407,8 +383,6 @@ class FamilyState:
             return
         if proceedings["concluded_on"]:
             self._violate(r, f"care proceedings {p['proceedings_id']} were already concluded")
-        elif day < proceedings["issued_on"]:
-            self._violate(r, f"care proceedings {p['proceedings_id']} concluded before issue")
         else:
             proceedings.update(concluded_on=day, order=p["order"])
 
@@ -430,9 +404,6 @@ class FamilyState:
     def _live_placement(self, r: Record, day: date, what: str) -> dict[str, Any] | None:
         placement = self._known(r, "placements", "placement_id", "placement")
         if placement is None:
-            return None
-        if day < placement["started_on"]:
-            self._violate(r, f"{what} before placement {placement['placement_id']} started")
             return None
         if placement["ended_on"] and day > placement["ended_on"]:
             self._violate(r, f"{what} after placement {placement['placement_id']} ended")
