@@ -10,7 +10,6 @@ sees the other's events, so an event is recorded once across processes.
 from __future__ import annotations
 
 import logging
-import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError, OperationalError
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError
 
 from casejourney.settings import eventsourcing_env
 from domain.contract import ContractEvent
@@ -28,6 +27,7 @@ from domain.family import Family, InvariantError, family_uuid
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+SCHEMA_LOCK = 0x6361_7365  # 'case': one advisory lock id for schema creation
 
 
 class FamilyApplication(Application[UUID]):
@@ -37,15 +37,18 @@ class FamilyApplication(Application[UUID]):
 
 
 def _open_application(database_url: str) -> FamilyApplication:
-    """Open the application; processes starting together may race to create tables."""
-    for attempt in range(5):
+    """Open the application. On PostgreSQL, processes starting together would race
+    to create the tables, so creation is serialised with an advisory lock."""
+    if not database_url.startswith("postgres"):
+        return FamilyApplication(env=eventsourcing_env(database_url))
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
         try:
             return FamilyApplication(env=eventsourcing_env(database_url))
-        except (IntegrityError, OperationalError):
-            if attempt == 4:
-                raise
-            time.sleep(0.2 * (attempt + 1))
-    raise AssertionError("unreachable")
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
 
 @dataclass
