@@ -4,6 +4,8 @@
 #
 #   scripts/kafka.sh up        fetch the jars if needed, format, start, wait until ready
 #   scripts/kafka.sh down      stop the broker and remove its state dir
+#   scripts/kafka.sh stop      stop the broker, keep its state dir (topics, offsets, port)
+#   scripts/kafka.sh start     start a stopped broker again from its state dir, wait until ready
 #   scripts/kafka.sh address   print host:port of the running broker
 #   scripts/kafka.sh status    say whether it runs and answers (exit 0 if ready)
 #   scripts/kafka.sh fetch     only fetch the jars into the cache
@@ -296,6 +298,12 @@ start_once() {
     cat "$LOG_DIR/format.log" >&2
     die "formatting the KRaft storage failed"
   fi
+  launch "$HOST:$port"
+}
+
+# Start the broker on the formatted state dir and wait; same return codes as wait_ready.
+launch() {
+  local addr="$1"
   # setsid: the broker outlives this shell and does not get the caller's Ctrl-C;
   # 9>&-: it must not inherit (and so hold) the lock of this script.
   # shellcheck disable=SC2086
@@ -304,12 +312,12 @@ start_once() {
     -Dlog4j2.configurationFile="$STATE_DIR/log4j2.properties" \
     -Dkafka.logs.dir="$LOG_DIR" \
     -cp "$LIBS/*" kafka.Kafka "$STATE_DIR/server.properties" \
-    >"$OUT_FILE" 2>&1 </dev/null 9>&- &
+    >>"$OUT_FILE" 2>&1 </dev/null 9>&- &
   local pid=$!
   echo "$pid" >"$PID_FILE"
-  echo "$HOST:$port" >"$ADDR_FILE"
+  echo "$addr" >"$ADDR_FILE"
   local rc=0
-  wait_ready "$pid" "$HOST:$port" || rc=$?
+  wait_ready "$pid" "$addr" || rc=$?
   return "$rc"
 }
 
@@ -393,6 +401,41 @@ cmd_down() {
   if [[ -n "$was" ]]; then say "stopped"; else say "not running"; fi
 }
 
+# `stop` / `start`: a broker restart that keeps topics, offsets and the address
+# (tests of consumer recovery use it; `down` / `up` start from nothing).
+cmd_stop() {
+  lock
+  if broker_pid >/dev/null; then
+    stop_broker
+    say "stopped; state kept in $STATE_DIR (scripts/kafka.sh start brings it back)"
+  else
+    say "not running"
+  fi
+}
+
+cmd_start() {
+  JAVA="$(java_bin)"
+  lock
+  [[ -f "$STATE_DIR/server.properties" && -d "$STATE_DIR/data" ]] \
+    || die "no stopped broker in $STATE_DIR to start; use scripts/kafka.sh up"
+  local addr pid
+  addr="$(sed -n 's#^advertised.listeners=PLAINTEXT://##p' "$STATE_DIR/server.properties")"
+  [[ -n "$addr" ]] || die "no advertised.listeners in $STATE_DIR/server.properties"
+  if pid="$(broker_pid)"; then
+    echo "$addr"
+    return 0
+  fi
+  say "starting Kafka $KAFKA_VERSION again on $addr, state in $STATE_DIR"
+  local rc=0
+  launch "$addr" || rc=$?
+  if [[ "$rc" -ne 0 ]]; then
+    log_tail
+    stop_broker
+    die "the broker did not come back (see the log above)"
+  fi
+  echo "$addr"
+}
+
 cmd_address() {
   if ! broker_pid >/dev/null || [[ ! -s "$ADDR_FILE" ]]; then
     die "no broker running (state dir $STATE_DIR); start it with scripts/kafka.sh up"
@@ -420,12 +463,14 @@ cmd_status() {
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
+  stop) cmd_stop ;;
+  start) cmd_start ;;
   address) cmd_address ;;
   status) cmd_status ;;
   fetch) fetch && echo "$LIBS" ;;
   logs) log_tail ;;
   *)
-    echo "usage: $0 up|down|address|status|fetch|logs" >&2
+    echo "usage: $0 up|down|stop|start|address|status|fetch|logs" >&2
     exit 2
     ;;
 esac
