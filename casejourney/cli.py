@@ -14,7 +14,10 @@ from collections.abc import Sequence
 
 from casejourney.container import Container
 
-COMMAND_MODULES: tuple[str, ...] = ("casejourney.commands.core",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "casejourney.commands.core",
+    "casejourney.commands.audit",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,6 +29,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("family", help="a family's chronology and current state")
     p.add_argument("family_id")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--as-at", metavar="DATETIME", help="as the store held it then (audit)")
+    p.add_argument("--occurred-by", metavar="DATE", help="only what happened by this date")
     p.set_defaults(handler=show_family)
 
     p = sub.add_parser("summary", help="counts of what the store holds")
@@ -73,6 +75,10 @@ def generate(args: argparse.Namespace, container: Container) -> int:
 
 
 def show_family(args: argparse.Namespace, container: Container) -> int:
+    if args.as_at or args.occurred_by:
+        from casejourney.commands.audit import show_past_family
+
+        return show_past_family(args, container)
     family = container.store.get(args.family_id)
     if family is None:
         print(f"casejourney: no family {args.family_id!r} in the store", file=sys.stderr)
