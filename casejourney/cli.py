@@ -17,6 +17,7 @@ from casejourney.container import Container
 COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.core",
     "casejourney.commands.audit",
+    "casejourney.commands.projections",
 )
 
 

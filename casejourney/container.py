@@ -7,10 +7,13 @@ so a test can run the whole pipeline in one process by building one Container.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casejourney.settings import Settings
 from casejourney.store import FamilyStore
+
+if TYPE_CHECKING:
+    from projections.runner import Projector
 
 
 class Container:
@@ -23,6 +26,15 @@ class Container:
         store = FamilyStore(self.settings.database_url, self.settings.aggregate_cache_size)
         self._closers.append(store)
         return store
+
+    @cached_property
+    def projector(self) -> Projector:
+        """Follows the store's notification log into the read models (and csc.alerts)."""
+        from projections.runner import Projector
+
+        projector = Projector(self)
+        self._closers.append(projector)
+        return projector
 
     def close(self) -> None:
         while self._closers:

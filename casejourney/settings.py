@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlparse
 
 import platformdirs
 
+from domain.rules.thresholds import Thresholds
+
 DEFAULT_TOPICS: dict[str, str] = {
     "referrals": "csc.referrals",
     "assessments": "csc.assessments",
@@ -46,9 +48,28 @@ class KafkaSettings:
 
 
 @dataclass(frozen=True)
+class AlertSettings(Thresholds):
+    """Alert thresholds and windows; GUIDE's defaults, each overridable by
+    CASEJOURNEY_<FIELD> (e.g. CASEJOURNEY_PLO_TARGET_WEEKS=20)."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> AlertSettings:
+        values = {}
+        for name in cls.__dataclass_fields__:
+            raw = (env.get(f"CASEJOURNEY_{name.upper()}") or "").strip()
+            if raw:
+                try:
+                    values[name] = int(raw)
+                except ValueError:
+                    raise ValueError(f"CASEJOURNEY_{name.upper()} must be a whole number") from None
+        return cls(**values)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_database_url)
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
     batch_size: int = 500
     aggregate_cache_size: int = 20_000
 
@@ -71,6 +92,7 @@ class Settings:
         return cls(
             database_url=env.get("CASEJOURNEY_DATABASE_URL") or default_database_url(),
             kafka=kafka,
+            alerts=AlertSettings.from_env(env),
             batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", "500")),
             aggregate_cache_size=int(env.get("CASEJOURNEY_AGGREGATE_CACHE", "20000")),
         )

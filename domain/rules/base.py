@@ -1,0 +1,69 @@
+"""What every rule shares: its name card, the alert it raises, deterministic ids.
+
+Modelled on Data to Insight's CIN validator: one rule per module, each with a
+frozen `Rule` naming it, so the README, the CLI and the tests all quote the same
+definition text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The name card of one definition in GUIDE section 5."""
+
+    code: str
+    title: str
+    definition: str
+    alert: bool = False
+
+
+def alert_id(kind: str, family_id: str, *parts: str) -> str:
+    """Same kind, family and trigger parts give the same id, in every process, forever.
+
+    Event-triggered alerts pass the trigger's event id; deadline alerts pass the
+    subject, the phase and the due date, so a moved deadline is a new alert.
+    """
+    text = "\x1f".join([kind, family_id, *parts])
+    return "AL-" + hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert as GUIDE section 4 shapes the `csc.alerts` message."""
+
+    alert_id: str
+    kind: str
+    family_id: str
+    child_id: str | None
+    trigger_event_id: str
+    occurred_at: str  # business date (ISO) the alert became true
+    detail: dict[str, Any] = field(default_factory=dict)
+    team: str | None = None
+
+    def message(self) -> dict[str, Any]:
+        """The message published to `csc.alerts` (team is ours, not the contract's)."""
+        out: dict[str, Any] = {
+            "alert_id": self.alert_id,
+            "kind": self.kind,
+            "family_id": self.family_id,
+            "trigger_event_id": self.trigger_event_id,
+            "occurred_at": self.occurred_at,
+            "detail": self.detail,
+        }
+        if self.child_id is not None:
+            out["child_id"] = self.child_id
+        return out
+
+    def message_json(self) -> str:
+        return json.dumps(self.message(), sort_keys=True, separators=(",", ":"))
+
+
+def iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()

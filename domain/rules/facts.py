@@ -1,0 +1,104 @@
+"""Everything the rules need about one family, computed once per recompute.
+
+Rules read the family's records as they now stand (corrections applied,
+retractions removed) in business order, plus the folded `FamilyState`. The
+projection recomputes a whole family whenever any of its events arrives, so a
+late-recorded referral or a corrected date lands exactly where a replay from
+zero would put it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from domain.contract import parse_business_date
+from domain.state import FamilyState, Record, effective_records, sort_key
+
+# Event types that open something another event refers to, and their id field.
+OPENERS: dict[str, str] = {
+    "ReferralReceived": "referral_id",
+    "AssessmentStarted": "assessment_id",
+    "StrategyDiscussionHeld": "strategy_id",
+    "Section47Started": "s47_id",
+    "InitialConferenceHeld": "s47_id",
+    "CPPlanStarted": "plan_id",
+    "PreProceedingsStarted": "plo_id",
+    "CareProceedingsIssued": "proceedings_id",
+    "ConnectedPersonPlacementStarted": "placement_id",
+    "SupervisionRecorded": "supervision_id",
+}
+
+
+@dataclass
+class FamilyFacts:
+    family_id: str
+    records: list[Record]
+    effective: list[Record]
+    state: FamilyState
+    opened_by: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def event_id_of(self, event_type: str, key: str) -> str:
+        """The event id that opened `key` (a referral, plan, placement...)."""
+        return self.opened_by.get((event_type, key), "")
+
+    def child_team(self, child_id: str | None) -> str | None:
+        if child_id is None:
+            return None
+        child = self.state.children.get(child_id)
+        if child is None or child.allocation is None:
+            return None
+        return str(child.allocation["team"])
+
+    @cached_property
+    def team(self) -> str | None:
+        """The family's team: that of its most recent allocation (any child)."""
+        latest: tuple[date, str] | None = None
+        team = None
+        for child_id, child in self.state.children.items():
+            if child.allocation is None:
+                continue
+            key = (child.allocation["since"], child_id)
+            if latest is None or key > latest:
+                latest, team = key, str(child.allocation["team"])
+        return team
+
+    def team_for(self, child_ids: Sequence[str | None] | None) -> str | None:
+        """The first allocated child's team, else the family's: the team that would act."""
+        for child_id in sorted(c for c in child_ids or () if c):
+            team = self.child_team(child_id)
+            if team:
+                return team
+        return self.team
+
+
+def facts_for(family_id: str, records: list[Record]) -> FamilyFacts:
+    """Fold once and index the openers; `records` in recording (version) order."""
+    effective = sorted(effective_records(records), key=sort_key)
+    state = FamilyState()
+    for record in effective:
+        state.apply(record)
+    opened_by: dict[tuple[str, str], str] = {}
+    for record in effective:
+        key_field = OPENERS.get(record["event_type"])
+        if key_field is not None:
+            opened_by.setdefault(
+                (record["event_type"], str(record["payload"].get(key_field))), record["event_id"]
+            )
+    return FamilyFacts(family_id, records, effective, state, opened_by)
+
+
+def business_day(record: Record) -> date:
+    return parse_business_date(record["occurred_at"])
+
+
+def as_date(value: Any) -> date | None:
+    """Row values are ISO strings (as stored); rules compare dates."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -1,0 +1,1 @@
+"""Read models and alerts projected from the event store's notification log."""

@@ -1,0 +1,138 @@
+"""One small connection wrapper over sqlite3 and psycopg 3, for the read models.
+
+The read models live in the event store's own database (SQLite file or
+PostgreSQL database), reached through a connection of our own, so a batch of
+read-model rows and the tracking position commit in one transaction. SQL is
+written once with `?` placeholders; PostgreSQL gets `%s`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from casejourney.settings import eventsourcing_env
+
+Params = Sequence[Any]
+
+
+class Database:
+    """A connection in autocommit mode; `transaction()` opens an explicit one."""
+
+    def __init__(self, database_url: str, *, timeout_s: float = 30.0) -> None:
+        self.url = database_url
+        env = eventsourcing_env(database_url)
+        if env["PERSISTENCE_MODULE"].endswith("sqlite"):
+            self.dialect = "sqlite"
+            path = env["SQLITE_DBNAME"]
+            if path == ":memory:":
+                raise ValueError(
+                    "the projections need a SQLite file shared with the event store, "
+                    "not an in-memory database"
+                )
+            self.path = path
+            conn = sqlite3.connect(
+                path, isolation_level=None, timeout=timeout_s, check_same_thread=False
+            )
+            conn.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+            conn.execute("PRAGMA journal_mode=WAL")
+            # WAL with NORMAL survives a killed process; only power loss can lose the tail.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn: Any = conn
+        else:
+            import psycopg
+
+            self.dialect = "postgresql"
+            self.conn = psycopg.connect(database_url, autocommit=True)
+        self._depth = 0
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    def sql(self, statement: str) -> str:
+        return statement.replace("?", "%s") if self.is_postgres else statement
+
+    # --- statements ------------------------------------------------------------
+
+    def execute(self, statement: str, params: Params = ()) -> Any:
+        return self.conn.execute(self.sql(statement), params)
+
+    def executemany(self, statement: str, rows: Iterable[Params]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        if self.is_postgres:
+            with self.conn.cursor() as cur:
+                cur.executemany(self.sql(statement), rows)
+        else:
+            self.conn.executemany(statement, rows)
+
+    def rows(self, statement: str, params: Params = ()) -> list[dict[str, Any]]:
+        cur = self.execute(statement, params)
+        if cur.description is None:
+            return []
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def scalar(self, statement: str, params: Params = ()) -> Any:
+        row = self.execute(statement, params).fetchone()
+        return None if row is None else row[0]
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Params]) -> None:
+        """Bulk insert: COPY on PostgreSQL, executemany on SQLite."""
+        if self.is_postgres:
+            with self.conn.cursor() as cur:
+                names = ", ".join(columns)
+                with cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+            )
+
+    # --- transactions ----------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """A write transaction; on SQLite it takes the write lock at once (IMMEDIATE)."""
+        if self._depth:
+            raise RuntimeError("nested transactions are not supported")
+        self._depth = 1
+        try:
+            if self.is_postgres:
+                with self.conn.transaction():
+                    yield self
+            else:
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self
+                except BaseException:
+                    self.conn.execute("ROLLBACK")
+                    raise
+                self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def table_names(self) -> set[str]:
+        if self.is_postgres:
+            found = self.rows(
+                "SELECT table_name AS name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            )
+        else:
+            found = self.rows("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        return {r["name"] for r in found}
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

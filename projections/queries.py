@@ -1,0 +1,529 @@
+"""What the dashboard and the CLI read: plain functions over the read-model views.
+
+Every function takes a `Database` (or a database URL) and returns plain lists of
+dicts, never replaying the store. Values that depend on the day asked about
+(weeks open, days overdue) are computed here from the stored dates and `as_of`,
+so the stored rows never go stale. Most lists take `team` (the team of the
+child's current allocation, else the family's) so the dashboard can filter.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+from domain.calendar import add_months
+from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from projections.db import Database
+
+Row = dict[str, Any]
+DB = Database | str
+
+
+def connect(database_url: str) -> Database:
+    return Database(database_url)
+
+
+@contextmanager
+def _open(db: DB) -> Iterator[Database]:
+    if isinstance(db, Database):
+        yield db
+    else:
+        with Database(db) as opened:
+            yield opened
+
+
+def _iso(day: date | str | None) -> str | None:
+    return day.isoformat() if isinstance(day, date) else day
+
+
+def _where(clauses: list[str], params: list[Any], column: str, value: Any, op: str = "=") -> None:
+    if value is not None:
+        clauses.append(f"{column} {op} ?")
+        params.append(_iso(value))
+
+
+def _sql_where(clauses: list[str]) -> str:
+    return (" WHERE " + " AND ".join(clauses)) if clauses else ""
+
+
+def ready(db: DB) -> bool:
+    """True once the projection has built its first generation (the views exist)."""
+    with _open(db) as d:
+        return "rm_families" in d.table_names()
+
+
+def status(db: DB) -> Row:
+    with _open(db) as d:
+        rows = d.rows("SELECT * FROM cj_projection") if "cj_projection" in d.table_names() else []
+        return rows[0] if rows else {}
+
+
+def teams(db: DB) -> list[str]:
+    with _open(db) as d:
+        rows = d.rows(
+            "SELECT DISTINCT team FROM rm_children WHERE team IS NOT NULL "
+            "UNION SELECT DISTINCT team FROM rm_families WHERE team IS NOT NULL"
+        )
+        return sorted(r["team"] for r in rows)
+
+
+# --- headline indicators -----------------------------------------------------------
+
+
+def _ratio(key: str, label: str, numerator: int, denominator: int | None, **extra: Any) -> Row:
+    value: float | int | None
+    if denominator is None:
+        value = numerator
+    else:
+        value = round(numerator / denominator, 4) if denominator else None
+    return {
+        "key": key,
+        "label": label,
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        **extra,
+    }
+
+
+def indicators(
+    db: DB,
+    start: date,
+    end: date,
+    *,
+    team: str | None = None,
+    th: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[Row]:
+    """The headline figures for business dates start..end (inclusive), each with its
+    numerator and denominator."""
+    s, e = start.isoformat(), end.isoformat()
+    t_clause = " AND team = ?" if team else ""
+    t_param: list[Any] = [team] if team else []
+    out: list[Row] = []
+    with _open(db) as d:
+
+        def one(sql: str, params: list[Any]) -> Row:
+            return d.rows(sql, params)[0]
+
+        r = one(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(re_referral), 0) AS re, "
+            "COALESCE(SUM(CASE WHEN count_12m >= ? THEN 1 ELSE 0 END), 0) AS third "
+            "FROM rm_referrals WHERE received_on BETWEEN ? AND ?" + t_clause,
+            [th.third_referral_count, s, e, *t_param],
+        )
+        out.append(_ratio("referrals", "Referrals received", int(r["n"]), None))
+        out.append(
+            _ratio("re_referral_rate", "Re-referrals within 12 months", int(r["re"]), int(r["n"]))
+        )
+        children = one(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(third), 0) AS third FROM ("
+            "SELECT family_id, child_id, MAX(CASE WHEN count_12m >= ? THEN 1 ELSE 0 END) AS third "
+            "FROM rm_referrals WHERE received_on BETWEEN ? AND ?" + t_clause + " "
+            "GROUP BY family_id, child_id) c",
+            [th.third_referral_count, s, e, *t_param],
+        )
+        out.append(
+            _ratio(
+                "children_3plus_referrals",
+                "Children referred with 3+ referrals in 12 months",
+                int(children["third"]),
+                int(children["n"]),
+            )
+        )
+        plans = one(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(repeat), 0) AS rep FROM rm_cp_plans "
+            "WHERE started_on BETWEEN ? AND ?" + t_clause,
+            [s, e, *t_param],
+        )
+        out.append(
+            _ratio(
+                "repeat_cp_plan_share",
+                "CP plans that are repeat plans",
+                int(plans["rep"]),
+                int(plans["n"]),
+            )
+        )
+        ended = one(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(lasted_long), 0) AS long FROM rm_cp_plans "
+            "WHERE ended_on BETWEEN ? AND ?" + t_clause,
+            [s, e, *t_param],
+        )
+        out.append(
+            _ratio(
+                "cp_plans_2y",
+                f"CP plans ending that lasted {th.long_plan_years}+ years",
+                int(ended["long"]),
+                int(ended["n"]),
+            )
+        )
+        for kind, key, label in (
+            (
+                "assessment",
+                "assessment_timeliness",
+                f"Assessments within {th.assessment_working_days} working days",
+            ),
+            ("icpc", "icpc_timeliness", f"ICPCs within {th.icpc_working_days} working days"),
+            ("cp_review", "cp_review_timeliness", "CP reviews on time"),
+        ):
+            rows = d.rows(
+                "SELECT on_time, working_days FROM rm_timeliness "
+                "WHERE kind = ? AND done_on BETWEEN ? AND ?" + t_clause,
+                [kind, s, e, *t_param],
+            )
+            days = [r["working_days"] for r in rows if r["working_days"] is not None]
+            out.append(
+                _ratio(
+                    key,
+                    label,
+                    sum(int(r["on_time"] or 0) for r in rows),
+                    len(rows),
+                    median_working_days=statistics.median(days) if days else None,
+                )
+            )
+        open_plo = d.rows(
+            "SELECT started_on FROM rm_plo WHERE started_on <= ? "
+            "AND (ended_on IS NULL OR ended_on > ?)" + t_clause,
+            [e, e, *t_param],
+        )
+        weeks = [(end - date.fromisoformat(r["started_on"])).days / 7 for r in open_plo]
+        beyond = sum(1 for w in weeks if w > th.plo_target_weeks)
+        out.append(
+            _ratio(
+                "open_pre_proceedings",
+                "Families in pre-proceedings at the period end",
+                len(weeks),
+                None,
+                median_weeks=round(statistics.median(weeks), 1) if weeks else None,
+            )
+        )
+        out.append(
+            _ratio(
+                "pre_proceedings_beyond_target",
+                f"Open pre-proceedings beyond {th.plo_target_weeks} weeks",
+                beyond,
+                len(weeks),
+            )
+        )
+        dec = one(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(1 - qualified), 0) AS unq FROM rm_decisions "
+            "WHERE occurred_on BETWEEN ? AND ?" + t_clause,
+            [s, e, *t_param],
+        )
+        out.append(
+            _ratio(
+                "unqualified_decisions",
+                "Decisions by unqualified workers",
+                int(dec["unq"]),
+                int(dec["n"]),
+            )
+        )
+        alloc = one(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(1 - qualified), 0) AS unq FROM rm_children "
+            "WHERE qualified IS NOT NULL" + t_clause,
+            t_param,
+        )
+        out.append(
+            _ratio(
+                "children_allocated_unqualified",
+                "Children now allocated to an unqualified worker",
+                int(alloc["unq"]),
+                int(alloc["n"]),
+            )
+        )
+    return out
+
+
+def _months(start: date, end: date) -> list[tuple[date, date]]:
+    first = start.replace(day=1)
+    out = []
+    while first <= end:
+        following = add_months(first, 1)
+        out.append((max(first, start), min(following - timedelta(days=1), end)))
+        first = following
+    return out
+
+
+def monthly_trend(db: DB, start: date, end: date, *, team: str | None = None) -> list[Row]:
+    """Per calendar month: referrals, re-referral rate, assessment timeliness, CP plans
+    started and repeat share, unqualified decisions."""
+    with _open(db) as d:
+        out = []
+        for first, last in _months(start, end):
+            figures = {r["key"]: r for r in indicators(d, first, last, team=team)}
+            out.append(
+                {
+                    "month": first.strftime("%Y-%m"),
+                    "referrals": figures["referrals"]["value"],
+                    "re_referral_rate": figures["re_referral_rate"]["value"],
+                    "assessments_completed": figures["assessment_timeliness"]["denominator"],
+                    "assessment_timeliness": figures["assessment_timeliness"]["value"],
+                    "cp_plans_started": figures["repeat_cp_plan_share"]["denominator"],
+                    "repeat_cp_plan_share": figures["repeat_cp_plan_share"]["value"],
+                    "unqualified_decisions": figures["unqualified_decisions"]["numerator"],
+                }
+            )
+        return out
+
+
+# --- alerts --------------------------------------------------------------------------
+
+
+def alerts(
+    db: DB,
+    *,
+    kind: str | None = None,
+    team: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    family_id: str | None = None,
+    status: str | None = "active",
+    acknowledged: bool | None = None,
+    limit: int | None = None,
+) -> list[Row]:
+    """Alerts newest first; `status` 'active', 'withdrawn' or None for both."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    _where(clauses, params, "kind", kind)
+    _where(clauses, params, "team", team)
+    _where(clauses, params, "occurred_at", since, ">=")
+    _where(clauses, params, "occurred_at", until, "<=")
+    _where(clauses, params, "family_id", family_id)
+    _where(clauses, params, "status", status)
+    if acknowledged is not None:
+        clauses.append("acknowledged_on IS " + ("NOT NULL" if acknowledged else "NULL"))
+    sql = (
+        "SELECT alert_id, kind, family_id, child_id, trigger_event_id, occurred_at, detail, "
+        "team, status, acknowledged_on, acknowledged_by FROM rm_alerts"
+        + _sql_where(clauses)
+        + " ORDER BY occurred_at DESC, alert_id"
+    )
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    with _open(db) as d:
+        rows = d.rows(sql, params)
+    for row in rows:
+        row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
+        row["acknowledged"] = row["acknowledged_on"] is not None
+    return rows
+
+
+def alert_counts(db: DB, *, team: str | None = None) -> list[Row]:
+    clauses, params = ["status = 'active'"], []
+    _where(clauses, params, "team", team)
+    with _open(db) as d:
+        return d.rows(
+            "SELECT kind, COUNT(*) AS alerts, "
+            "SUM(CASE WHEN acknowledged_on IS NULL THEN 1 ELSE 0 END) AS unacknowledged "
+            "FROM rm_alerts" + _sql_where(clauses) + " GROUP BY kind ORDER BY kind",
+            params,
+        )
+
+
+# --- families ------------------------------------------------------------------------
+
+
+def search(db: DB, text: str, limit: int = 50) -> list[Row]:
+    """Families whose family, child or linked person id starts with `text`."""
+    prefix = text.strip()
+    if not prefix:
+        return []
+    upper = prefix + "\uffff"
+    with _open(db) as d:
+        found = d.rows(
+            "SELECT family_id, 'family' AS matched, family_id AS id FROM rm_families "
+            "WHERE family_id >= ? AND family_id < ? "
+            "UNION SELECT family_id, 'child', child_id FROM rm_children "
+            "WHERE child_id >= ? AND child_id < ? "
+            "UNION SELECT family_id, 'person', person_id FROM rm_persons "
+            "WHERE person_id >= ? AND person_id < ? "
+            f"ORDER BY 1, 2, 3 LIMIT {int(limit)}",
+            [prefix, upper] * 3,
+        )
+        summaries = {r["family_id"]: r for r in _family_rows(d, {f["family_id"] for f in found})}
+    return [{**summaries.get(f["family_id"], {}), **f} for f in found]
+
+
+def _family_rows(d: Database, ids: set[str]) -> list[Row]:
+    if not ids:
+        return []
+    part = sorted(ids)
+    marks = ", ".join("?" for _ in part)
+    return d.rows(f"SELECT * FROM rm_families WHERE family_id IN ({marks})", part)
+
+
+def family(db: DB, family_id: str) -> Row | None:
+    """A family's summary with its children, linked persons and alerts."""
+    with _open(db) as d:
+        rows = d.rows("SELECT * FROM rm_families WHERE family_id = ?", [family_id])
+        if not rows:
+            return None
+        out = rows[0]
+        out["children_rows"] = d.rows(
+            "SELECT * FROM rm_children WHERE family_id = ? ORDER BY child_id", [family_id]
+        )
+        out["persons_rows"] = d.rows(
+            "SELECT * FROM rm_persons WHERE family_id = ? ORDER BY person_id", [family_id]
+        )
+        out["referrals_rows"] = d.rows(
+            "SELECT * FROM rm_referrals WHERE family_id = ? ORDER BY received_on, referral_id",
+            [family_id],
+        )
+        out["cp_plans_rows"] = d.rows(
+            "SELECT * FROM rm_cp_plans WHERE family_id = ? ORDER BY started_on", [family_id]
+        )
+        out["plo_rows"] = d.rows(
+            "SELECT * FROM rm_plo WHERE family_id = ? ORDER BY started_on", [family_id]
+        )
+        out["alerts"] = alerts(d, family_id=family_id, status=None)
+        return out
+
+
+def chronology(db: DB, family_id: str) -> list[Row]:
+    """Business date, recorded time, event type, child, who: no free text."""
+    with _open(db) as d:
+        return d.rows(
+            "SELECT business_on, occurred_at, recorded_at, event_type, event_id, child_id, "
+            "worker_id, qualified, status, target_event_id, version FROM rm_chronology "
+            "WHERE family_id = ? ORDER BY COALESCE(business_on, occurred_at), recorded_at, version",
+            [family_id],
+        )
+
+
+# --- practice lists ---------------------------------------------------------------------
+
+
+def plo_tracker(
+    db: DB,
+    as_of: date,
+    *,
+    team: str | None = None,
+    open_only: bool = True,
+    th: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[Row]:
+    """Pre-proceedings episodes, most urgent first: beyond target, then review overdue,
+    then longest open."""
+    clauses, params = ["started_on <= ?"], [as_of.isoformat()]
+    if open_only:
+        clauses.append("(ended_on IS NULL OR ended_on > ?)")
+        params.append(as_of.isoformat())
+    _where(clauses, params, "team", team)
+    with _open(db) as d:
+        rows = d.rows("SELECT * FROM rm_plo" + _sql_where(clauses), params)
+    for row in rows:
+        started = date.fromisoformat(row["started_on"])
+        ended = date.fromisoformat(row["ended_on"]) if row["ended_on"] else None
+        stop = min(ended, as_of) if ended and ended <= as_of else as_of
+        row["weeks_open"] = round((stop - started).days / 7, 1)
+        row["beyond_target"] = row["weeks_open"] > th.plo_target_weeks and stop == as_of
+        due = row["next_review_due"]
+        row["review_overdue"] = bool(due and due < as_of.isoformat())
+        row["child_ids"] = [c for c in row["child_ids"].split(",") if c]
+    rows.sort(key=lambda r: (not r["beyond_target"], not r["review_overdue"], -r["weeks_open"]))
+    return rows
+
+
+def timeliness(
+    db: DB,
+    as_of: date,
+    *,
+    kind: str | None = None,
+    team: str | None = None,
+    include_late: bool = False,
+) -> list[Row]:
+    """Drift: assessments, ICPCs and CP reviews not done and past due on `as_of`
+    (and, with include_late, those done late), most overdue first."""
+    clauses = ["((done_on IS NULL AND due_on < ?)" + (" OR on_time = 0)" if include_late else ")")]
+    params: list[Any] = [as_of.isoformat()]
+    _where(clauses, params, "kind", kind)
+    _where(clauses, params, "team", team)
+    with _open(db) as d:
+        rows = d.rows("SELECT * FROM rm_timeliness" + _sql_where(clauses), params)
+    for row in rows:
+        done = date.fromisoformat(row["done_on"]) if row["done_on"] else as_of
+        row["days_overdue"] = (done - date.fromisoformat(row["due_on"])).days
+    rows.sort(key=lambda r: -r["days_overdue"])
+    return rows
+
+
+def reg24(
+    db: DB, as_of: date, *, team: str | None = None, th: Thresholds = DEFAULT_THRESHOLDS
+) -> list[Row]:
+    """Connected-person placements neither approved nor ended, soonest expiry first."""
+    clauses = ["approved_on IS NULL", "ended_on IS NULL"]
+    params: list[Any] = []
+    _where(clauses, params, "team", team)
+    with _open(db) as d:
+        rows = d.rows("SELECT * FROM rm_placements" + _sql_where(clauses), params)
+    for row in rows:
+        expires = date.fromisoformat(row["expires_on"])
+        row["days_to_expiry"] = (expires - as_of).days
+        row["phase"] = (
+            "breach"
+            if as_of >= expires
+            else "warn"
+            if as_of >= expires - timedelta(weeks=th.reg24_warn_weeks)
+            else "ok"
+        )
+    rows.sort(key=lambda r: r["days_to_expiry"])
+    return rows
+
+
+def overdue_actions(db: DB, as_of: date, *, team: str | None = None) -> list[Row]:
+    clauses = ["completed_on IS NULL", "due_on < ?"]
+    params: list[Any] = [as_of.isoformat()]
+    _where(clauses, params, "team", team)
+    with _open(db) as d:
+        rows = d.rows("SELECT * FROM rm_actions" + _sql_where(clauses) + " ORDER BY due_on", params)
+    for row in rows:
+        row["days_overdue"] = (as_of - date.fromisoformat(row["due_on"])).days
+    return rows
+
+
+def unqualified(db: DB, start: date, end: date, *, team: str | None = None) -> dict[str, list[Row]]:
+    """Decisions by unqualified workers in the period, and children now allocated to one."""
+    clauses = ["qualified = 0", "occurred_on BETWEEN ? AND ?"]
+    params: list[Any] = [start.isoformat(), end.isoformat()]
+    _where(clauses, params, "team", team)
+    child_clauses, child_params = ["qualified = 0"], []
+    _where(child_clauses, child_params, "team", team)
+    with _open(db) as d:
+        return {
+            "decisions": d.rows(
+                "SELECT * FROM rm_decisions" + _sql_where(clauses) + " ORDER BY occurred_on DESC",
+                params,
+            ),
+            "allocations": d.rows(
+                "SELECT * FROM rm_children"
+                + _sql_where(child_clauses)
+                + " ORDER BY allocated_since",
+                child_params,
+            ),
+        }
+
+
+def supervision_changes(db: DB, start: date, end: date, *, team: str | None = None) -> list[Row]:
+    """Per month: supervisions held and the positive and negative changes recorded."""
+    clauses = ["held_on BETWEEN ? AND ?"]
+    params: list[Any] = [start.isoformat(), end.isoformat()]
+    _where(clauses, params, "team", team)
+    with _open(db) as d:
+        return d.rows(
+            "SELECT SUBSTR(held_on, 1, 7) AS month, COUNT(*) AS supervisions, "
+            "SUM(positive) AS positive, SUM(negative) AS negative FROM rm_supervisions"
+            + _sql_where(clauses)
+            + " GROUP BY SUBSTR(held_on, 1, 7) ORDER BY 1",
+            params,
+        )
+
+
+def network(db: DB, family_id: str, steps: int = 1) -> Row:
+    """Families within `steps` links of a family, with the persons linking them."""
+    from projections.network import neighbourhood
+
+    with _open(db) as d:
+        return neighbourhood(d, family_id, steps)

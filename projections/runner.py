@@ -1,0 +1,391 @@
+"""The projection runner: follows the event store's notification log, exactly once.
+
+It pulls `recorder.select_notifications` (the SQLite recorder cannot
+`subscribe()`; pulling works on both stores). Each batch is one transaction on
+the store's own database holding the recomputed rows of every family the batch
+touched *and* the new tracking position, so a crash anywhere leaves either the
+whole batch or none of it. Recomputing a family from all of its records (not
+patching rows event by event) is what makes late-recorded events, corrections
+and retractions land exactly where a replay from zero would put them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from casejourney.store import FamilyStore
+from domain.rules.base import Alert
+from domain.rules.family_rows import FamilyRows, deadline_alerts, derive
+from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from domain.state import Record
+from projections.db import Database
+from projections.decode import decoder_for
+from projections.schema import (
+    ALERT_COLUMNS,
+    PROJECTION,
+    SCHEMA_VERSION,
+    create_control_tables,
+    physical,
+)
+from projections.writer import (
+    alert_row,
+    insert_sql,
+    queue_outbox,
+    replace_families,
+    sync_alerts,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Live:
+    generation: int
+    position: int
+    schema_version: int
+    deadlines_on: str | None
+
+
+class PositionMoved(Exception):
+    """Another projector committed first; this batch is read again."""
+
+
+@dataclass
+class Group:
+    uuid: UUID
+    family_id: str | None = None
+    created: bool = False
+    records: list[Record] | None = None
+
+    def add(self, record: Record) -> None:
+        if self.records is None:
+            self.records = []
+        self.records.append(record)
+
+
+class Projector:
+    """Keeps the read models in the store's database up to date.
+
+    `source` is a `Container` (settings, thresholds and Kafka come from it) or a
+    bare `FamilyStore` (then `database_url` defaults to the store's).
+    """
+
+    def __init__(
+        self,
+        source: Any,
+        database_url: str | None = None,
+        *,
+        thresholds: Thresholds | None = None,
+        batch_size: int = 2_000,
+        clock: Callable[[], date] | None = None,
+        publisher: Any = None,
+        cache_families: int = 2_000,
+        rebuild_backlog: int = 200_000,
+    ) -> None:
+        if isinstance(source, FamilyStore):
+            self.store = source
+            settings = None
+        else:
+            self.store = source.store
+            settings = source.settings
+        self.database_url = database_url or self.store.database_url
+        if thresholds is None and settings is not None:
+            thresholds = getattr(settings, "alerts", None)
+        self.thresholds = thresholds or DEFAULT_THRESHOLDS
+        if publisher is None and settings is not None and settings.kafka.bootstrap_servers:
+            from projections.outbox import AlertPublisher
+
+            publisher = AlertPublisher(settings.kafka)
+        self.publisher = publisher
+        self.batch_size = batch_size
+        self.clock = clock or date.today
+        self.rebuild_backlog = rebuild_backlog
+        self.db = Database(self.database_url)
+        _create_control_tables(self.db)
+        self.decode = decoder_for(self.store)
+        self._cache: OrderedDict[str, tuple[int, list[Record]]] = OrderedDict()
+        self._cache_size = cache_families
+        self._family_ids: dict[str, str] = {}
+        self._lock = threading.RLock()
+
+    # --- reading the tracking row ----------------------------------------------
+
+    def live(self) -> Live | None:
+        row = self.db.rows(
+            "SELECT generation, position, schema_version, deadlines_on FROM cj_projection "
+            "WHERE name = ?",
+            (PROJECTION,),
+        )
+        return Live(**row[0]) if row else None
+
+    def position(self) -> int:
+        """The last notification id the live read models include."""
+        live = self.live()
+        return live.position if live else 0
+
+    def _lock_live(self) -> Live | None:
+        """Inside a transaction: the tracking row, locked against other projectors."""
+        suffix = " FOR UPDATE" if self.db.is_postgres else ""
+        row = self.db.rows(
+            "SELECT generation, position, schema_version, deadlines_on FROM cj_projection "
+            "WHERE name = ?" + suffix,
+            (PROJECTION,),
+        )
+        return Live(**row[0]) if row else None
+
+    # --- following the log -----------------------------------------------------
+
+    def run_once(self, limit: int | None = None) -> int:
+        """Process what is new (at most `limit` notifications); return how many.
+
+        The first run, a schema change, or a backlog larger than `rebuild_backlog`
+        builds from zero instead: one ordered pass beats many family re-reads.
+        """
+        with self._lock:
+            live = self.live()
+            head = self.store.max_notification_id()
+            if live is None or live.schema_version != SCHEMA_VERSION:
+                return self.rebuild().events
+            if limit is None and head - live.position > self.rebuild_backlog:
+                return self.rebuild().events
+            done = 0
+            while limit is None or done < limit:
+                step = self.batch_size if limit is None else min(self.batch_size, limit - done)
+                try:
+                    count = self._live_batch(step)
+                except PositionMoved:
+                    continue
+                if count == 0:
+                    break
+                done += count
+            if self.publisher is not None and done:
+                self.publish_pending()
+            return done
+
+    def _live_batch(self, limit: int) -> int:
+        live = self.live()
+        assert live is not None
+        notes = self.store.recorder.select_notifications(
+            start=live.position, limit=limit, inclusive_of_start=False
+        )
+        if not notes:
+            return 0
+        end = notes[-1].id
+        with self.db.transaction():
+            current = self._lock_live()
+            if current is None or (current.generation, current.position) != (
+                live.generation,
+                live.position,
+            ):
+                raise PositionMoved
+            cache = self._apply(live.generation, notes, self.clock(), end, outbox=True)
+            self.db.execute(
+                "UPDATE cj_projection SET position = ? WHERE name = ?", (end, PROJECTION)
+            )
+        self._remember(cache)
+        return len(notes)
+
+    def follow(self, stop: threading.Event, poll_interval: float = 0.5) -> None:
+        """Follow the log until `stop` is set; evaluate deadline alerts once per day."""
+        while not stop.is_set():
+            try:
+                count = self.run_once()
+                self._daily_deadlines()
+                if self.publisher is not None:
+                    self.publish_pending()
+            except Exception:
+                log.exception("projection batch failed; retrying")
+                stop.wait(min(5.0, poll_interval * 4))
+                continue
+            if count == 0:
+                stop.wait(poll_interval)
+
+    # --- one batch -------------------------------------------------------------
+
+    def _apply(
+        self,
+        generation: int,
+        notes: Sequence[Notification],
+        as_of: date,
+        position: int,
+        *,
+        outbox: bool,
+    ) -> dict[str, tuple[int, list[Record]]]:
+        """Recompute every family the notifications touch; write its rows and alerts.
+
+        Returns the cache entries to keep once the transaction has committed.
+        """
+        groups: dict[str, Group] = {}
+        for n in notes:
+            key = n.originator_id.hex
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Group(n.originator_id)
+            _, _, family_id, record = self.decode(
+                n.topic, n.originator_version, n.state, n.originator_id
+            )
+            if family_id is not None:
+                group.family_id, group.created = family_id, True
+            elif record is not None:
+                group.add(record)
+        self._resolve_family_ids(groups)
+        results: list[FamilyRows] = []
+        keep: dict[str, tuple[int, list[Record]]] = {}
+        for key, group in groups.items():
+            records = self._family_records(key, group)
+            assert group.family_id is not None
+            results.append(derive(group.family_id, records, as_of, self.thresholds))
+            if records:
+                keep[key] = (records[-1]["version"], records)
+        replace_families(self.db, generation, results)
+        sync_alerts(self.db, generation, results, as_of, position, outbox)
+        return keep
+
+    def _resolve_family_ids(self, groups: dict[str, Group]) -> None:
+        created = [(k, g.family_id) for k, g in groups.items() if g.created]
+        if created:
+            self.db.executemany(
+                insert_sql("cj_family_ids", ("originator_id", "family_id"), "originator_id"),
+                created,
+            )
+        for key, group in groups.items():
+            if group.family_id is None:
+                group.family_id = self._family_ids.get(key)
+        missing = [k for k, g in groups.items() if g.family_id is None]
+        for start in range(0, len(missing), 500):
+            part = missing[start : start + 500]
+            marks = ", ".join("?" for _ in part)
+            for row in self.db.rows(
+                "SELECT originator_id, family_id FROM cj_family_ids "
+                f"WHERE originator_id IN ({marks})",
+                part,
+            ):
+                groups[row["originator_id"]].family_id = row["family_id"]
+        for key, group in groups.items():
+            if group.family_id is None:
+                raise RuntimeError(f"no Family.Created seen for stream {key}")
+            self._family_ids[key] = group.family_id
+
+    def _family_records(self, key: str, group: Group) -> list[Record]:
+        new = group.records or []
+        if group.created or not new:
+            base: list[Record] = []
+        else:
+            first = new[0]["version"]
+            cached = self._cache.get(key)
+            if cached is not None and cached[0] == first - 1:
+                base = cached[1]
+            else:
+                base = self._load(group.uuid, first - 1)
+        return [*base, *new]
+
+    def _load(self, uuid: UUID, up_to: int) -> list[Record]:
+        """The family's records up to a version, from the store."""
+        records = []
+        for stored in self.store.recorder.select_events(uuid, gt=1, lte=up_to):
+            _, _, _, record = self.decode(
+                stored.topic, stored.originator_version, stored.state, uuid
+            )
+            if record is not None:
+                records.append(record)
+        return records
+
+    def _remember(self, entries: dict[str, tuple[int, list[Record]]]) -> None:
+        for key, entry in entries.items():
+            self._cache.pop(key, None)
+            self._cache[key] = entry
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    # --- deadlines -------------------------------------------------------------
+
+    def evaluate_deadlines(self, as_of: date, only_after: str | None = None) -> list[Alert]:
+        """Raise the date-driven alerts due on or before `as_of` (new ids only)."""
+        with self._lock:
+            live = self.live()
+            if live is None:
+                return []
+            gen = live.generation
+            plo = self.db.rows(f"SELECT * FROM {physical('plo', gen)}")
+            placements = self.db.rows(f"SELECT * FROM {physical('placements', gen)}")
+            actions = self.db.rows(
+                f"SELECT * FROM {physical('actions', gen)} "
+                "WHERE completed_on IS NULL OR completed_on > due_on"
+            )
+            due = deadline_alerts(plo, placements, actions, as_of, self.thresholds)
+            if only_after:
+                due = [a for a in due if a.occurred_at > only_after]
+            table = physical("alert_rows", gen)
+            with self.db.transaction():
+                current = self._lock_live()
+                if current is None or current.generation != gen:
+                    return []
+                known: set[str] = set()
+                ids = [a.alert_id for a in due]
+                for start in range(0, len(ids), 500):
+                    part = ids[start : start + 500]
+                    marks = ", ".join("?" for _ in part)
+                    known.update(
+                        r["alert_id"]
+                        for r in self.db.rows(
+                            f"SELECT alert_id FROM {table} WHERE alert_id IN ({marks})", part
+                        )
+                    )
+                new = [a for a in due if a.alert_id not in known]
+                self.db.executemany(insert_sql(table, ALERT_COLUMNS), [alert_row(a) for a in new])
+                queue_outbox(self.db, new, current.position)
+                if as_of.isoformat() > (current.deadlines_on or ""):
+                    self.db.execute(
+                        "UPDATE cj_projection SET deadlines_on = ? WHERE name = ?",
+                        (as_of.isoformat(), PROJECTION),
+                    )
+            return new
+
+    def _daily_deadlines(self) -> None:
+        live = self.live()
+        today = self.clock()
+        if live is not None and (live.deadlines_on or "") < today.isoformat():
+            self.evaluate_deadlines(today, only_after=live.deadlines_on)
+
+    # --- rebuild and publishing --------------------------------------------------
+
+    def rebuild(self) -> Any:
+        """Replay everything from zero into fresh tables and swap them in."""
+        from projections.rebuild import rebuild
+
+        with self._lock:
+            self._cache.clear()
+            return rebuild(self)
+
+    def publish_pending(self) -> int:
+        if self.publisher is None:
+            return 0
+        return int(self.publisher.publish_pending(self.db))
+
+    def close(self) -> None:
+        if self.publisher is not None:
+            self.publisher.close()
+        self.db.close()
+
+
+def _create_control_tables(db: Database) -> None:
+    """Racing processes may both try to create the tables: retry on the loser's error."""
+    for attempt in range(5):
+        try:
+            with db.transaction():
+                create_control_tables(db)
+            return
+        except Exception:
+            if attempt == 4:
+                raise
+            time.sleep(0.1 * (attempt + 1))

@@ -1,0 +1,314 @@
+"""The projection runner on both real stores: incremental equals rebuild, corrections
+and retractions withdraw alerts, a kill mid-batch loses and doubles nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casejourney.store import FamilyStore
+from domain.contract import ContractEvent
+from projections import queries
+from projections.runner import Projector
+from projections.schema import TABLES
+from tests.support.events import ev
+from tests.support.journeys import rich_family
+
+AS_OF = date(2025, 1, 1)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def clock() -> date:
+    return AS_OF
+
+
+def dump(projector: Projector) -> dict[str, list[tuple[Any, ...]]]:
+    """Every read-model view, rows sorted: what two runs must agree on."""
+    out = {}
+    views = [f"rm_{n}" for n in TABLES if n != "alert_rows"] + ["rm_alerts"]
+    for view in views:
+        rows = projector.db.rows(f"SELECT * FROM {view}")
+        out[view] = sorted((tuple(r.values()) for r in rows), key=repr)
+    return out
+
+
+def alert_ids(projector: Projector) -> list[tuple[str, str]]:
+    rows = projector.db.rows("SELECT alert_id, status FROM rm_alerts ORDER BY alert_id")
+    return [(r["alert_id"], r["status"]) for r in rows]
+
+
+def busy_family(family_id: str) -> list[ContractEvent]:
+    """Referrals spread over time: third referrals, a retraction, a late-recorded one."""
+    f = {"family_id": family_id, "child_id": "C1"}
+    return [
+        ev(
+            "ReferralReceived",
+            "2024-01-10",
+            event_id=f"{family_id}-r1",
+            referral_id="R1",
+            source="6",
+            **f,
+        ),
+        ev(
+            "ReferralReceived",
+            "2024-03-10",
+            event_id=f"{family_id}-r2",
+            referral_id="R2",
+            source="6",
+            **f,
+        ),
+        ev(
+            "ReferralReceived",
+            "2024-06-10",
+            event_id=f"{family_id}-r3",
+            referral_id="R3",
+            source="6",
+            **f,
+        ),
+        ev(
+            "ReferralReceived",
+            "2023-12-01",
+            event_id=f"{family_id}-r0",
+            referral_id="R0",
+            source="6",
+            **f,
+        ),
+        ev(
+            "RecordRetracted",
+            "2024-07-01",
+            event_id=f"{family_id}-x",
+            family_id=family_id,
+            child_id=None,
+            target_event_id=f"{family_id}-r2",
+            reason="entered on the wrong child",
+        ),
+    ]
+
+
+def journeys(count: int) -> list[ContractEvent]:
+    events: list[ContractEvent] = []
+    for n in range(count):
+        events += rich_family(f"F{n}") if n % 2 else busy_family(f"F{n}")
+    # Interleave families so each batch touches many of them, as Kafka delivers.
+    return sorted(events, key=lambda e: (e.event_id[-3:], e.family_id))
+
+
+def record(store: FamilyStore, events: list[ContractEvent], size: int = 13) -> None:
+    for start in range(0, len(events), size):
+        result = store.record_batch(events[start : start + size])
+        assert not result.rejected, result.rejected
+
+
+def test_incremental_batches_equal_a_rebuild_and_two_rebuilds_agree(database_url: str) -> None:
+    events = journeys(8)
+    with FamilyStore(database_url) as store:
+        projector = Projector(store, clock=clock, batch_size=7)
+        assert projector.run_once() == 0  # empty store: an empty first generation
+        record(store, events[: len(events) // 2])
+        projector.run_once()
+        record(store, events[len(events) // 2 :])
+        processed = projector.run_once()
+        assert processed > 0 and projector.position() == store.max_notification_id()
+        incremental, ids = dump(projector), alert_ids(projector)
+        assert any(status == "withdrawn" for _, status in ids)  # the retracted referral
+        first = projector.rebuild()
+        assert dump(projector) == incremental and alert_ids(projector) == ids
+        second = projector.rebuild()
+        assert second.generation == first.generation + 1
+        assert dump(projector) == incremental and alert_ids(projector) == ids
+        outbox = projector.db.rows("SELECT alert_id FROM cj_alert_outbox")
+        assert len(outbox) == len({r["alert_id"] for r in outbox}) == len(ids)
+        projector.close()
+
+
+def test_a_correction_and_a_retraction_withdraw_alerts_never_delete_them(database_url: str) -> None:
+    f = {"family_id": "FA", "child_id": "C1"}
+    base = [
+        ev("ReferralReceived", "2024-01-10", event_id="a", referral_id="R1", source="6", **f),
+        ev("ReferralReceived", "2024-03-10", event_id="b", referral_id="R2", source="6", **f),
+        ev("ReferralReceived", "2024-05-10", event_id="c", referral_id="R3", source="6", **f),
+    ]
+    with FamilyStore(database_url) as store:
+        projector = Projector(store, clock=clock)
+        record(store, base)
+        projector.run_once()
+        third = queries.alerts(projector.db, kind="third_referral_child")
+        assert [a["trigger_event_id"] for a in third] == ["c"]
+        fix = ev(
+            "RecordCorrected",
+            "2024-06-01",
+            family_id="FA",
+            child_id=None,
+            target_event_id="a",
+            reason="wrong year",
+            replacement={"occurred_at": "2023-04-01"},
+        )
+        record(store, [fix])
+        projector.run_once()
+        assert queries.alerts(projector.db, kind="third_referral_child") == []
+        withdrawn = queries.alerts(projector.db, kind="third_referral_child", status="withdrawn")
+        assert [a["alert_id"] for a in withdrawn] == [third[0]["alert_id"]]
+        referrals = projector.db.rows(
+            "SELECT received_on FROM rm_referrals WHERE referral_id = 'R1'"
+        )
+        assert referrals == [{"received_on": "2023-04-01"}]
+        # A late-recorded referral (1 Feb 2024) makes R2 the third in 12 months, and R3 again.
+        late = ev("ReferralReceived", "2024-02-01", event_id="d", referral_id="R4", source="6", **f)
+        record(store, [late])
+        projector.run_once()
+        active = queries.alerts(projector.db, kind="third_referral_child")
+        assert sorted(a["trigger_event_id"] for a in active) == ["b", "c"]
+        assert {a["status"] for a in active} == {"active"}  # "c" is raised again
+        before = alert_ids(projector)
+        projector.rebuild()
+        assert alert_ids(projector) == before
+        projector.close()
+
+
+def test_an_acknowledgement_shows_on_the_alert(database_url: str) -> None:
+    with FamilyStore(database_url) as store:
+        projector = Projector(store, clock=clock)
+        record(store, busy_family("FB"))
+        projector.run_once()
+        alert = queries.alerts(projector.db, kind="third_referral_child")[0]
+        assert alert["acknowledged"] is False
+        ack = ev(
+            "AlertAcknowledged",
+            "2024-12-01",
+            family_id="FB",
+            child_id=None,
+            alert_id=alert["alert_id"],
+            reason="discussed at panel",
+        )
+        record(store, [ack])
+        projector.run_once()
+        again = queries.alerts(projector.db, kind="third_referral_child")[0]
+        assert (again["acknowledged"], again["acknowledged_on"], again["acknowledged_by"]) == (
+            True,
+            "2024-12-01",
+            "SW-1",
+        )
+        projector.close()
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from datetime import date
+    import projections.runner as runner
+    from casejourney.store import FamilyStore
+
+    real = runner.sync_alerts
+    calls = 0
+
+    def sync_then_die(*args, **kwargs):
+        global calls
+        result = real(*args, **kwargs)
+        calls += 1
+        if calls == 3:  # rows of the third batch written, commit not reached
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+
+    runner.sync_alerts = sync_then_die
+    store = FamilyStore(sys.argv[1])
+    projector = runner.Projector(store, clock=lambda: date(2025, 1, 1), batch_size=int(sys.argv[2]))
+    projector.run_once()
+    """
+)
+
+
+def test_killed_mid_batch_a_restart_gives_identical_read_models(database_url: str) -> None:
+    events = journeys(6)
+    with FamilyStore(database_url) as store:
+        record(store, events[:10])
+        projector = Projector(store, clock=clock)
+        projector.run_once()  # first generation built; now incremental batches follow
+        start = projector.position()
+        record(store, events[10:])
+        batch = 11
+        proc = subprocess.run(
+            [sys.executable, "-c", KILLER, database_url, str(batch)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+        assert projector.position() == start + 2 * batch  # two batches committed, not the third
+        projector.run_once()
+        assert projector.position() == store.max_notification_id()
+        after_restart, ids = dump(projector), alert_ids(projector)
+        projector.rebuild()
+        assert dump(projector) == after_restart and alert_ids(projector) == ids
+        projector.close()
+
+
+def test_deadline_alerts_for_a_given_day_and_the_daily_follower(database_url: str) -> None:
+    child = {"family_id": "FC", "child_id": "C1"}
+    placed = ev(
+        "ConnectedPersonPlacementStarted",
+        "2024-01-01",
+        event_id="pl",
+        placement_id="PL1",
+        carer_id="P-9",
+        **child,
+    )
+    today = {"day": date(2024, 3, 1)}
+    with FamilyStore(database_url) as store:
+        projector = Projector(store, clock=lambda: today["day"], batch_size=5)
+        record(store, [placed])
+        projector.run_once()
+        assert queries.alerts(projector.db, kind="reg24_deadline") == []
+        raised = projector.evaluate_deadlines(date(2024, 4, 22))
+        assert sorted(a.detail["phase"] for a in raised) == ["breach", "warn"]
+        assert projector.evaluate_deadlines(date(2024, 4, 22)) == []  # same ids: nothing new
+        stop = threading.Event()
+        follower = threading.Thread(target=projector.follow, args=(stop, 0.05))
+        follower.start()
+        try:
+            more = busy_family("FD")
+            record(store, more)
+            deadline = time.monotonic() + 30
+            while projector.position() < store.max_notification_id():
+                assert time.monotonic() < deadline, "the follower did not catch up"
+                time.sleep(0.05)
+        finally:
+            stop.set()
+            follower.join(30)
+        assert queries.alerts(projector.db, family_id="FD", kind="third_referral_child")
+        assert projector.live().deadlines_on == "2024-04-22"  # type: ignore[union-attr]
+        projector.close()
+
+
+def test_the_live_read_models_stay_readable_during_a_rebuild(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import projections.rebuild as rebuild_module
+
+    with FamilyStore(database_url) as store:
+        record(store, journeys(4))
+        projector = Projector(store, clock=clock)
+        projector.run_once()
+        before = queries.alerts(database_url, status=None)
+        seen: list[int] = []
+        real = rebuild_module.create_indexes
+
+        def read_while_building(db: Any, generation: int) -> None:
+            seen.append(len(queries.alerts(database_url, status=None)))
+            real(db, generation)
+
+        monkeypatch.setattr(rebuild_module, "create_indexes", read_while_building)
+        projector.rebuild()
+        assert seen == [len(before)] and len(before) > 0
+        projector.close()
