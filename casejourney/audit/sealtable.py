@@ -46,10 +46,12 @@ class SealTable:
             "notification_id BIGINT PRIMARY KEY, family_id TEXT NOT NULL, "
             "originator_version BIGINT NOT NULL, link TEXT NOT NULL)"
         )
+        index = f"CREATE INDEX IF NOT EXISTS {SEAL_TABLE}_family ON {self.name} (family_id)"
         for attempt in range(2):
             try:
                 with self.datastore.transaction(commit=True) as cursor:
                     cursor.execute(statement)
+                    cursor.execute(index)
                 return
             except IntegrityError:  # PostgreSQL: two first runs racing to create it
                 if attempt:
@@ -88,6 +90,37 @@ class SealTable:
             if len(rows) < PAGE:
                 return
             after = int(rows[-1]["notification_id"])
+
+    def family_entries(self, labels: Sequence[str]) -> list[SealEntry]:
+        """The sealed entries of one family (under any of its labels), in log order."""
+        marks = ",".join([self.mark] * len(labels))
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT notification_id, family_id, originator_version, link FROM {self.name} "
+                f"WHERE family_id IN ({marks}) ORDER BY notification_id",
+                tuple(labels),
+            )
+            rows = cursor.fetchall()
+        return [
+            SealEntry(
+                int(r["notification_id"]),
+                str(r["family_id"]),
+                int(r["originator_version"]),
+                str(r["link"]),
+            )
+            for r in rows
+        ]
+
+    def link_before(self, notification_id: int) -> str:
+        """The link of the sealed entry just before a log position (genesis for the first)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT link FROM {self.name} WHERE notification_id < {self.mark} "
+                "ORDER BY notification_id DESC LIMIT 1",
+                (notification_id,),
+            )
+            row = cursor.fetchone()
+        return GENESIS if row is None else str(row["link"])
 
     def append(self, entries: Sequence[SealEntry], after: int) -> bool:
         """Add entries that continue the seal from log position `after`.

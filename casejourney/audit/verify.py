@@ -68,6 +68,22 @@ def _unsealed(finding: Finding, inside_seal: bool) -> Finding:
     return Finding(ALTERED, finding.family_id, finding.version, finding.notification_id, detail)
 
 
+def check_row(
+    store: FamilyStore, chains: FamilyChains, row: Notification, sealed: bool, inside: bool
+) -> list[Finding]:
+    """The family-chain findings for one stored row, worded by what the seal knows of it."""
+    try:
+        event = store.app.mapper.to_domain_event(row)
+    except Exception as error:  # any decoding failure means the bytes were altered
+        label = chains.label(row.originator_id)
+        detail = f"cannot be decoded ({type(error).__name__})"
+        return [Finding(UNREADABLE, label, row.originator_version, row.id, detail)]
+    found = chains.check(row.id, row.originator_id, row.originator_version, event)
+    if not sealed:
+        found = [_unsealed(f, inside) if f.notification_id == row.id else f for f in found]
+    return found
+
+
 class _Walk:
     """State of one verification pass (kept out of `verify` to keep each step small)."""
 
@@ -135,19 +151,8 @@ class _Walk:
             self.tail.append(SealEntry(row.id, label, row.originator_version, self.tail_link))
 
     def family_check(self, row: Notification, sealed: bool) -> bool:
-        try:
-            event = self.store.app.mapper.to_domain_event(row)
-        except Exception as error:  # any decoding failure means the bytes were altered
-            label = self.chains.label(row.originator_id)
-            detail = f"cannot be decoded ({type(error).__name__})"
-            self.report.findings.append(
-                Finding(UNREADABLE, label, row.originator_version, row.id, detail)
-            )
-            return False
-        found = self.chains.check(row.id, row.originator_id, row.originator_version, event)
-        if not sealed:
-            inside = row.id <= self.sealed_head
-            found = [_unsealed(f, inside) if f.notification_id == row.id else f for f in found]
+        inside = row.id <= self.sealed_head
+        found = check_row(self.store, self.chains, row, sealed, inside)
         self.report.findings.extend(found)
         return not found
 

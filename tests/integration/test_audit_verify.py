@@ -11,6 +11,7 @@ import pytest
 
 from casejourney.audit.api import Anchor, verify
 from casejourney.audit.findings import ALTERED, DELETED, EDITED, INSERTED, UNREADABLE
+from casejourney.audit.verify_family import verify_family
 from casejourney.cli import main
 from casejourney.settings import eventsourcing_env
 from casejourney.store import FamilyStore
@@ -99,6 +100,8 @@ def test_update_of_a_sealed_payload_is_located(store: FamilyStore) -> None:
     report = verify(store)
     assert where(report) == {(EDITED, "F1", 5)}
     assert "e04" in report.findings[0].detail
+    assert where(verify_family(store, "F1")) == {(EDITED, "F1", 5)}
+    assert verify_family(store, "F2").ok
 
 
 def test_delete_of_a_row_is_located_even_the_last_of_a_family(store: FamilyStore) -> None:
@@ -107,6 +110,7 @@ def test_delete_of_a_row_is_located_even_the_last_of_a_family(store: FamilyStore
     t.delete(t.nid(store, "F2", 9))
     t.delete(t.nid(store, "F2", 37))  # the newest event: only the seal can miss it
     assert where(verify(store)) == {(DELETED, "F2", 9), (DELETED, "F2", 37)}
+    assert where(verify_family(store, "F2")) == {(DELETED, "F2", 9), (DELETED, "F2", 37)}
 
 
 def test_insert_of_a_row_is_detected_and_located(store: FamilyStore) -> None:
@@ -117,6 +121,7 @@ def test_insert_of_a_row_is_detected_and_located(store: FamilyStore) -> None:
     assert where(report) == {(ALTERED, "F1", 38)}
     assert report.sealed_now == report.sealed_before  # a suspect row is never sealed
     assert where(verify(store)) == {(ALTERED, "F1", 38)}  # still reported next night
+    assert where(verify_family(store, "F1")) == {(ALTERED, "F1", 38)}
 
 
 def test_insert_into_a_gap_inside_the_sealed_log_is_an_insertion(postgres_url: str) -> None:
@@ -137,6 +142,7 @@ def test_insert_into_a_gap_inside_the_sealed_log_is_an_insertion(postgres_url: s
             t.nid(store, "F1", 37),
         )
         assert where(verify(store)) == {(INSERTED, "F1", 38)}
+        assert where(verify_family(store, "F1")) == {(INSERTED, "F1", 38)}
 
 
 def test_tampering_after_the_last_seal_is_still_caught_by_the_family_chain(
