@@ -87,3 +87,64 @@ def run_verify(args: argparse.Namespace, container: Container) -> int:
     else:
         print(api.verify_text(report))
     return 0 if report.ok else 1
+
+
+def past_alerts(args: argparse.Namespace, container: Container) -> int:
+    """`casejourney alerts --as-at T`: the alerts as they stood then, from a replay."""
+    from casejourney.audit.replay import alerts_as_at, day_of
+
+    if args.as_of:
+        raise ValueError("--as-of cannot be combined with --as-at (the day of --as-at is used)")
+    as_at = api.parse_moment(args.as_at)
+    rows = alerts_as_at(
+        container.store,
+        as_at,
+        family_id=args.family,
+        thresholds=container.settings.alerts,
+        kind=args.kind,
+        team=args.team,
+        since=args.since,
+    )
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"Alerts as they stood at {api.local_text(as_at)} (deadlines as of {day_of(as_at)})")
+    for r in rows:
+        ack = " acknowledged" if r["acknowledged"] else ""
+        print(
+            f"{r['occurred_at']}  {r['kind']:<24} {r['family_id']:<14} {r['child_id'] or '-':<14}"
+            f" {r['team'] or '-':<18} {r['alert_id']}{ack}  {json.dumps(r['detail'])}"
+        )
+    print(f"{len(rows)} alerts", file=sys.stderr)
+    return 0
+
+
+def past_indicators(args: argparse.Namespace, container: Container) -> int:
+    """`casejourney indicators --as-at T`: the figures from what was recorded by then."""
+    from datetime import timedelta
+
+    from casejourney.audit.replay import day_of, indicators_as_at
+    from domain.calendar import minus_years
+
+    as_at = api.parse_moment(args.as_at)
+    end = args.end or day_of(as_at)
+    start = args.start or minus_years(end) + timedelta(days=1)
+    if start > end:
+        raise ValueError("--from must not be after --to")
+    rows = indicators_as_at(
+        container.store, as_at, start, end, team=args.team, thresholds=container.settings.alerts
+    )
+    if args.json:
+        out = {"as_at": as_at.isoformat(), "from": str(start), "to": str(end), "indicators": rows}
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"Indicators {start} to {end} as they stood at {api.local_text(as_at)}")
+    for r in rows:
+        if r["denominator"] is None:
+            figure = f"{r['value']}"
+        elif r["value"] is None:
+            figure = f"n/a ({r['numerator']}/{r['denominator']})"
+        else:
+            figure = f"{r['value']:.1%} ({r['numerator']}/{r['denominator']})"
+        print(f"  {r['label']:<52} {figure}")
+    return 0

@@ -44,6 +44,7 @@ def register(sub: Any) -> None:
     p.add_argument("--family")
     p.add_argument("--all", action="store_true", help="include withdrawn alerts")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--as-at", metavar="DATETIME", help="as they stood then (audit replay)")
     p.set_defaults(handler=alerts)
 
     p = sub.add_parser("indicators", help="headline figures for a period")
@@ -51,6 +52,7 @@ def register(sub: Any) -> None:
     p.add_argument("--to", dest="end", type=_day, help="default: today")
     p.add_argument("--team")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--as-at", metavar="DATETIME", help="as they stood then (audit replay)")
     p.set_defaults(handler=indicators)
 
     p = sub.add_parser("network", help="families linked to a family through shared persons")
@@ -94,6 +96,10 @@ def rebuild(args: argparse.Namespace, container: Container) -> int:
 
 
 def alerts(args: argparse.Namespace, container: Container) -> int:
+    if args.as_at:
+        from casejourney.commands.audit import past_alerts
+
+        return past_alerts(args, container)
     projector = container.projector
     projector.run_once()
     as_of = args.as_of or projector.clock()
@@ -123,6 +129,10 @@ def alerts(args: argparse.Namespace, container: Container) -> int:
 
 
 def indicators(args: argparse.Namespace, container: Container) -> int:
+    if args.as_at:
+        from casejourney.commands.audit import past_indicators
+
+        return past_indicators(args, container)
     projector = container.projector
     projector.run_once()
     end = args.end or projector.clock()
