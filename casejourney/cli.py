@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.core",
     "casejourney.commands.audit",
     "casejourney.commands.projections",
+    "casejourney.commands.dashboard",
 )
 
 

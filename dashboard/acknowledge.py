@@ -1,0 +1,74 @@
+"""Acknowledging an alert: an `AlertAcknowledged` event in the same store as the rest.
+
+The event id is derived from the alert and the worker, so a double click or a
+second browser tab records it once (the store treats a known event id as a
+duplicate). The reason is free text: it is stored and shown, never logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from casejourney.store import BatchResult, FamilyStore
+from domain.contract import ContractEvent, parse_event
+
+
+@dataclass(frozen=True)
+class Worker:
+    """Who is acknowledging; the dashboard has no login, so the user says."""
+
+    worker_id: str
+    role: str
+    qualified: bool
+    team: str | None = None
+
+    def recorded_by(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "worker_id": self.worker_id,
+            "role": self.role,
+            "qualified": self.qualified,
+        }
+        if self.team:
+            out["team"] = self.team
+        return out
+
+
+def acknowledgement_id(alert_id: str, worker_id: str) -> str:
+    """Deterministic and within the contract's 128 characters."""
+    event_id = f"ack:{alert_id}:{worker_id}"
+    if len(event_id) <= 128:
+        return event_id
+    return "ack:" + hashlib.sha256(f"{alert_id}\0{worker_id}".encode()).hexdigest()
+
+
+def acknowledgement(
+    alert_id: str, family_id: str, worker: Worker, reason: str, now: datetime | None = None
+) -> ContractEvent:
+    """The contract event, validated like any event from a source system."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    payload: dict[str, Any] = {"alert_id": alert_id}
+    if reason.strip():
+        payload["reason"] = reason.strip()
+    return parse_event(
+        {
+            "event_id": acknowledgement_id(alert_id, worker.worker_id),
+            "event_type": "AlertAcknowledged",
+            "family_id": family_id,
+            "occurred_at": moment.isoformat().replace("+00:00", "Z"),
+            "recorded_by": worker.recorded_by(),
+            "payload": payload,
+        }
+    )
+
+
+def record_acknowledgement(store: FamilyStore, event: ContractEvent) -> str:
+    """Record it; 'stored', 'duplicate' (already acknowledged by this worker) or the reason."""
+    result: BatchResult = store.record_batch([event])
+    if result.stored:
+        return "stored"
+    if result.duplicates:
+        return "duplicate"
+    return result.rejected[0][1] if result.rejected else "not recorded"

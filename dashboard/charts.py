@@ -1,0 +1,177 @@
+"""Plotly figures: the monthly trend, the journey timeline and the linked-families network.
+
+Pure functions from plain data to figures, so each can be tested without a
+browser and every page draws the same thing the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import networkx as nx
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.timeline import LANES, Span
+
+LANE_COLOURS: dict[str, str] = {
+    "Referral": "#1f77b4",
+    "Assessment": "#17becf",
+    "Section 47": "#ff7f0e",
+    "CP plan": "#d62728",
+    "Pre-proceedings": "#9467bd",
+    "Proceedings": "#8c564b",
+    "Placement": "#2ca02c",
+}
+_MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+
+
+def trend_figure(frame: pd.DataFrame, title: str, percent: bool) -> go.Figure:
+    """Months along the bottom: the rate as a line (or the count as bars) per month.
+
+    `frame` holds columns month, value and optionally numerator/denominator,
+    shown on hover so nobody has to trust a percentage without its counts.
+    """
+    hover = "%{x|%b %Y}: %{y" + (":.1f}%" if percent else "}")
+    custom = None
+    if {"numerator", "denominator"} <= set(frame.columns):
+        custom = frame[["numerator", "denominator"]].to_numpy()
+        hover += " (%{customdata[0]} of %{customdata[1]})"
+    y = frame["value"] * 100 if percent else frame["value"]
+    trace: go.Scatter | go.Bar
+    if percent:
+        trace = go.Scatter(x=frame["month"], y=y, mode="lines+markers", customdata=custom)
+    else:
+        trace = go.Bar(x=frame["month"], y=y, customdata=custom)
+    trace.update(hovertemplate=hover + "<extra></extra>", name=title)
+    fig = go.Figure(trace)
+    fig.update_layout(
+        title={"text": title, "font": {"size": 14}},
+        height=220,
+        margin=_MARGIN,
+        yaxis={"ticksuffix": "%" if percent else "", "rangemode": "tozero"},
+        showlegend=False,
+    )
+    return fig
+
+
+def timeline_figure(spans: Sequence[Span]) -> go.Figure:
+    """One lane per child and kind of work: referrals as points, the rest as bars."""
+    lanes = list(dict.fromkeys(f"{s.child_id} · {s.lane}" for s in spans))
+    fig = go.Figure()
+    for lane_kind in LANES:
+        chosen = [s for s in spans if s.lane == lane_kind]
+        if not chosen:
+            continue
+        y = [f"{s.child_id} · {s.lane}" for s in chosen]
+        text = [s.label + (" (open)" if s.open and s.end is not None else "") for s in chosen]
+        colour = LANE_COLOURS[lane_kind]
+        if lane_kind == "Referral":
+            fig.add_trace(
+                go.Scatter(
+                    x=[s.start for s in chosen],
+                    y=y,
+                    mode="markers",
+                    marker={"size": 11, "color": colour, "symbol": "diamond"},
+                    name=lane_kind,
+                    hovertext=text,
+                    hoverinfo="text+x",
+                )
+            )
+            continue
+        starts = pd.to_datetime([s.start for s in chosen])
+        ends = pd.to_datetime([s.end for s in chosen]) + timedelta(days=1)
+        fig.add_trace(
+            go.Bar(
+                base=starts,
+                x=(ends - starts).total_seconds() * 1000,
+                y=y,
+                orientation="h",
+                name=lane_kind,
+                marker={
+                    "color": colour,
+                    "pattern": {"shape": ["/" if s.open else "" for s in chosen]},
+                },
+                hovertext=text,
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(
+        barmode="overlay",
+        height=max(160, 34 * len(lanes) + 70),
+        margin=_MARGIN,
+        xaxis={"type": "date"},
+        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "title": None},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+    )
+    return fig
+
+
+def _node_label(attrs: dict[str, object], node: object) -> str:
+    return str(attrs.get("family_id") or attrs.get("person_id") or node)
+
+
+def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
+    """Families as large dots, shared people as small ones; the chosen family in red.
+
+    Each family dot carries its id in `customdata`, so a click (a plotly
+    selection event) can open that family. Links a later `PersonUnlinked` ended
+    are drawn dotted: the tie was real, and may matter again.
+    """
+    positions = nx.spring_layout(graph, seed=7) if len(graph) > 1 else {n: (0, 0) for n in graph}
+    fig = go.Figure()
+    for current in (True, False):
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for a, b, attrs in graph.edges(data=True):
+            if bool(attrs.get("current", True)) is current:
+                xs += [positions[a][0], positions[b][0], None]
+                ys += [positions[a][1], positions[b][1], None]
+        if xs:
+            line = {"color": "#999" if current else "#ccc", "width": 1.5}
+            if not current:
+                line["dash"] = "dot"
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip"))
+    labels = {n: _node_label(graph.nodes[n], n) for n in graph}
+    families = [n for n in graph if graph.nodes[n].get("kind", "family") == "family"]
+    people = [n for n in graph if graph.nodes[n].get("kind") == "person"]
+    if people:
+        fig.add_trace(
+            go.Scatter(
+                x=[positions[n][0] for n in people],
+                y=[positions[n][1] for n in people],
+                mode="markers",
+                marker={"size": 9, "color": "#fff", "line": {"width": 1.5, "color": "#666"}},
+                hovertext=[f"person {labels[n]}" for n in people],
+                hoverinfo="text",
+                name="shared person",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[positions[n][0] for n in families],
+            y=[positions[n][1] for n in families],
+            mode="markers+text",
+            text=[labels[n] for n in families],
+            textposition="top center",
+            customdata=[labels[n] for n in families],
+            marker={
+                "size": [24 if labels[n] == focus else 18 for n in families],
+                "color": ["#d62728" if labels[n] == focus else "#1f77b4" for n in families],
+                "line": {"width": 1, "color": "#333"},
+            },
+            hovertemplate="family %{customdata}<br>click to open<extra></extra>",
+            name="family",
+        )
+    )
+    fig.update_layout(
+        height=340,
+        margin=_MARGIN,
+        showlegend=False,
+        clickmode="event+select",
+        dragmode=False,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+    )
+    return fig

@@ -1,0 +1,273 @@
+"""Query rows into the tables the pages show and export: plain words for column names.
+
+Every table a practice lead can click has a `family` column, which is what the
+shared family table opens. Read-model rows hold no free text, so nothing here
+can leak a note into a file; the definitions quote GUIDE section 5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from domain.rules import RULES
+
+Row = dict[str, Any]
+KIND_TITLES: dict[str, str] = {rule.code: rule.title for rule in RULES}
+
+ASSESSMENT = (
+    "Assessments not completed within 45 working days of the referral: still open and past "
+    "due, or completed late."
+)
+ICPC = (
+    "Initial child protection conferences not held within 15 working days of the strategy "
+    "discussion that started the section 47 enquiry."
+)
+CP_REVIEW = (
+    "CP review conferences late: the first more than 3 months after the ICPC, later ones more "
+    "than 6 months after the previous review."
+)
+REG24 = (
+    "Connected-person placements neither approved nor ended whose temporary approval (16 weeks, "
+    "24 with a Regulation 25 extension) expires within 4 weeks or has expired."
+)
+ACTIONS = "Supervision actions past their due date with no ActionCompleted."
+UNQUALIFIED = (
+    "Decisions in the last 12 months recorded by someone not recorded as a qualified social worker."
+)
+ALLOCATIONS = "Children whose case is now allocated to a worker who is not qualified."
+
+
+def _frame(rows: Iterable[Row], columns: dict[str, str]) -> pd.DataFrame:
+    """Pick and rename columns; an empty list still gets its headers (for exports)."""
+    data = [{label: row.get(source) for source, label in columns.items()} for row in rows]
+    return pd.DataFrame(data, columns=list(columns.values()))
+
+
+def _ids(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(value)
+    return (value or "").replace(",", ", ")
+
+
+def _detail(detail: dict[str, Any]) -> str:
+    return ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in sorted(detail.items()))
+
+
+def alerts(rows: list[Row]) -> pd.DataFrame:
+    shaped = [
+        {
+            **r,
+            "what": KIND_TITLES.get(r["kind"], r["kind"]),
+            "detail": _detail(r.get("detail") or {}),
+            "acknowledged": bool(r.get("acknowledged")),
+        }
+        for r in rows
+    ]
+    return _frame(
+        shaped,
+        {
+            "occurred_at": "raised",
+            "what": "alert",
+            "family_id": "family",
+            "child_id": "child",
+            "team": "team",
+            "detail": "detail",
+            "acknowledged": "acknowledged",
+            "acknowledged_by": "acknowledged by",
+            "kind": "kind",
+            "alert_id": "alert id",
+        },
+    )
+
+
+def matches(rows: list[Row]) -> pd.DataFrame:
+    return _frame(
+        rows,
+        {
+            "family_id": "family",
+            "matched": "matched on",
+            "id": "id",
+            "children": "children",
+            "referrals": "referrals",
+            "cp_plans": "CP plans",
+            "team": "team",
+            "last_on": "last event",
+        },
+    )
+
+
+def chronology(rows: list[Row]) -> pd.DataFrame:
+    shaped = [
+        {
+            **r,
+            "recorded": str(r.get("recorded_at") or "")[:19].replace("T", " "),
+            "qualified": {1: "yes", 0: "NO"}.get(r.get("qualified"), ""),
+            "status": (r.get("status") or "")
+            + (f" of {r['target_event_id']}" if r.get("target_event_id") else ""),
+        }
+        for r in rows
+    ]
+    return _frame(
+        shaped,
+        {
+            "business_on": "business date",
+            "recorded": "recorded",
+            "event_type": "event",
+            "child_id": "child",
+            "worker_id": "by",
+            "qualified": "qualified",
+            "status": "status",
+            "event_id": "event id",
+        },
+    )
+
+
+def members(rows: list[Row]) -> pd.DataFrame:
+    return _frame(
+        rows,
+        {"family_id": "family", "child_id": "child", "day": "date", "what": "what", "team": "team"},
+    )
+
+
+def plo(rows: list[Row]) -> pd.DataFrame:
+    shaped = []
+    for r in rows:
+        flags = []
+        if r.get("beyond_target"):
+            flags.append("beyond target")
+        if r.get("review_overdue"):
+            flags.append("review overdue")
+        shaped.append(
+            {
+                **r,
+                "children": _ids(r["child_ids"]),
+                "letter_on": r.get("letter_on") or "",
+                "drift": ", ".join(flags),
+                "repeat": "repeat" if r.get("repeat") else "",
+            }
+        )
+    return _frame(
+        shaped,
+        {
+            "family_id": "family",
+            "drift": "drift",
+            "weeks_open": "weeks open",
+            "started_on": "started",
+            "target_on": "target date",
+            "letter_on": "letter sent",
+            "meetings": "meetings",
+            "last_meeting_on": "last meeting",
+            "next_review_due": "next review due",
+            "children": "children",
+            "team": "team",
+            "repeat": "repeat",
+            "plo_id": "PLO id",
+        },
+    )
+
+
+def timeliness(rows: list[Row], as_of: date) -> pd.DataFrame:
+    shaped = [{**r, "done_on": r.get("done_on") or "not yet"} for r in rows]
+    return _frame(
+        shaped,
+        {
+            "family_id": "family",
+            "child_id": "child",
+            "subject_id": "id",
+            "start_on": "clock started",
+            "due_on": "due",
+            "done_on": "done",
+            "working_days": "working days",
+            "days_overdue": "days late",
+            "team": "team",
+        },
+    )
+
+
+def reg24(rows: list[Row]) -> pd.DataFrame:
+    shaped = [r for r in rows if r.get("phase") != "ok"]
+    return _frame(
+        shaped,
+        {
+            "family_id": "family",
+            "child_id": "child",
+            "phase": "phase",
+            "expires_on": "approval expires",
+            "days_to_expiry": "days to expiry",
+            "started_on": "placed",
+            "extended_on": "extended (Reg 25)",
+            "placement_id": "placement",
+            "carer_id": "carer",
+            "team": "team",
+        },
+    )
+
+
+def actions(rows: list[Row]) -> pd.DataFrame:
+    shaped = [{**r, "child_ids": _ids(r.get("child_ids"))} for r in rows]
+    return _frame(
+        shaped,
+        {
+            "family_id": "family",
+            "action_id": "action",
+            "due_on": "due",
+            "days_overdue": "days overdue",
+            "set_on": "set at supervision on",
+            "supervision_id": "supervision",
+            "child_ids": "children",
+            "team": "team",
+        },
+    )
+
+
+def decisions(rows: list[Row]) -> pd.DataFrame:
+    return _frame(
+        rows,
+        {
+            "family_id": "family",
+            "occurred_on": "date",
+            "event_type": "decision",
+            "child_id": "child",
+            "worker_id": "by",
+            "role": "role",
+            "team": "team",
+            "event_id": "event id",
+        },
+    )
+
+
+def allocations(rows: list[Row]) -> pd.DataFrame:
+    return _frame(
+        rows,
+        {
+            "family_id": "family",
+            "child_id": "child",
+            "worker_id": "allocated to",
+            "role": "role",
+            "team": "team",
+            "allocated_since": "since",
+        },
+    )
+
+
+def recorded_events(events: Iterable[Any]) -> pd.DataFrame:
+    """The audit module's RecordedEvent list: what reached the store, when and from whom."""
+    rows = [
+        {
+            "recorded": e.recorded_at.isoformat(sep=" ", timespec="seconds"),
+            "business date": e.occurred_at,
+            "event": e.event_type,
+            "child": e.child_id or "",
+            "by": e.worker_id or "",
+            "qualified": {True: "yes", False: "NO"}.get(e.qualified, ""),
+            "what": e.what,
+            "event id": e.event_id,
+        }
+        for e in events
+    ]
+    columns = ["recorded", "business date", "event", "child", "by", "qualified", "what", "event id"]
+    return pd.DataFrame(rows, columns=columns)

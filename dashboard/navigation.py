@@ -1,0 +1,29 @@
+"""The pages, named once: titles, files and URL paths used by links between pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    icon: str
+    url_path: str
+    default: bool = False
+
+    @property
+    def path(self) -> str:
+        """The page's script relative to app.py, as st.switch_page and st.page_link take it."""
+        return f"views/{self.file}"
+
+
+OVERVIEW = PageSpec("overview.py", "Overview", "📊", "overview", default=True)
+ALERTS = PageSpec("alerts.py", "Alerts", "🔔", "alerts")
+FAMILY = PageSpec("family.py", "Family explorer", "👪", "family")
+PLO = PageSpec("plo.py", "PLO tracker", "⚖️", "plo")
+TIMELINESS = PageSpec("timeliness.py", "Timeliness and drift", "⏱️", "timeliness")
+AUDIT = PageSpec("audit.py", "Audit", "🔎", "audit")
+
+PAGES: tuple[PageSpec, ...] = (OVERVIEW, ALERTS, FAMILY, PLO, TIMELINESS, AUDIT)

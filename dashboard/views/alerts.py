@@ -1,0 +1,79 @@
+"""Alerts: open alerts newest first, filtered by kind, team and date; acknowledge one.
+
+A row click opens the family (the second click from anywhere in the app).
+Acknowledging records an `AlertAcknowledged` event, so the audit trail shows
+who acknowledged what, when and why.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.acknowledge import Worker
+from dashboard.frames import KIND_TITLES
+from dashboard.widgets import export_buttons, family_table
+
+st.title("Alerts")
+left, middle, right, last = st.columns([3, 2, 2, 1])
+chosen_kinds = left.multiselect(
+    "Kind",
+    data.alert_kinds(),
+    format_func=lambda k: KIND_TITLES.get(k, k),
+    placeholder="All kinds",
+    key="alert-kinds",
+)
+team = middle.selectbox("Team", ["All teams", *data.teams()], key="alert-team")
+span = right.date_input("Raised between", value=(), format="DD/MM/YYYY", key="alert-dates")
+show_acknowledged = last.toggle("Include acknowledged", key="alert-acked")
+
+start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
+frame = data.alerts(
+    kinds=tuple(chosen_kinds),
+    team=None if team == "All teams" else team,
+    start=start,
+    end=end,
+    include_acknowledged=show_acknowledged,
+)
+
+counts = frame["alert"].value_counts()
+st.caption(
+    f"{len(frame):,} alerts"
+    + (" (" + ", ".join(f"{k}: {n}" for k, n in counts.items()) + ")" if len(frame) else "")
+    + ". Click a row to open the family."
+)
+family_table(frame, key="alerts-table", height=420)
+export_buttons(frame, "alerts", "alerts")
+
+st.subheader("Acknowledge an alert")
+if message := st.session_state.pop("ack-message", None):
+    st.success(message)
+open_alerts = frame[~frame["acknowledged"]]
+if open_alerts.empty:
+    st.caption("No open alerts in this selection.")
+    st.stop()
+labels = {
+    r["alert id"]: f"{r['raised']} · {r['alert']} · family {r['family']}"
+    for r in open_alerts.to_dict("records")
+}
+families = dict(zip(open_alerts["alert id"], open_alerts["family"], strict=True))
+with st.form("acknowledge"):
+    alert_id = st.selectbox("Alert", list(labels), format_func=labels.__getitem__, key="ack-alert")
+    who, role, qualified = st.columns([2, 2, 1])
+    worker_id = who.text_input("Your worker id", key="ack-worker")
+    worker_role = role.text_input("Your role", value="practice_lead", key="ack-role")
+    is_qualified = qualified.checkbox("Qualified social worker", value=True, key="ack-qualified")
+    reason = st.text_area("Why (kept with the acknowledgement)", key="ack-reason")
+    submitted = st.form_submit_button("Acknowledge", type="primary")
+if submitted:
+    if not worker_id.strip():
+        st.error("Say who you are: the acknowledgement records your worker id.")
+    else:
+        worker = Worker(worker_id.strip(), worker_role.strip() or "practice_lead", is_qualified)
+        outcome = data.acknowledge(alert_id, families[alert_id], worker, reason)
+        if outcome in {"stored", "duplicate"}:
+            st.session_state["ack-message"] = (
+                f"Alert {alert_id} acknowledged by {worker.worker_id}; recorded in the store."
+            )
+            st.rerun()
+        st.error(f"Not recorded: {outcome}")

@@ -1,0 +1,106 @@
+"""Audit: a family as the service knew it at a chosen moment, and what was recorded since.
+
+"What did we know on the 20th of May, and who recorded it" is a question about
+recording time, not business time: events recorded later, including later
+corrections and retractions, are left out. The view comes from the event store
+itself through `casejourney.audit`, never from the live read models.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import streamlit as st
+
+from casejourney.audit.moments import LOCAL, parse_moment
+from dashboard import data
+from dashboard.charts import timeline_figure
+from dashboard.family_panels import children_frame, open_work_frame
+from dashboard.frames import chronology
+from dashboard.timeline import journey_spans
+from dashboard.widgets import export_buttons
+
+st.title("Audit")
+st.caption("Pick a family and a moment (UK time): the family as it was known then.")
+left, middle, right = st.columns([2, 1, 1])
+wanted = st.query_params.get("family", "")
+family_id = left.text_input("Family id", value=wanted, key="audit-family").strip()
+if not family_id:
+    st.stop()
+span = data.recorded_span(family_id)
+if span is None:
+    st.warning(f"No family {family_id!r} in the store.")
+    st.stop()
+first, last = (moment.astimezone(LOCAL) for moment in span)
+day = middle.date_input(
+    "Known at (date)",
+    value=last.date(),
+    min_value=first.date(),
+    format="DD/MM/YYYY",
+    key="audit-day",
+)
+clock = right.time_input("time", value=time(23, 59), key="audit-time", step=60)
+exact = st.text_input(
+    "Or an exact moment (ISO 8601, e.g. 2026-05-20T09:30:15Z; no offset means UK time)",
+    key="audit-exact",
+).strip()
+try:
+    moment = parse_moment(exact) if exact else datetime.combine(day, clock, tzinfo=LOCAL)
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+if not exact:
+    moment = moment.replace(second=59, microsecond=999_999)
+moment = moment.astimezone(LOCAL)
+
+past = data.family_as_at(family_id, moment)
+if past is None:
+    st.warning(f"No family {family_id!r} in the store.")
+    st.stop()
+st.subheader(f"Family {family_id} as known at {moment:%d %b %Y %H:%M:%S} (UK time)")
+st.caption(past.heading)
+if not past.tables:
+    st.info("Nothing about this family had been recorded by then.")
+else:
+    spans = journey_spans(past.tables, moment.date())
+    if spans:
+        st.plotly_chart(
+            timeline_figure(spans), key="audit-timeline", config={"displayModeBar": False}
+        )
+    one, two = st.columns(2)
+    one.markdown("**Children then**")
+    one.dataframe(children_frame(past.tables["children"]), hide_index=True, width="stretch")
+    two.markdown("**Open work then**")
+    two.dataframe(open_work_frame(past.tables), hide_index=True, width="stretch")
+    st.markdown("**Alerts the rules gave on what was known then**")
+    st.dataframe(past.alerts, hide_index=True, width="stretch")
+    st.markdown("**Chronology as known then** (who recorded what, and when)")
+    known = chronology(past.tables["chronology"])
+    st.dataframe(known, hide_index=True, width="stretch", height=360)
+    export_buttons(known, f"audit-{family_id}-{moment:%Y%m%dT%H%M}", "audit")
+
+st.markdown(f"**Recorded since then** ({len(past.recorded_since)} events)")
+st.dataframe(past.recorded_since, hide_index=True, width="stretch")
+
+st.markdown("**Has this family's record been altered?**")
+report = data.verify_family(family_id)
+if report.ok:
+    st.success(
+        f"All {report.events} stored events of family {family_id} match their hash chain"
+        + (" and the seal." if report.sealed_now else " (no seal recorded yet).")
+    )
+else:
+    st.error(f"{len(report.findings)} problems found in the stored events of {family_id}.")
+    st.dataframe(
+        [
+            {
+                "problem": f.problem,
+                "version": f.version,
+                "log position": f.notification_id,
+                "detail": f.detail,
+            }
+            for f in report.findings
+        ],
+        hide_index=True,
+        width="stretch",
+    )

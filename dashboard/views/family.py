@@ -1,0 +1,113 @@
+"""Family explorer: find a family by family, child or person id; its journey, record and links.
+
+Everything about one family on one screen (no tabs), so the timeline and the
+network are in view the moment the family opens.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.charts import network_figure, timeline_figure
+from dashboard.family_panels import children_frame, open_work_frame
+from dashboard.timeline import journey_spans
+from dashboard.widgets import family_table, open_family
+
+st.title("Family explorer")
+
+# ?family=… (from an alert, a table row or a shared link) fills the search box.
+wanted = st.query_params.get("family", "")
+if wanted and st.session_state.get("family-from-link") != wanted:
+    st.session_state["family-from-link"] = wanted
+    st.session_state["family-search"] = wanted
+query = st.text_input(
+    "Search by family, child or person id (or the start of one)",
+    key="family-search",
+    placeholder="e.g. FAM-000042, CH-000042-1 or P-000042-2",
+).strip()
+if not query:
+    st.caption("Type an id, or open a family from the Alerts, Overview or list pages.")
+    st.stop()
+
+matches = data.search(query)
+if matches.empty:
+    st.warning(f"No family, child or person id starts with {query!r}.")
+    st.stop()
+family_ids = list(dict.fromkeys(matches["family"]))
+if len(family_ids) > 1 and query not in family_ids:
+    st.caption(f"{len(family_ids)} families match. Click a row to open one.")
+    family_table(matches, key="family-matches")
+    st.stop()
+family_id = query if query in family_ids else family_ids[0]
+if st.query_params.get("family") != family_id:
+    st.query_params["family"] = family_id
+    st.session_state["family-from-link"] = family_id
+
+view = data.family(family_id)
+if view is None:
+    st.warning(f"Family {family_id} is not in the read models yet.")
+    st.stop()
+summary = view.summary
+st.subheader(f"Family {family_id}")
+facts = st.columns(6)
+facts[0].metric("Children", summary["children"])
+facts[1].metric(
+    "Referrals", summary["referrals"], f"{summary['re_referrals']} re-referrals", delta_color="off"
+)
+facts[2].metric(
+    "CP plans", summary["cp_plans"], f"{summary['repeat_cp_plans']} repeat", delta_color="off"
+)
+facts[3].metric(
+    "Pre-proceedings", summary["plo_episodes"], f"{summary['open_plo']} open", delta_color="off"
+)
+facts[4].metric("Open alerts", int((~view.alerts["acknowledged"]).sum()))
+facts[5].metric("Team", summary.get("team") or "none")
+
+st.markdown("**Journey by child**")
+spans = journey_spans(view.tables, data.reference_date())
+if spans:
+    st.plotly_chart(timeline_figure(spans), key="timeline", config={"displayModeBar": False})
+else:
+    st.caption("No referrals or episodes recorded yet.")
+
+now_column, network_column = st.columns([3, 2])
+with now_column:
+    st.markdown("**Current state**")
+    st.dataframe(children_frame(view.tables["children"]), hide_index=True, width="stretch")
+    work = open_work_frame(view.tables)
+    if work.empty:
+        st.caption("No open work.")
+    else:
+        st.dataframe(work, hide_index=True, width="stretch")
+with network_column:
+    st.markdown("**Linked families** (sharing a parent, partner or other adult)")
+    graph = data.neighbourhood(family_id)
+    linked = sorted(
+        str(attrs.get("family_id"))
+        for _, attrs in graph.nodes(data=True)
+        if attrs.get("kind") == "family" and attrs.get("family_id") != family_id
+    )
+    if not linked:
+        st.caption("No other family shares a person with this one.")
+    else:
+        event = st.plotly_chart(
+            network_figure(graph, family_id),
+            key=f"network-{family_id}",
+            on_select="rerun",
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )
+        clicked = [p.get("customdata") for p in event.selection.points if p.get("customdata")]
+        if clicked and clicked[0] != family_id:
+            open_family(str(clicked[0]))
+        jump = st.selectbox("Open a linked family", ["", *linked], key=f"jump-{family_id}")
+        if jump:
+            open_family(jump)
+
+if len(view.alerts):
+    st.markdown("**Alerts for this family**")
+    st.dataframe(view.alerts, hide_index=True, width="stretch")
+
+st.markdown("**Chronology** (business date, when it was recorded, and who recorded it)")
+st.dataframe(view.chronology, hide_index=True, width="stretch", height=400)

@@ -1,0 +1,79 @@
+"""Pieces every page uses: clickable family tables, export buttons, the period picker.
+
+A row click in any family table opens the Family explorer for that family,
+which is what makes "alert to timeline and network in two clicks" hold
+everywhere, not only on the Alerts page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.exports import CSV_MIME, XLSX_MIME, csv_bytes, excel_bytes
+from dashboard.navigation import FAMILY
+
+
+def open_family(family_id: str) -> None:
+    """Go to the Family explorer with ?family=… in the address (so it can be shared)."""
+    st.switch_page(FAMILY.path, query_params={"family": family_id})
+
+
+def family_table(
+    frame: pd.DataFrame,
+    key: str,
+    column_config: dict[str, object] | None = None,
+    height: int | str = "auto",
+) -> None:
+    """A table whose rows open their family when clicked (single-row selection)."""
+    if frame.empty:
+        st.info("Nothing to show for this selection.")
+        return
+    event = st.dataframe(
+        frame,
+        key=key,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config=column_config,
+        height=height,
+        width="stretch",
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        open_family(str(frame.iloc[rows[0]]["family"]))
+
+
+def export_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
+    """CSV and Excel of exactly the rows on screen."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        "Export CSV",
+        data=csv_bytes(frame),
+        file_name=f"{stem}.csv",
+        mime=CSV_MIME,
+        key=f"{key}-csv",
+        disabled=frame.empty,
+        on_click="ignore",
+    )
+    right.download_button(
+        "Export Excel",
+        data=partial(excel_bytes, frame, stem),  # built on click: Excel is the slow one
+        file_name=f"{stem}.xlsx",
+        mime=XLSX_MIME,
+        key=f"{key}-xlsx",
+        disabled=frame.empty,
+        on_click="ignore",
+    )
+
+
+def period_picker(latest: date, key: str = "period") -> tuple[date, date]:
+    """A date range, by default the twelve months up to the latest business date."""
+    default = (latest - timedelta(days=364), latest)
+    chosen = st.date_input("Period", value=default, key=key, format="DD/MM/YYYY")
+    if isinstance(chosen, tuple) and len(chosen) == 2:
+        return chosen[0], chosen[1]
+    return default  # half-chosen range while the user is still picking

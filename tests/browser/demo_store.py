@@ -1,0 +1,44 @@
+"""A store holding demo-like data for the dashboard tests: synthetic families, projected.
+
+Real parts only: the synthetic generator's JSON Lines, ingested by the real
+file consumer into a real SQLite store, projected by the real projector. Kafka
+is left out (no publisher) so building a store never writes to a broker.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from casejourney.container import Container
+from casejourney.settings import KafkaSettings, Settings
+from casejourney.synthetic import generate, write_jsonl
+from consumers.ingest import ingest_file
+
+DEMO_FAMILIES = 150
+DEMO_YEARS = 3
+DEMO_SEED = 2019
+
+
+def store_settings(database_url: str) -> Settings:
+    """Settings for the store at `database_url`, with no Kafka whatever the environment says."""
+    return Settings(database_url=database_url, kafka=KafkaSettings())
+
+
+def build_demo_store(
+    directory: Path,
+    families: int = DEMO_FAMILIES,
+    years: int = DEMO_YEARS,
+    seed: int = DEMO_SEED,
+) -> str:
+    """Generate, ingest and project; returns the store's database URL."""
+    directory.mkdir(parents=True, exist_ok=True)
+    events = directory / "events.jsonl"
+    write_jsonl(generate(families, years, seed), events)
+    url = f"sqlite:///{directory / 'store.db'}"
+    with Container(store_settings(url)) as container, open(os.devnull, "w") as quiet:
+        summary = ingest_file(container.store, events, errors=quiet)
+        if summary.rejected:
+            raise AssertionError(f"the synthetic data had {summary.rejected} rejected events")
+        container.projector.run_once()
+    return url

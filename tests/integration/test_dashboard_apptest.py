@@ -1,0 +1,409 @@
+"""Every dashboard page under Streamlit's AppTest, on a real store holding demo-like data.
+
+The store is built once for the module (synthetic families, ingested by the file
+consumer, projected by the projector); the dashboard reads it through
+CASEJOURNEY_DATABASE_URL exactly as `casejourney dashboard` would run it. Tests
+that write (acknowledging an alert, the audit timeline) get stores of their own.
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from casejourney.container import Container
+from dashboard.acknowledge import Worker, acknowledgement, record_acknowledgement
+from dashboard.behind import expected_rows
+from dashboard.navigation import PAGES
+from projections import queries
+from projections.db import Database
+from projections.network import components
+from tests.browser.demo_store import build_demo_store, store_settings
+from tests.support.journeys import rich_family
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+TIMEOUT = 60
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return build_demo_store(tmp_path_factory.mktemp("dashboard-demo"))
+
+
+@pytest.fixture
+def dashboard_env(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The dashboard's environment: the demo store, and no Kafka to publish to."""
+    monkeypatch.setenv("CASEJOURNEY_DATABASE_URL", demo_url)
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    return demo_url
+
+
+def open_page(page: str, **query: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    if page != "overview.py":
+        at.switch_page(f"views/{page}")
+        at.query_params.update(query)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def table(at: AppTest, index: int = 0) -> pd.DataFrame:
+    return at.dataframe[index].value
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What each download button would serve, by file name (deferred ones built on demand)."""
+    served: dict[str, Any] = {}
+    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+
+    def capture(self: MediaFileManager, data: Any, *args: Any, **kwargs: Any) -> str:
+        served[kwargs.get("file_name") or "?"] = data
+        return add(self, data, *args, **kwargs)
+
+    def capture_deferred(self: MediaFileManager, fn: Any, *args: Any, **kwargs: Any) -> str:
+        served[kwargs.get("file_name") or "?"] = fn
+        return add_deferred(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", capture)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture_deferred)
+    return served
+
+
+def exported(served: dict[str, Any], name: str) -> pd.DataFrame:
+    data = served[name]
+    payload = data() if callable(data) else data
+    if name.endswith(".csv"):
+        return pd.read_csv(io.BytesIO(payload), encoding="utf-8-sig", dtype=str, na_filter=False)
+    return pd.read_excel(io.BytesIO(payload), dtype=str, na_filter=False)
+
+
+def same_rows(shown: pd.DataFrame, file: pd.DataFrame) -> None:
+    assert list(file.columns) == list(shown.columns)
+    expected = shown.astype(object).where(shown.notna(), "").astype(str)
+    # Booleans and numbers come back from files as text; compare the text.
+    assert file.to_numpy().tolist() == expected.to_numpy().tolist()
+
+
+# --- every page ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [spec.file for spec in PAGES])
+def test_every_page_renders_on_demo_data(dashboard_env: str, page: str) -> None:
+    family = queries.alerts(dashboard_env, limit=1)[0]["family_id"]
+    at = open_page(page, family=family)
+    spec = next(s for s in PAGES if s.file == page)
+    assert [t.value for t in at.title] == [spec.title]
+    assert not at.error, [e.value for e in at.error]
+    if page in {"overview.py", "alerts.py", "plo.py", "timeliness.py"}:
+        assert len(at.dataframe) >= 1
+    if page in {"family.py", "audit.py"}:
+        assert at.subheader[0].value.startswith(f"Family {family}")
+
+
+def test_the_sidebar_says_how_current_the_read_models_are(dashboard_env: str) -> None:
+    at = open_page("overview.py")
+    position = queries.status(dashboard_env)["position"]
+    assert f"Read models at event {position:,} (up to date)" in at.sidebar.caption[0].value
+
+
+# --- overview ------------------------------------------------------------------------
+
+
+def test_overview_shows_each_indicator_with_its_counts_and_trend(dashboard_env: str) -> None:
+    at = open_page("overview.py")
+    labels = [m.label for m in at.metric]
+    assert "Re-referrals within 12 months" in labels
+    assert "Assessments within 45 working days" in labels
+    assert "Decisions by unqualified workers" in labels
+    # One monthly trend chart per indicator except the current-allocation snapshot.
+    assert len(at.get("plotly_chart")) == len(labels) - 1
+    counts = [c.value for c in at.caption if " of " in c.value]
+    assert counts, "each rate shows its numerator and denominator"
+
+
+def test_team_filter_changes_the_figures(dashboard_env: str) -> None:
+    at = open_page("overview.py")
+    everyone = {m.label: m.value for m in at.metric}
+    team = queries.teams(dashboard_env)[0]
+    at.selectbox(key="overview-team").select(team).run()
+    one_team = {m.label: m.value for m in at.metric}
+    assert int(one_team["Referrals received"].replace(",", "")) < int(
+        everyone["Referrals received"].replace(",", "")
+    )
+
+
+def test_the_list_behind_each_figure_has_as_many_rows_as_the_figure(dashboard_env: str) -> None:
+    at = open_page("overview.py")
+    start, end = at.date_input(key="period").value
+    figures = {r["key"]: r for r in queries.indicators(dashboard_env, start, end)}
+    assert len(at.selectbox(key="behind").options) == len(figures)
+    for key in figures:
+        at.selectbox(key="behind").select(key).run()
+        assert not at.exception
+        figure = figures[key]
+        want = expected_rows(key, figure["numerator"], figure["denominator"])
+        shown = len(table(at)) if want else 0
+        assert shown == want, key
+
+
+def test_the_period_changes_the_figures(dashboard_env: str) -> None:
+    at = open_page("overview.py")
+    before = {m.label: m.value for m in at.metric}["Referrals received"]
+    _, end = at.date_input(key="period").value
+    at.date_input(key="period").set_value((end.replace(day=1), end)).run()
+    after = {m.label: m.value for m in at.metric}["Referrals received"]
+    assert int(after.replace(",", "")) < int(before.replace(",", ""))
+
+
+# --- alerts ---------------------------------------------------------------------------
+
+
+def test_alerts_are_newest_first_and_filter_by_kind_team_and_date(dashboard_env: str) -> None:
+    at = open_page("alerts.py")
+    everything = table(at)
+    assert len(everything) == len(queries.alerts(dashboard_env, acknowledged=False))
+    assert list(everything["raised"]) == sorted(everything["raised"], reverse=True)
+
+    kind = "third_referral_child"
+    at.multiselect(key="alert-kinds").select(kind).run()
+    one_kind = table(at)
+    assert set(one_kind["kind"]) == {kind}
+    assert len(one_kind) == len(queries.alerts(dashboard_env, kind=kind, acknowledged=False))
+
+    at.multiselect(key="alert-kinds").unselect(kind).run()
+    team = queries.teams(dashboard_env)[0]
+    at.selectbox(key="alert-team").select(team).run()
+    assert set(table(at)["team"]) == {team}
+    assert len(table(at)) < len(everything)
+
+    at.selectbox(key="alert-team").select("All teams").run()
+    first, last = sorted(everything["raised"])[len(everything) // 2], max(everything["raised"])
+    days = (datetime.fromisoformat(first).date(), datetime.fromisoformat(last).date())
+    at.date_input(key="alert-dates").set_value(days).run()
+    dated = table(at)
+    assert 0 < len(dated) < len(everything)
+    assert dated["raised"].between(first, last).all()
+
+
+def test_alert_export_holds_the_rows_on_screen(
+    dashboard_env: str, downloads: dict[str, Any]
+) -> None:
+    at = open_page("alerts.py")
+    at.multiselect(key="alert-kinds").select("unqualified_decision").run()
+    shown = table(at)
+    same_rows(shown, exported(downloads, "alerts.csv"))
+    same_rows(shown, exported(downloads, "alerts.xlsx"))
+
+
+def test_choosing_a_linked_family_opens_it(dashboard_env: str) -> None:
+    linked = components(Database(dashboard_env))[0]["families"]
+    at = open_page("family.py", family=linked[0])
+    assert len(at.get("plotly_chart")) == 2, "the timeline and the network"
+    at.selectbox(key=f"jump-{linked[0]}").select(linked[1]).run()
+    assert not at.exception
+    assert at.subheader[0].value == f"Family {linked[1]}"
+    assert at.query_params["family"] == [linked[1]] or at.query_params["family"] == linked[1]
+
+
+# --- family explorer ------------------------------------------------------------------
+
+
+def test_family_page_shows_timeline_state_network_and_full_chronology(dashboard_env: str) -> None:
+    family = queries.plo_tracker(dashboard_env, datetime.now(UTC).date(), open_only=False)[0]
+    at = open_page("family.py", family=family["family_id"])
+    assert at.subheader[0].value == f"Family {family['family_id']}"
+    charts = at.get("plotly_chart")
+    assert charts, "the journey timeline"
+    chronology = table(at, -1)
+    assert len(chronology) == len(queries.chronology(dashboard_env, family["family_id"]))
+    assert {"business date", "recorded", "event", "by"} <= set(chronology.columns)
+    children = table(at, 0)
+    assert set(children["child"]) >= set(family["child_ids"])
+
+
+def test_search_finds_a_family_by_child_id_and_by_person_id(dashboard_env: str) -> None:
+    db = Database(dashboard_env)
+    child = db.rows("SELECT family_id, child_id FROM rm_children LIMIT 1")[0]
+    at = open_page("family.py")
+    at.text_input(key="family-search").input(child["child_id"]).run()
+    assert at.subheader[0].value == f"Family {child['family_id']}"
+
+    person = db.rows(
+        "SELECT person_id FROM rm_persons GROUP BY person_id HAVING COUNT(*) > 1 LIMIT 1"
+    )[0]["person_id"]
+    at.text_input(key="family-search").input(person).run()
+    matches = table(at)
+    assert len(set(matches["family"])) == 2, "a shared person links two families"
+    assert set(matches["id"]) == {person}
+
+
+def test_an_unknown_id_says_so(dashboard_env: str) -> None:
+    at = open_page("family.py")
+    at.text_input(key="family-search").input("NOBODY-123").run()
+    assert "No family, child or person id starts with" in at.warning[0].value
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+def test_plo_tracker_lists_open_pre_proceedings_and_exports_them(
+    dashboard_env: str, downloads: dict[str, Any]
+) -> None:
+    at = open_page("plo.py")
+    as_of = at.date_input(key="plo-as-of").value
+    shown = table(at)
+    assert len(shown) == len(queries.plo_tracker(dashboard_env, as_of))
+    stem = f"plo-panel-{as_of:%Y%m%d}"
+    same_rows(shown, exported(downloads, f"{stem}.csv"))
+    same_rows(shown, exported(downloads, f"{stem}.xlsx"))
+
+    at.toggle(key="plo-drift").set_value(True).run()
+    drifting = table(at)
+    assert len(drifting) > 0 and (drifting["drift"] != "").all()
+    assert len(drifting) == sum(
+        1
+        for r in queries.plo_tracker(dashboard_env, as_of)
+        if r["beyond_target"] or r["review_overdue"]
+    )
+
+    # An earlier "as at" day gives the panel list of that week.
+    at.toggle(key="plo-drift").set_value(False).run()
+    earlier_day = as_of.replace(year=as_of.year - 1)
+    earlier = queries.plo_tracker(dashboard_env, earlier_day)
+    assert earlier, "the demo data has families in pre-proceedings a year earlier"
+    at.date_input(key="plo-as-of").set_value(earlier_day).run()
+    assert list(table(at)["PLO id"]) == [r["plo_id"] for r in earlier]
+
+
+def test_timeliness_lists_each_exportable(dashboard_env: str, downloads: dict[str, Any]) -> None:
+    at = open_page("timeliness.py")
+    as_of = at.date_input(key="drift-as-of").value
+    labels = [t.label for t in at.tabs]
+    assert len(labels) == 7
+    assert any(label.startswith("Assessments beyond 45 working days") for label in labels)
+    late = queries.timeliness(dashboard_env, as_of, kind="assessment", include_late=True)
+    assert labels[0] == f"Assessments beyond 45 working days ({len(late)})"
+    for index, key in enumerate(
+        ["assessments", "icpcs", "cp-reviews", "reg24", "actions", "unqualified", "allocations"]
+    ):
+        shown = at.tabs[index].dataframe[0].value if at.tabs[index].dataframe else None
+        if shown is None:
+            continue  # an empty list shows a message, and its buttons are disabled
+        same_rows(shown, exported(downloads, f"{key}-{as_of:%Y%m%d}.csv"))
+    overdue = queries.overdue_actions(dashboard_env, as_of)
+    assert f"({len(overdue)})" in labels[4]
+
+
+# --- writing: acknowledgements and the audit view ----------------------------------------
+
+
+@pytest.fixture
+def own_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = build_demo_store(tmp_path / "own", families=40, seed=5)
+    monkeypatch.setenv("CASEJOURNEY_DATABASE_URL", url)
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    yield url
+
+
+def _acknowledge(at: AppTest, alert_id: str, worker: str, reason: str) -> None:
+    at.selectbox(key="ack-alert").select(alert_id)
+    at.text_input(key="ack-worker").input(worker)
+    at.text_area(key="ack-reason").input(reason)
+    at.form_submit_button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_acknowledging_an_alert_records_an_event_once(own_store: str) -> None:
+    at = open_page("alerts.py")
+    alert = queries.alerts(own_store, acknowledged=False)[0]
+    before = len(table(at))
+    _acknowledge(at, alert["alert_id"], "PL-7", "Discussed with the team manager")
+
+    with Container(store_settings(own_store)) as container:
+        records = container.store.get(alert["family_id"]).records
+    acks = [r for r in records if r["event_type"] == "AlertAcknowledged"]
+    assert [(r["event_id"], r["payload"]) for r in acks] == [
+        (
+            f"ack:{alert['alert_id']}:PL-7",
+            {"alert_id": alert["alert_id"], "reason": "Discussed with the team manager"},
+        )
+    ]
+    assert acks[0]["recorded_by"]["worker_id"] == "PL-7"
+    assert acks[0]["recorded_by"]["qualified"] is True
+    # Projected at once: the alert leaves the open list and shows who acknowledged it.
+    assert len(table(at)) == before - 1
+    assert "acknowledged by PL-7" in at.success[0].value
+    acknowledged = queries.alerts(own_store, family_id=alert["family_id"], acknowledged=True)
+    assert [a["acknowledged_by"] for a in acknowledged if a["alert_id"] == alert["alert_id"]] == [
+        "PL-7"
+    ]
+
+    # Acknowledged alerts leave the choice; shown again only when asked for.
+    assert alert["alert_id"] not in at.selectbox(key="ack-alert").options
+    at.toggle(key="alert-acked").set_value(True).run()
+    assert len(table(at)) == before
+    # A second acknowledgement by the same worker (a double click, another tab) adds nothing.
+    with Container(store_settings(own_store)) as container:
+        again = acknowledgement(
+            alert["alert_id"], alert["family_id"], Worker("PL-7", "x", True), ""
+        )
+        assert record_acknowledgement(container.store, again) == "duplicate"
+        records = container.store.get(alert["family_id"]).records
+    assert sum(r["event_type"] == "AlertAcknowledged" for r in records) == 1
+
+
+def test_acknowledging_needs_a_worker_id(own_store: str) -> None:
+    at = open_page("alerts.py")
+    alert = queries.alerts(own_store, acknowledged=False)[0]
+    _acknowledge(at, alert["alert_id"], "", "no name given")
+    assert "Say who you are" in at.error[0].value
+    assert not queries.alerts(own_store, acknowledged=True)
+
+
+def test_audit_shows_the_family_as_known_at_a_moment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    events = rich_family("F-AUDIT")
+    first, later = events[:12], events[12:]
+    with Container(store_settings(url)) as container:
+        container.store.record_batch(first)
+        time.sleep(0.05)
+        moment = datetime.now(UTC)
+        time.sleep(0.05)
+        container.store.record_batch(later)
+        container.projector.run_once()
+    monkeypatch.setenv("CASEJOURNEY_DATABASE_URL", url)
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+
+    at = open_page("audit.py", family="F-AUDIT")
+    at.text_input(key="audit-exact").input(moment.isoformat()).run()
+    assert not at.exception, [e.value for e in at.exception]
+    chronology = table(at, 3)  # children, open work, alerts then, chronology then
+    assert set(chronology["event id"]) == {e.event_id for e in first}
+    recorded_since = table(at, -1)
+    assert set(recorded_since["event id"]) == {e.event_id for e in later}
+    assert "match their hash chain" in at.success[0].value
+
+    # Someone edits a stored event behind the application's back: the page says so.
+    with sqlite3.connect(tmp_path / "audit.db") as conn:
+        changed = conn.execute(
+            "UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), 'RC7', 'RC8') "
+            "AS BLOB) WHERE CAST(state AS TEXT) LIKE '%RC7%'"
+        ).rowcount
+    assert changed == 1
+    at.run()
+    assert "problems found in the stored events of F-AUDIT" in at.error[0].value

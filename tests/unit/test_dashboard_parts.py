@@ -1,0 +1,161 @@
+"""The dashboard's pure parts: timeline spans, figures, exports, acknowledgements, CLI."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from casejourney.commands.dashboard import APP_PATH, redact, streamlit_command, streamlit_env
+from dashboard import frames
+from dashboard.acknowledge import Worker, acknowledgement, acknowledgement_id
+from dashboard.charts import network_figure, timeline_figure, trend_figure
+from dashboard.exports import csv_bytes, excel_bytes
+from dashboard.family_panels import children_frame, open_work_frame
+from dashboard.timeline import journey_spans
+from domain.contract import ContractError
+from domain.rules.family_rows import derive
+from tests.support.journeys import rich_family
+
+LEAD = Worker("PL-1", "practice_lead", True, team="Front Door")
+
+
+def _tables() -> dict[str, list[dict[str, object]]]:
+    """The read-model rows of the rich family, from the same pure function the projector uses."""
+    records = [
+        {**e.to_json(), "recorded_at": "2024-11-01T09:00:00+00:00", "version": n}
+        for n, e in enumerate(rich_family(), start=2)
+    ]
+    return derive("F1", records, as_of=date(2025, 1, 1)).tables
+
+
+def test_journey_spans_cover_every_kind_of_work_per_child() -> None:
+    spans = journey_spans(_tables(), today=date(2025, 1, 1))
+    lanes = {(s.child_id, s.lane) for s in spans}
+    assert ("C1", "Referral") in lanes
+    assert ("C1", "Assessment") in lanes
+    assert ("C1", "Section 47") in lanes
+    assert ("C1", "CP plan") in lanes
+    # Family-level PLO and proceedings appear on each child they name.
+    assert {("C1", "Pre-proceedings"), ("C2", "Pre-proceedings")} <= lanes
+    assert {("C1", "Proceedings"), ("C2", "Proceedings")} <= lanes
+    assert ("C2", "Placement") in lanes
+    referrals = [s for s in spans if s.lane == "Referral"]
+    assert all(s.end is None for s in referrals)
+    # The still-open CP plan runs to "today" and says it is open.
+    cp2 = next(s for s in spans if s.ref == "CP2")
+    assert cp2.open and cp2.end == date(2025, 1, 1)
+    cp1 = next(s for s in spans if s.ref == "CP1")
+    assert not cp1.open and cp1.end == date(2023, 9, 1)
+
+
+def test_timeline_figure_draws_referrals_as_points_and_the_rest_as_bars() -> None:
+    fig = timeline_figure(journey_spans(_tables(), today=date(2025, 1, 1)))
+    kinds = {trace.name: trace.type for trace in fig.data}
+    assert kinds["Referral"] == "scatter"
+    assert kinds["CP plan"] == "bar"
+    assert kinds["Placement"] == "bar"
+
+
+def test_trend_figure_shows_counts_on_hover() -> None:
+    frame = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+            "value": [0.25, 0.5],
+            "numerator": [1, 2],
+            "denominator": [4, 4],
+        }
+    )
+    fig = trend_figure(frame, "Re-referrals", percent=True)
+    assert list(fig.data[0].y) == [25.0, 50.0]
+    assert "customdata[1]" in fig.data[0].hovertemplate
+
+
+def test_network_figure_puts_family_ids_where_a_click_can_read_them() -> None:
+    graph = nx.Graph()
+    graph.add_node("family:F1", kind="family", family_id="F1")
+    graph.add_node("family:F2", kind="family", family_id="F2")
+    graph.add_node("person:P-1", kind="person", person_id="P-1")
+    graph.add_edge("family:F1", "person:P-1", current=True)
+    graph.add_edge("family:F2", "person:P-1", current=False)
+    fig = network_figure(graph, focus="F1")
+    families = next(t for t in fig.data if t.name == "family")
+    assert sorted(families.customdata) == ["F1", "F2"]
+    focus = list(families.customdata).index("F1")
+    assert families.marker.color[focus] != families.marker.color[1 - focus]
+    # A link that ended (PersonUnlinked) is still drawn, dotted.
+    assert [t.line.dash for t in fig.data if t.mode == "lines"] == [None, "dot"]
+
+
+def test_csv_and_excel_exports_hold_exactly_the_rows() -> None:
+    frame = pd.DataFrame({"family_id": ["F1", "F2"], "weeks open": [17, 3]})
+    assert pd.read_csv(io.BytesIO(csv_bytes(frame)), encoding="utf-8-sig").equals(frame)
+    back = pd.read_excel(io.BytesIO(excel_bytes(frame, "plo panel")), sheet_name="plo panel")
+    assert back.equals(frame)
+
+
+def test_acknowledgement_is_a_valid_contract_event_with_a_deterministic_id() -> None:
+    moment = datetime(2025, 3, 1, 10, 30, tzinfo=UTC)
+    first = acknowledgement("A-1", "F1", LEAD, "  Spoke to the team manager ", moment)
+    second = acknowledgement("A-1", "F1", LEAD, "second click", moment)
+    assert first.event_id == second.event_id == "ack:A-1:PL-1"
+    assert first.event_type == "AlertAcknowledged"
+    assert first.child_id is None
+    assert first.payload == {"alert_id": "A-1", "reason": "Spoke to the team manager"}
+    assert first.recorded_by == {
+        "worker_id": "PL-1",
+        "role": "practice_lead",
+        "qualified": True,
+        "team": "Front Door",
+    }
+    assert acknowledgement("A-1", "F1", LEAD, "", moment).payload == {"alert_id": "A-1"}
+
+
+def test_acknowledgement_ids_stay_within_the_contract_for_long_alert_ids() -> None:
+    long_id = "x" * 150
+    assert len(acknowledgement_id(long_id, "PL-1")) <= 128
+    assert acknowledgement_id(long_id, "PL-1") == acknowledgement_id(long_id, "PL-1")
+    assert acknowledgement_id(long_id, "PL-1") != acknowledgement_id(long_id, "PL-2")
+
+
+def test_acknowledgement_needs_a_worker() -> None:
+    with pytest.raises(ContractError, match="worker_id"):
+        acknowledgement("A-1", "F1", Worker("", "practice_lead", True), "", None)
+
+
+def test_chronology_shows_both_clocks_and_flags_unqualified_decisions() -> None:
+    frame = frames.chronology(_tables()["chronology"])
+    assert list(frame.columns[:3]) == ["business date", "recorded", "event"]
+    assert len(frame) == len(rich_family())
+    assert (frame["recorded"] == "2024-11-01 09:00:00").all()
+    assert "NO" in set(frame["qualified"])
+    assert {"corrected", "retracted"} <= set(frame["status"])
+
+
+def test_current_state_lists_children_and_open_work() -> None:
+    tables = _tables()
+    children = children_frame(tables["children"])
+    assert list(children["child"]) == ["C1", "C2"]
+    assert "CP2" in set(children["open CP plan"])
+    work = open_work_frame(tables)
+    assert {"CP plan", "supervision action"} <= set(work["open work"])
+    assert "ACT2" in set(work["id"])  # ACT1 was completed
+
+
+def test_dashboard_command_runs_streamlit_headless_on_the_app() -> None:
+    command = streamlit_command(8600, "127.0.0.1")
+    assert command[1:5] == ["-m", "streamlit", "run", str(APP_PATH)]
+    assert APP_PATH.is_file()
+    assert command[command.index("--server.port") + 1] == "8600"
+    assert command[command.index("--server.headless") + 1] == "true"
+    env = streamlit_env("sqlite:////tmp/x.db", base={"PATH": "/bin"})
+    assert env["CASEJOURNEY_DATABASE_URL"] == "sqlite:////tmp/x.db"
+    assert env["PATH"] == "/bin"
+
+
+def test_printed_database_urls_hide_passwords() -> None:
+    assert redact("postgresql://cj:s3cret@db:5432/cj") == "postgresql://cj:***@db:5432/cj"
+    assert redact("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
