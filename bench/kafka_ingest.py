@@ -1,0 +1,115 @@
+"""Figure 1: Kafka ingest by `casejourney consume` against kafka-python + COPY.
+
+The data set is published once (`casejourney publish`, itself timed); then each
+reader gets a fresh database and its own consumer group, so each reads exactly the
+same messages from the start of the same topics. Rates are "steady": from the
+first batch visible in the database to the last, which leaves out interpreter start
+and group join (a few seconds that would otherwise flatter the fast baseline's
+ratio); the wall rate including them is kept in the JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.context import Run
+from bench.procs import Child, cli, module, run
+from bench.watch import watch_store
+from domain.contract import SOURCE_TOPICS
+
+GIVE_UP_S = 4 * 3600
+
+
+def create_topics(r: Run) -> None:
+    done = run(cli("topics", "create"), r.env("sqlite:///:memory:"), r.log("topics"))
+    if done.returncode != 0:
+        raise RuntimeError(f"topics create failed: {done.stderr.strip()[-1500:]}")
+
+
+def publish(r: Run) -> dict[str, Any]:
+    """Publish the data set to the source topics; the publisher's own rate."""
+    create_topics(r)
+    done = run(
+        cli("publish", str(r.data), "--json", "--rejects", str(r.work / "publish-rejects.jsonl")),
+        r.env("sqlite:///:memory:"),
+        r.log("publish"),
+    )
+    summary = done.json() or {}
+    if done.returncode != 0 or summary.get("sent") != r.stats.events:
+        raise RuntimeError(f"publish did not send every event: {summary} {done.stderr[-1500:]}")
+    return {
+        "events": r.stats.events,
+        "seconds": round(done.seconds, 2),
+        "rate": r.stats.events / done.seconds,
+        "peak_rss_mib": round(done.peak_rss_mib, 1),
+    }
+
+
+def raw_baseline(r: Run) -> dict[str, Any]:
+    url = r.postgres.database("raw_kafka")
+    topics = [f"{r.topic_prefix}{name}" for name in SOURCE_TOPICS]
+    done = run(
+        module(
+            "bench.raw_consume",
+            url,
+            r.kafka_address,
+            f"{r.topic_prefix}bench-raw",
+            str(r.stats.events),
+            *topics,
+        ),
+        r.env(url),
+        r.log("raw-consume"),
+        timeout=GIVE_UP_S,
+    )
+    out = done.json() or {}
+    if done.returncode != 0 or out.get("written") != r.stats.events:
+        raise RuntimeError(f"raw baseline read {out} of {r.stats.events}: {done.stderr[-1500:]}")
+    steady = r.stats.events / (out["done_s"] - out["first_s"])
+    return {
+        "events": out["written"],
+        "rate": steady,
+        "wall_seconds": round(done.seconds, 2),
+        "wall_rate": r.stats.events / done.seconds,
+        "peak_rss_mib": round(done.peak_rss_mib, 1),
+    }
+
+
+def consume(r: Run, database: str, group: str, project: bool) -> tuple[str, dict[str, Any]]:
+    """`casejourney consume` into a fresh database until every event is stored."""
+    url = r.postgres.database(database)
+    # One notification per event plus one Family.Created per family.
+    target = r.stats.events + r.stats.families
+    table = events_table(url)
+    argv = cli("consume", "--idle-exit", "2", "--json")
+    if not project:
+        argv.append("--no-project")
+    child = Child(argv, r.env(url, group=group), r.log(f"consume-{database}"))
+    progress = watch_store(child, url, table, target, GIVE_UP_S)
+    # Everything is stored (and its offsets committed right after each batch): stop it
+    # now rather than wait out --idle-exit, which stays only as a safety net.
+    done = child.stop(timeout=300)
+    stats = done.json() or {}
+    if progress.done_s is None or stats.get("stored") != r.stats.events:
+        raise RuntimeError(
+            f"consume stored {stats.get('stored')} of {r.stats.events} "
+            f"(store holds {progress.seen}): {done.stderr[-1500:]}"
+        )
+    return url, {
+        "events": r.stats.events,
+        "rate": progress.steady_rate(r.stats.events),
+        "wall_seconds": round(progress.done_s, 2),
+        "wall_rate": progress.wall_rate(r.stats.events),
+        "peak_rss_mib": round(done.peak_rss_mib, 1),
+        "dead_lettered": stats.get("dead_lettered"),
+        "batches": stats.get("batches"),
+    }
+
+
+def events_table(url: str) -> str:
+    """Create the event store's tables (so the watcher can query them at once) and
+    return the events table's qualified name."""
+    from casejourney.store import FamilyStore
+
+    with FamilyStore(url) as store:
+        recorder: Any = store.recorder
+        return f'"{recorder.datastore.schema}"."{recorder.events_table_name}"'

@@ -1,0 +1,134 @@
+"""Running the real commands as child processes, with their peak memory.
+
+Each figure runs `casejourney ...` (or a baseline module) as its own process, so
+peak resident memory is that process's alone: `os.wait4` returns the child's
+rusage, whose ru_maxrss on Linux is VmHWM in KiB, the high-water mark of its RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = [sys.executable, "-m", "casejourney.cli"]
+
+
+@dataclass
+class Finished:
+    returncode: int
+    seconds: float
+    peak_rss_mib: float
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """Stdout as JSON (commands run with --json), else its last line that parses."""
+        try:
+            return json.loads(self.stdout)
+        except ValueError:
+            pass
+        for line in reversed(self.stdout.strip().splitlines()):
+            try:
+                return json.loads(line)
+            except ValueError:
+                continue
+        return None
+
+
+class Child:
+    """A started child process; `finish()` waits for it and reads its peak RSS."""
+
+    def __init__(self, argv: list[str], env: Mapping[str, str], log: Path) -> None:
+        self.argv = argv
+        self.log = log
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self._out = log.with_suffix(".out").open("w+")
+        self._err = log.with_suffix(".err").open("w+")
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            argv, cwd=ROOT, env=dict(env), stdout=self._out, stderr=self._err
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def vm_hwm_mib(self) -> float:
+        """The child's peak RSS so far, from /proc (0 once it has exited)."""
+        try:
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def finish(self, timeout: float | None = None) -> Finished:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                self.proc.kill()
+                pid, status, usage = os.wait4(self.pid, 0)
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - self.started
+        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        self._out.seek(0)
+        self._err.seek(0)
+        done = Finished(
+            self.proc.returncode,
+            seconds,
+            usage.ru_maxrss / 1024,
+            self._out.read(),
+            self._err.read(),
+        )
+        self._out.close()
+        self._err.close()
+        return done
+
+    def stop(self, timeout: float = 30) -> Finished:
+        """SIGTERM (a clean stop for `consume`), then wait."""
+        if self.alive():
+            self.proc.terminate()
+        return self.finish(timeout)
+
+
+def run(
+    argv: list[str],
+    env: Mapping[str, str],
+    log: Path,
+    timeout: float | None = None,
+    watch: Callable[[Child], None] | None = None,
+) -> Finished:
+    """Run to completion; `watch` (if given) is called with the running child first."""
+    child = Child(argv, env, log)
+    if watch is not None:
+        watch(child)
+    done = child.finish(timeout)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(
+            f"{' '.join(argv[2:])} exited {done.returncode}: {done.stderr.strip()[-2000:]}"
+        )
+    return done
+
+
+def cli(*args: str) -> list[str]:
+    return [*CLI, *args]
+
+
+def module(name: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", name, *args]

@@ -1,0 +1,213 @@
+"""The benchmark run: services up, data generated, every figure measured, results written.
+
+    python -m bench --scale council            # or: make bench SCALE=council
+    python -m bench --scale national --fraction 0.1
+
+Each figure is measured in its own child process beside its baseline, in this order:
+publish, raw Kafka baseline, `consume` (store only, then with projections), file
+ingest (SQLite, PostgreSQL), rebuild and raw read (PostgreSQL, SQLite), dashboard,
+as-at and verify, and last alert latency (it adds events to the store). A figure
+that fails is reported with its error and the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import audit, dashboard, file_ingest, kafka_ingest, latency, rebuild, report
+from bench.context import Run
+from bench.machine import describe
+from bench.procs import ROOT
+from bench.scales import SCALES
+from bench.services import DEFAULT_KAFKA_DIR, Kafka, Postgres
+from bench.synth import write_jsonl
+from bench.targets import judge
+
+FIGURES = ("ingest", "file", "rebuild", "dashboard", "audit", "latency")
+BACKGROUND_EVENTS_PER_FAMILY = 16  # one-year window, measured
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    p.add_argument("--scale", choices=sorted(SCALES), default="council")
+    p.add_argument("--fraction", type=float, default=1.0, help="run this share of the families")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    p.add_argument("--work", type=Path, help="working directory (default: a temporary one)")
+    p.add_argument("--keep", action="store_true", help="keep the working directory")
+    p.add_argument("--kafka", metavar="HOST:PORT", help="use this broker instead of starting one")
+    p.add_argument("--kafka-dir", default=DEFAULT_KAFKA_DIR, help="state dir of the own broker")
+    p.add_argument("--only", help=f"comma-separated subset of {','.join(FIGURES)}")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    scale = SCALES[args.scale]
+    if args.fraction != 1.0:
+        scale = scale.part(args.fraction)
+    only = set(args.only.split(",")) if args.only else set(FIGURES)
+    unknown = only - set(FIGURES)
+    if unknown:
+        print(f"bench: unknown figures {sorted(unknown)}", file=sys.stderr)
+        return 2
+    work = args.work or Path(tempfile.mkdtemp(prefix=f"cj-bench-{scale.name}-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        with Postgres() as pg, Kafka(args.kafka, args.kafka_dir) as kafka:
+            assert kafka.address is not None
+            prefix = f"bench{int(time.time())}."
+            r = Run(scale, work, pg, kafka.address, prefix)
+            result = measure(r, only)
+            result["machine"] = describe(Postgres.binary(), Kafka.version())
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    json_path, md_path = report.write(result, args.out)
+    print(report.markdown(result))
+    print(f"bench: wrote {json_path} and {md_path} in {result['seconds']:.0f} s", flush=True)
+    return 0
+
+
+def step(r: Run, name: str, action: Callable[[], Any]) -> Any:
+    """Run one measurement; a failure is noted (with its error) and the run goes on."""
+    began = time.perf_counter()
+    print(f"bench: {name} ...", flush=True)
+    try:
+        value = action()
+    except Exception as error:
+        traceback.print_exc()
+        r.note(f"{name} failed: {type(error).__name__}: {str(error)[:400]}")
+        return None
+    print(f"bench: {name} done in {time.perf_counter() - began:.1f} s", flush=True)
+    return value
+
+
+def generate(r: Run) -> Path:
+    scale = r.scale
+    r.stats = write_jsonl(r.data, scale.families, scale.years, scale.seed)
+    background = r.work / "background.jsonl"
+    events = scale.background_rate * (30 + 1.2 * scale.probes)
+    families = max(scale.background_families, int(events / BACKGROUND_EVENTS_PER_FAMILY))
+    write_jsonl(background, families, 1, scale.seed + 1000, offset=scale.families, shared=False)
+    return background
+
+
+def measure(r: Run, only: set[str]) -> dict[str, Any]:
+    scale = r.scale
+    background = generate(r)
+    data = {
+        "families": r.stats.families,
+        "events": r.stats.events,
+        "referrals": r.stats.referrals,
+        "referrals_per_year": r.stats.referrals / scale.years,
+        "bytes": r.stats.bytes,
+        "generate_seconds": r.stats.seconds,
+        "by_type": r.stats.by_type,
+        "longest_families": r.stats.events_per_family,
+    }
+    r.note(
+        f"generated {r.stats.events:,} events, {r.stats.referrals:,} referrals, "
+        f"{r.stats.families:,} families in {r.stats.seconds:.0f} s"
+    )
+    f = r.figures
+    store_url: str | None = None
+    peaks: list[float] = []
+    if "ingest" in only or "latency" in only:
+        f["publish"] = step(r, "publish", lambda: kafka_ingest.publish(r))
+    if "ingest" in only:
+        raw = step(r, "raw Kafka baseline", lambda: kafka_ingest.raw_baseline(r))
+        got = step(
+            r,
+            "consume (store only)",
+            lambda: kafka_ingest.consume(r, "kafka_store", "store", False),
+        )
+        if got:
+            store_url, consume = got
+            peaks.append(consume["peak_rss_mib"])
+            f["kafka_ingest"] = {"consume": consume, "baseline": raw}
+            if raw:
+                f["kafka_ingest"]["ratio"] = consume["rate"] / raw["rate"]
+        if scale.projected_pass:
+            got = step(
+                r,
+                "consume (projections on)",
+                lambda: kafka_ingest.consume(r, "kafka_projected", "projected", True),
+            )
+            if got and "kafka_ingest" in f:
+                projected = got[1]
+                peaks.append(projected["peak_rss_mib"])
+                f["kafka_ingest"]["consume_projected"] = projected
+                if raw:
+                    f["kafka_ingest"]["projected_ratio"] = projected["rate"] / raw["rate"]
+    sqlite_url = None
+    if "file" in only or "rebuild" in only:
+        got = step(r, "file ingest (SQLite)", lambda: file_ingest.sqlite(r))
+        f.setdefault("file_ingest", {})
+        if got:
+            sqlite_url, f["file_ingest"]["sqlite"] = got
+        if "file" in only or store_url is None:
+            got = step(r, "file ingest (PostgreSQL)", lambda: file_ingest.postgres(r))
+            if got:
+                f["file_ingest"]["postgresql"] = got[1]
+                store_url = store_url or got[0]
+    if store_url is None:
+        r.note("no PostgreSQL store was filled; later figures skipped")
+        return _result(r, data)
+    if {"rebuild", "dashboard", "audit", "latency"} & only:
+        # The read models the dashboard and the alerts read come from this rebuild.
+        f["rebuild"] = {}
+        got = step(r, "rebuild (PostgreSQL)", lambda: rebuild.rebuild(r, store_url, "postgresql"))
+        if got:
+            f["rebuild"]["postgresql"] = got
+        if sqlite_url and "rebuild" in only:
+            got = step(r, "rebuild (SQLite)", lambda: rebuild.rebuild(r, sqlite_url, "sqlite"))
+            if got:
+                f["rebuild"]["sqlite"] = got
+    if "dashboard" in only:
+        family = audit.long_family(r)
+        f["dashboard"] = step(r, "dashboard", lambda: dashboard.measure(r, store_url, family))
+    if "audit" in only:
+        f["audit"] = step(r, "as-at and verify", lambda: audit.measure(r, store_url))
+    if "latency" in only:
+        if "ingest" not in only:
+            r.note("alert latency needs the ingest figures' consumer group; skipped")
+        else:
+            f["alert_latency"] = step(
+                r, "alert latency", lambda: latency.measure(r, store_url, background, "store")
+            )
+            if f["alert_latency"]:
+                peaks.append(f["alert_latency"]["consumer_peak_rss_mib"])
+    f["memory"] = {
+        "consumer_mib": max(peaks) if peaks else None,
+        "dashboard_mib": (f.get("dashboard") or {}).get("peak_rss_mib"),
+    }
+    return _result(r, data)
+
+
+def _result(r: Run, data: dict[str, Any]) -> dict[str, Any]:
+    scale = r.scale
+    return {
+        "date": datetime.now(UTC).date().isoformat(),
+        "scale": {
+            "name": scale.name,
+            "families": scale.families,
+            "years": scale.years,
+            "seed": scale.seed,
+            "fraction": scale.fraction,
+        },
+        "data": data,
+        "figures": r.figures,
+        "targets": [v.to_json() for v in judge(scale.name, r.figures)],
+        "notes": r.notes,
+    }

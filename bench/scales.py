@@ -1,0 +1,66 @@
+"""The scales the suite runs at, calibrated on referrals per year.
+
+The synthetic generator gives about 0.28 referrals per family-year over a ten-year
+window (families come and go) and about 1.8 per family in a one-year window (every
+family generated is active in it), so the family counts below are set from those
+rates: ~3,500 referrals a year for a mid-sized authority, ~633,000 for England
+(DfE, year to March 2025: 632,830).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    families: int
+    years: int
+    seed: int
+    # Alert latency: probes (third referrals) and the background load around them.
+    probes: int = 100
+    background_rate: float = 1_000.0  # events per second
+    # Families for the background stream (numbered after the scale's own families).
+    background_families: int = 4_000
+    # Run the "consume with projections" pass over the whole data set too.
+    projected_pass: bool = True
+    # Verify and as-at for every family ("whole store") when the store is this small.
+    whole_store_as_at_limit: int = 1_000_000
+    fraction: float = 1.0  # share of the nominal scale actually run
+
+    def part(self, fraction: float) -> Scale:
+        """The same scale cut to a share of its families (a national fraction)."""
+        return replace(
+            self,
+            families=max(1, round(self.families * fraction)),
+            fraction=self.fraction * fraction,
+        )
+
+
+SCALES: dict[str, Scale] = {
+    # Ten years of a mid-sized authority: 12,400 families give ~3,500 referrals a year.
+    "council": Scale("council", families=12_400, years=10, seed=7),
+    # One year of England: 353,500 families give ~633,000 referrals (~5.8 M events;
+    # the generator writes ~9 events per referral in a one-year window).
+    "national": Scale(
+        "national",
+        families=353_500,
+        years=1,
+        seed=11,
+        background_families=20_000,
+        projected_pass=False,
+        whole_store_as_at_limit=50_000,
+    ),
+    # The smoke test's scale: proves the harness end to end in well under a minute.
+    "tiny": Scale(
+        "tiny",
+        families=40,
+        years=2,
+        seed=3,
+        probes=5,
+        background_rate=100.0,
+        background_families=40,
+        projected_pass=False,
+    ),
+}

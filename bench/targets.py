@@ -1,0 +1,106 @@
+"""The issue's targets, judged against a run's figures.
+
+A target is reported as met, missed, or not measured; nothing here raises, so a
+slow machine still gets its whole table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+MIB_PER_GB = 1000**3 / 2**20  # the issue's "1 GB", in MiB
+
+
+@dataclass(frozen=True)
+class Verdict:
+    figure: str
+    target: str
+    measured: str
+    met: bool | None  # None: not measured in this run
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _get(figures: dict[str, Any], *path: str) -> Any:
+    value: Any = figures
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _seconds(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:.3f} s"
+
+
+def judge(scale: str, figures: dict[str, Any]) -> list[Verdict]:
+    out: list[Verdict] = []
+    ingest = _get(figures, "kafka_ingest", "consume")
+    ratio = _get(figures, "kafka_ingest", "ratio")
+    if ingest and ratio is not None:
+        out.append(
+            Verdict(
+                "Kafka ingest, PostgreSQL",
+                "≥ 10,000 events/s and ≥ 0.5 of raw",
+                f"{ingest['rate']:,.0f} events/s, {ratio:.2f} of raw",
+                ingest["rate"] >= 10_000 and ratio >= 0.5,
+            )
+        )
+    else:
+        out.append(Verdict("Kafka ingest, PostgreSQL", "≥ 10,000 events/s", "-", None))
+    for store in ("postgresql", "sqlite"):
+        rebuild = _get(figures, "rebuild", store)
+        name = f"rebuild, {'PostgreSQL' if store == 'postgresql' else 'SQLite'}"
+        if rebuild:
+            out.append(
+                Verdict(
+                    name,
+                    "≥ 50,000 events/s and ≥ 0.3 of raw read",
+                    f"{rebuild['rate']:,.0f} events/s, {rebuild['ratio']:.2f} of raw",
+                    rebuild["rate"] >= 50_000 and rebuild["ratio"] >= 0.3,
+                )
+            )
+        else:
+            out.append(Verdict(name, "≥ 50,000 events/s", "-", None))
+    latency = figures.get("alert_latency")
+    if latency:
+        out.append(
+            Verdict(
+                "alert latency",
+                f"p99 ≤ 1 s under {latency['background_target_rate']:,.0f} events/s",
+                f"p99 {_seconds(latency['p99_seconds'])} (p50 {latency['p50_seconds']:.3f} s, "
+                f"background {latency['background_rate']:,.0f}/s, "
+                f"{latency['missed']} of {latency['probes']} probes missed)",
+                latency["p99_seconds"] is not None and latency["p99_seconds"] <= 1.0,
+            )
+        )
+    else:
+        out.append(Verdict("alert latency", "p99 ≤ 1 s", "-", None))
+    limit = 3.0 if scale == "national" else 1.0
+    dashboard = figures.get("dashboard")
+    if dashboard:
+        out.append(
+            Verdict(
+                "dashboard page",
+                f"≤ {limit:g} s at {scale} scale (slowest page, first view)",
+                f"{dashboard['slowest_cold_seconds']:.2f} s first view, "
+                f"{dashboard['slowest_warm_seconds']:.2f} s cached",
+                dashboard["slowest_cold_seconds"] <= limit and not dashboard["failed_pages"],
+            )
+        )
+    else:
+        out.append(Verdict("dashboard page", f"≤ {limit:g} s", "-", None))
+    memory = figures.get("memory") or {}
+    for part in ("consumer", "dashboard"):
+        mib = memory.get(f"{part}_mib")
+        target = "≤ 1 GB at national scale" + ("" if scale == "national" else " (checked here too)")
+        if mib is None:
+            out.append(Verdict(f"memory, {part}", target, "-", None))
+        else:
+            out.append(
+                Verdict(f"memory, {part}", target, f"{mib:,.0f} MiB peak RSS", mib <= MIB_PER_GB)
+            )
+    return out
