@@ -41,6 +41,9 @@ def past_heading(view: FamilyAsAt) -> str:
         )
     if view.occurred_by is not None:
         parts.append(f"Events that happened on or before {view.occurred_by.isoformat()}")
+    if view.missing:
+        missing = ", ".join(str(v) for v in view.missing)
+        parts.append(f"WARNING: stream positions {missing} are missing: run `casejourney verify`")
     return "\n".join(parts)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from casejourney.audit import api
@@ -33,6 +34,14 @@ def register(sub: Any) -> None:
     p.add_argument("--no-seal", action="store_true", help="check only; do not extend the seal")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_verify)
+
+    p = sub.add_parser(
+        "audit-pack", help="a family then and now, alerts, verification: CSV and HTML"
+    )
+    p.add_argument("family_id")
+    p.add_argument("--as-at", required=True, metavar="DATETIME")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR")
+    p.set_defaults(handler=audit_pack)
 
 
 def show_past_family(args: argparse.Namespace, container: Container) -> int:
@@ -148,3 +157,25 @@ def past_indicators(args: argparse.Namespace, container: Container) -> int:
             figure = f"{r['value']:.1%} ({r['numerator']}/{r['denominator']})"
         print(f"  {r['label']:<52} {figure}")
     return 0
+
+
+def audit_pack(args: argparse.Namespace, container: Container) -> int:
+    pack = api.audit_pack(
+        container.store,
+        args.family_id,
+        api.parse_moment(args.as_at),
+        args.out,
+        thresholds=container.settings.alerts,
+    )
+    if pack is None:
+        print(f"casejourney: no family {args.family_id!r} in the store", file=sys.stderr)
+        return 1
+    for path in pack.files:
+        print(path)
+    verdict = "verified" if pack.verification.ok else "VERIFICATION FAILED"
+    print(
+        f"family {pack.family_id}: {len(pack.chronology)} events, "
+        f"{pack.then.recorded_since} recorded since {api.local_text(pack.as_at)}; "
+        f"alerts then {len(pack.alerts_then)}, now {len(pack.alerts_now)}; {verdict}"
+    )
+    return 0 if pack.verification.ok else 1

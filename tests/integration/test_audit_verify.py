@@ -9,7 +9,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from casejourney.audit.api import Anchor, verify
+from casejourney.audit.api import Anchor, family_as_at, verify
 from casejourney.audit.findings import ALTERED, DELETED, EDITED, INSERTED, UNREADABLE
 from casejourney.audit.verify_family import verify_family
 from casejourney.cli import main
@@ -111,6 +111,8 @@ def test_delete_of_a_row_is_located_even_the_last_of_a_family(store: FamilyStore
     t.delete(t.nid(store, "F2", 37))  # the newest event: only the seal can miss it
     assert where(verify(store)) == {(DELETED, "F2", 9), (DELETED, "F2", 37)}
     assert where(verify_family(store, "F2")) == {(DELETED, "F2", 9), (DELETED, "F2", 37)}
+    view = family_as_at(store, "F2")  # what remains is still shown, with the gap named
+    assert view is not None and view.family is not None and view.missing == (9,)
 
 
 def test_insert_of_a_row_is_detected_and_located(store: FamilyStore) -> None:
