@@ -18,6 +18,7 @@ from casejourney.audit.diff import FamilyDiff, RecordedEvent, diff
 from casejourney.audit.findings import Finding, VerifyReport
 from casejourney.audit.moments import local_text, parse_day, parse_moment
 from casejourney.audit.render import as_jsonable, diff_text, past_heading, verify_text
+from casejourney.audit.seal import seal_new
 from casejourney.audit.verify import Anchor, verify
 from casejourney.audit.verify_family import verify_family
 
@@ -91,6 +92,7 @@ __all__ = [
     "parse_day",
     "parse_moment",
     "past_heading",
+    "seal_new",
     "verify",
     "verify_family",
     "verify_text",

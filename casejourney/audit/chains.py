@@ -39,7 +39,7 @@ def seal_link(previous: str, digest: bytes) -> str:
 
 
 @dataclass
-class _Stream:
+class Stream:
     family_id: str | None  # None when the family's creation event is missing
     next_version: int
     chain: str
@@ -49,7 +49,7 @@ class FamilyChains:
     """Checks each family's stream as its events come by in log order."""
 
     def __init__(self) -> None:
-        self.streams: dict[UUID, _Stream] = {}
+        self.streams: dict[UUID, Stream] = {}
 
     def label(self, originator_id: UUID) -> str:
         stream = self.streams.get(originator_id)
@@ -65,7 +65,7 @@ class FamilyChains:
         assert isinstance(event, Family.Recorded)
         found: list[Finding] = []
         if stream is None:
-            stream = self.streams[originator_id] = _Stream(None, 1, GENESIS)
+            stream = self.streams[originator_id] = Stream(None, 1, GENESIS)
         label = self.label(originator_id)
         if version < stream.next_version:
             detail = (
@@ -97,16 +97,16 @@ class FamilyChains:
         originator_id: UUID,
         version: int,
         event: Family.Created,
-        stream: _Stream | None,
+        stream: Stream | None,
     ) -> list[Finding]:
         label = event.family_id
         if stream is not None or version != 1:
             return [Finding(INSERTED, label, version, nid, "a second creation of the family")]
         if family_uuid(event.family_id) != originator_id:
             detail = "the family id in its creation event does not match its stream"
-            self.streams[originator_id] = _Stream(None, 2, GENESIS)
+            self.streams[originator_id] = Stream(None, 2, GENESIS)
             return [Finding(EDITED, f"stream {originator_id}", version, nid, detail)]
-        self.streams[originator_id] = _Stream(event.family_id, 2, GENESIS)
+        self.streams[originator_id] = Stream(event.family_id, 2, GENESIS)
         return []
 
 

@@ -47,8 +47,7 @@ class Anchor:
         return cls(int(nid), link.strip().lower())
 
 
-def _rows(store: FamilyStore) -> Iterator[Notification]:
-    start = 1
+def log_rows(store: FamilyStore, start: int = 1) -> Iterator[Notification]:
     while True:
         page = store.recorder.select_notifications(start=start, limit=PAGE)
         yield from page
@@ -84,7 +83,7 @@ def check_row(
     return found
 
 
-class _Walk:
+class Walk:
     """State of one verification pass (kept out of `verify` to keep each step small)."""
 
     def __init__(self, store: FamilyStore, seal: SealTable, anchors: list[Anchor]) -> None:
@@ -175,11 +174,11 @@ def verify(
     started = time.perf_counter()
     table = SealTable(store)
     table.create()
-    walk = _Walk(store, table, list(anchors or []))
+    walk = Walk(store, table, list(anchors or []))
     walk.sealing = seal
     entries = table.entries()
     entry = next(entries, None)
-    for row in _rows(store):
+    for row in log_rows(store):
         walk.report.events += 1
         while entry is not None and entry.notification_id < row.id:
             walk.deleted(entry)

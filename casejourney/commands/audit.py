@@ -36,6 +36,12 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_verify)
 
     p = sub.add_parser(
+        "seal", help="check and seal what was recorded since the last seal (cheap; run often)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run_seal)
+
+    p = sub.add_parser(
         "audit-pack", help="a family then and now, alerts, verification: CSV and HTML"
     )
     p.add_argument("family_id")
@@ -83,6 +89,17 @@ def show_diff(args: argparse.Namespace, container: Container) -> int:
     else:
         print(api.diff_text(result))
     return 0
+
+
+def run_seal(args: argparse.Namespace, container: Container) -> int:
+    report = api.seal_new(container.store)
+    if args.json:
+        data = api.as_jsonable(report)
+        data["ok"] = report.ok
+        print(json.dumps(data, indent=2))
+    else:
+        print(api.verify_text(report))
+    return 0 if report.ok else 1
 
 
 def run_verify(args: argparse.Namespace, container: Container) -> int:

@@ -9,13 +9,14 @@ from typing import Any
 import psycopg
 import pytest
 
-from casejourney.audit.api import Anchor, family_as_at, verify
+from casejourney.audit.api import Anchor, family_as_at, seal_new, verify
 from casejourney.audit.findings import ALTERED, DELETED, EDITED, INSERTED, UNREADABLE
 from casejourney.audit.verify_family import verify_family
 from casejourney.cli import main
 from casejourney.settings import eventsourcing_env
 from casejourney.store import FamilyStore
 from domain.family import family_uuid
+from tests.support.events import ev
 from tests.support.journeys import rich_family
 
 
@@ -188,3 +189,24 @@ def test_cli_verify_exits_non_zero_and_names_the_family(
     assert main(["verify", "--anchor", anchor]) == 1
     out = capsys.readouterr().out
     assert "FAILED" in out and "EDITED     family F2 position 5" in out
+
+
+def test_seal_checks_only_the_new_rows_and_seals_them(store: FamilyStore) -> None:
+    first = seal_new(store)
+    assert first.ok and first.events == 74 and first.sealed_now == store.max_notification_id()
+    store.record_batch([*rich_family("F3"), ev("ChildAdded", "2024-11-01", family_id="F1")])
+    t = Tamperer(store)
+    t.edit_payload(t.nid(store, "F1", 5), '"2A"', '"6"')  # sealed: left to the full walk
+    second = seal_new(store)
+    assert second.ok and second.events == 38 and second.sealed_now == store.max_notification_id()
+    assert where(verify(store)) == {(EDITED, "F1", 5)}
+
+
+def test_seal_stops_at_a_suspect_new_row(store: FamilyStore) -> None:
+    assert seal_new(store).ok
+    store.record_batch(rich_family("F3"))
+    t = Tamperer(store)
+    t.edit_payload(t.nid(store, "F3", 20), "2023-11-15", "2023-11-16")  # e19's date
+    report = seal_new(store)
+    assert (ALTERED, "F3", 20) in where(report)
+    assert report.sealed_now == t.nid(store, "F3", 19)
