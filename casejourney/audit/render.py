@@ -7,6 +7,7 @@ is the auditor's question. Output goes to the user who asked; nothing is logged.
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import datetime
 from typing import Any
 
@@ -47,6 +48,12 @@ def past_heading(view: FamilyAsAt) -> str:
     return "\n".join(parts)
 
 
+def _show(value: Any) -> str:
+    if isinstance(value, list | dict):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
 def _who(worker: str | None, qualified: bool | None) -> str:
     text = worker or "-"
     return text + (" (unqualified)" if qualified is False else "")
@@ -70,7 +77,7 @@ def diff_text(d: FamilyDiff) -> str:
         for c in fixes:
             target = f"{c.target_event_id} ({c.target_type or 'not recorded'}"
             target += f", {c.target_child_id})" if c.target_child_id else ")"
-            changes = "; ".join(f"{f.name} {f.old} -> {f.new}" for f in c.changes)
+            changes = "; ".join(f"{f.name} {_show(f.old)} -> {_show(f.new)}" for f in c.changes)
             if c.action == "retracted":
                 changes = "record withdrawn"
             lines.append(f"  {c.event_id} {c.action} {target}: {changes}")
@@ -80,9 +87,11 @@ def diff_text(d: FamilyDiff) -> str:
     if not d.changes:
         lines.append("  nothing")
     for s in d.changes:
-        fields = ", ".join(f"{f.name} {f.old} -> {f.new}" for f in s.fields)
+        fields = ", ".join(f"{f.name} {_show(f.old)} -> {_show(f.new)}" for f in s.fields)
         if s.change == "added":
-            fields = ", ".join(f"{f.name} {f.new}" for f in s.fields if f.new not in (None, []))
+            fields = ", ".join(
+                f"{f.name} {_show(f.new)}" for f in s.fields if f.new not in (None, [])
+            )
         lines.append(
             f"  {s.scope:<10} {s.kind} {s.key} {s.change}" + (f": {fields}" if fields else "")
         )
