@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.audit",
     "casejourney.commands.projections",
     "casejourney.commands.dashboard",
+    "casejourney.commands.imports",
 )
 
 

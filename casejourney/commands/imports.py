@@ -1,0 +1,123 @@
+"""`casejourney import annex-a|cin-census`: bring in the returns councils already make."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from casejourney.container import Container
+from consumers.cin_census.families import load_family_map, own_family
+from consumers.cin_census.run import import_files
+from consumers.cin_census.source_file import SourceFile
+from consumers.cin_census.summary import FileReport, ImportReport, RejectsFile
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("import", help="import statutory returns: Ofsted Annex A, DfE CIN census")
+    kinds = p.add_subparsers(dest="kind", required=True, metavar="RETURN")
+    annex = kinds.add_parser("annex-a", help="Ofsted Annex A workbooks (.xlsx) or lists as .csv")
+    census = kinds.add_parser("cin-census", help="DfE children-in-need census XML returns")
+    for q, handler in ((annex, import_annex_a), (census, import_cin_census)):
+        q.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        q.add_argument("--families", type=Path, metavar="MAP.csv", help="child id -> family id")
+        q.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            help="the date the files speak for (default: census reference date, or the"
+            " latest date in each Annex A file); newer files correct older ones",
+        )
+        q.add_argument("--rejects", type=Path, help="rejects file (default: beside the first file)")
+        q.add_argument("--summary", type=Path, help="summary JSON (default: beside the first file)")
+        q.set_defaults(handler=handler)
+
+
+def import_annex_a(args: argparse.Namespace, container: Container) -> int:
+    from consumers.annex_a.workbook import read_annex_a
+
+    return _run(args, container, lambda path: read_annex_a(path, as_of=args.as_of))
+
+
+def import_cin_census(args: argparse.Namespace, container: Container) -> int:
+    from consumers.cin_census.census import read_cin_census
+
+    return _run(args, container, lambda path: read_cin_census(path, as_of=args.as_of))
+
+
+def _run(args: argparse.Namespace, container: Container, read: Callable[[Path], SourceFile]) -> int:
+    for path in args.paths:
+        if not path.is_file():
+            raise FileNotFoundError(f"no such file: {path}")
+    family_of = load_family_map(args.families) if args.families else own_family
+    files = [read(path) for path in args.paths]
+    first = args.paths[0]
+    rejects_path = args.rejects or first.with_name(first.name + ".rejects.jsonl")
+    rejects = RejectsFile(rejects_path)
+    try:
+        readable = [f for f in files if f.error is None]
+        report = import_files(
+            container.store, readable, family_of, rejects, container.settings.batch_size
+        )
+    finally:
+        rejects.close()
+    for f in files:
+        if f.error is not None:
+            report.files.append(FileReport(f.file, f.source, error=f.error))
+            print(f"casejourney: {f.file}: {f.error}", file=sys.stderr)
+    if rejects.count:
+        report.rejects_file = str(rejects_path)
+    report.alerts_run = _run_projections(container)
+    print("\n".join(report_lines(report)))
+    report.write(args.summary or first.with_name(first.name + ".summary.json"))
+    if report.failed_files:
+        return 2
+    return 1 if report.rejected else 0
+
+
+def _run_projections(container: Container) -> bool:
+    """Raise alerts on what was imported, as the stream would, when the
+    projections are wired into the container."""
+    projector = getattr(container, "projector", None)
+    if projector is None:
+        return False
+    projector.run_once()
+    return True
+
+
+def report_lines(report: ImportReport) -> list[str]:
+    """The summary a data lead reads: what was recognised, ignored and done."""
+    lines: list[str] = []
+    for f in report.files:
+        if f.error:
+            lines.append(f"{f.file}: REFUSED: {f.error}")
+            continue
+        lines.append(f"{f.file} ({f.source}, as of {f.as_of})")
+        rec = f.recognition
+        for sheet in rec.get("sheets", []):
+            lines.append(
+                f"  sheet {sheet['sheet']!r}: list {sheet['list']} ({sheet['title']}),"
+                f" header on row {sheet['header_row']}"
+            )
+            read = ", ".join(f"{h!r} -> {name}" for h, name in sheet["columns"].items())
+            lines.append(f"    read: {read}")
+            for header, why in sheet["ignored"].items():
+                lines.append(f"    ignored: {header!r} ({why})")
+            if sheet["not_found"]:
+                lines.append(f"    not in this sheet: {', '.join(sheet['not_found'])}")
+        for name, why in rec.get("ignored_sheets", {}).items():
+            lines.append(f"  sheet {name!r} ignored: {why}")
+        if rec.get("reference_date"):
+            lines.append(f"  reference date {rec['reference_date']}")
+        if rec.get("elements_read"):
+            lines.append(f"  elements read: {', '.join(rec['elements_read'])}")
+        for path, why in rec.get("elements_ignored", {}).items():
+            lines.append(f"  element ignored: {path} ({why})")
+        for section, counts in f.sections.items():
+            lines.append(f"  {section}: {counts.line()}")
+    if report.rejects_file:
+        lines.append(f"rejected {report.rejected}: see {report.rejects_file}")
+    lines.append("alerts raised from the imported events" if report.alerts_run else "")
+    return [line for line in lines if line]

@@ -1,0 +1,284 @@
+"""The import run: records to facts, facts against the store, events in batches.
+
+Files are taken oldest first (by the date each speaks for), each reconciled with
+the store as the files before it left it, so importing two years in one command
+records the first year and then corrects it, exactly as two commands would.
+Links (which referral an assessment followed) are drawn from the store and from
+every file of the run, whatever their order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from casejourney.store import FamilyStore
+from consumers.cin_census import reconcile
+from consumers.cin_census.facts import Fact, Reject, Where, event_or_reason
+from consumers.cin_census.links import Links
+from consumers.cin_census.reconcile import StoredFact
+from consumers.cin_census.source_file import SourceFile
+from consumers.cin_census.summary import FileReport, ImportReport, RejectsFile
+from consumers.cin_census.values import ValueProblem
+from domain.contract import ContractEvent
+from domain.family import Family
+from domain.state import effective_records
+
+FamilyOf = Callable[[str], str]
+
+
+@dataclass
+class Pending:
+    """An event about to be recorded, with where it came from for the summary."""
+
+    event: ContractEvent
+    section: str
+    where: Where
+    kind: str  # new | correction | retraction
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+def import_files(
+    store: FamilyStore,
+    files: list[SourceFile],
+    family_of: FamilyOf,
+    rejects: RejectsFile,
+    batch_size: int = 500,
+) -> ImportReport:
+    report = ImportReport()
+    links = Links()
+    families = {family_of(r.child_id) for f in files for r in f.records}
+    loaded = {family_id: store.get(family_id) for family_id in sorted(families)}
+    for family in loaded.values():
+        if family is not None:
+            links.add_store_records(effective_records(family.records))
+    for source in files:
+        for record in source.records:
+            source.linker(record, links)
+    for source in sorted(files, key=lambda f: (f.as_of or date.min, f.file)):
+        report.files.append(
+            _import_one(store, source, family_of, links, rejects, batch_size, loaded)
+        )
+        loaded = {}  # the store has moved on: later files read it afresh
+    return report
+
+
+def _import_one(
+    store: FamilyStore,
+    source: SourceFile,
+    family_of: FamilyOf,
+    links: Links,
+    rejects: RejectsFile,
+    batch_size: int,
+    loaded: dict[str, Family | None],
+) -> FileReport:
+    report = FileReport(
+        source.file,
+        source.source,
+        source.as_of.isoformat() if source.as_of else None,
+        source.recognition,
+        error=source.error,
+    )
+    for section in source.sections:
+        if source.rows_in(section):
+            report.counts(section).rows = source.rows_in(section)
+    refused = list(source.rejects)
+    facts: list[Fact] = []
+    order = {name: i for i, name in enumerate(source.sections)}
+    for record in sorted(source.records, key=lambda r: order.get(r.section, len(order))):
+        try:
+            made = source.mapper(record, links)
+        except ValueProblem as problem:
+            refused.append(
+                Reject(
+                    record.where, record.section, str(problem), record.raw, None, record.child_id
+                )
+            )
+            continue
+        for fact in made:
+            fact.family_id = family_of(record.child_id)
+            fact.as_of = source.as_of
+        facts.extend(made)
+    for reject in refused:
+        report.counts(reject.section).rows_rejected += 1
+        rejects.write(reject)
+    merged, conflicts = merge(facts)
+    views = {
+        fid: reconcile.stored_facts(loaded[fid] if fid in loaded else store.get(fid))
+        for fid in {f.family_id for f in merged}
+    }
+    pending: list[Pending] = []
+    for reject in conflicts:
+        report.counts(reject.section).events_rejected += 1
+        rejects.write(reject)
+    for fact in merged:
+        counts = report.counts(fact.record.section)
+        counts.events += 1
+        event, reason = event_or_reason(fact)
+        if event is None:
+            _reject_event(report, rejects, fact.record.section, fact, reason or "invalid")
+            continue
+        verdict = reconcile.compare(fact, views[fact.family_id].get(fact.event_id))
+        counts.older_than_stored += verdict.older
+        if verdict.kind == "new":
+            pending.append(
+                Pending(event, fact.record.section, fact.record.where, "new", fact.record.raw)
+            )
+        elif verdict.kind == "correct":
+            fix = reconcile.correction(fact, verdict.changes)
+            pending.append(
+                Pending(fix, fact.record.section, fact.record.where, "correction", fact.record.raw)
+            )
+        elif verdict.kind == "older":
+            pass  # counted above: what this file says is older than what is stored
+        elif verdict.kind == "reappeared":
+            _reject_event(
+                report,
+                rejects,
+                fact.record.section,
+                fact,
+                "an earlier import retracted this record; a retraction is final, so a person"
+                " must decide whether it stands",
+            )
+        else:
+            counts.duplicates += 1
+    stated = {(f.family_id, f.event_id) for f in merged}
+    pending.extend(retractions(source, merged, views, stated, refused))
+    pending.sort(key=lambda p: (p.kind != "new", p.event.family_id, p.event.occurred_at))
+    _record(store, pending, report, rejects, batch_size)
+    return report
+
+
+def _reject_event(
+    report: FileReport, rejects: RejectsFile, section: str, fact: Fact, reason: str
+) -> None:
+    report.counts(section).events_rejected += 1
+    record = fact.record
+    rejects.write(Reject(record.where, section, reason, record.raw, fact.event_id, fact.child_id))
+
+
+def merge(facts: Iterable[Fact]) -> tuple[list[Fact], list[Reject]]:
+    """One fact per event id: statements of the same fact in one file are merged
+    (a stated value fills an inferred or missing one); a contradiction within
+    the file rejects the later statement."""
+    by_id: dict[tuple[str, str], Fact] = {}
+    conflicts: list[Reject] = []
+    for fact in facts:
+        key = (fact.family_id, fact.event_id)
+        first = by_id.get(key)
+        if first is None:
+            by_id[key] = replace(fact, payload=dict(fact.payload))
+            continue
+        have = first.known()
+        clash = sorted(n for n, v in fact.known().items() if have.get(n) not in (None, v))
+        if clash:
+            record = fact.record
+            conflicts.append(
+                Reject(
+                    record.where,
+                    record.section,
+                    f"states {', '.join(clash)} differently from {first.record.where}"
+                    " for the same record",
+                    record.raw,
+                    fact.event_id,
+                    fact.child_id,
+                )
+            )
+            continue
+        for name, value in fact.known().items():
+            if name == "occurred_at":
+                first.occurred_at = fact.occurred_at
+            else:
+                first.payload[name] = value
+            first.inferred = first.inferred - {name}
+        if "occurred_at" in first.inferred and fact.occurred_at < first.occurred_at:
+            first.occurred_at = fact.occurred_at
+    return list(by_id.values()), conflicts
+
+
+def retractions(
+    source: SourceFile,
+    facts: list[Fact],
+    views: dict[str, dict[str, StoredFact]],
+    stated: set[tuple[str, str]],
+    refused: list[Reject],
+) -> list[Pending]:
+    """Stored imported facts this (newer) file contradicts by leaving them out.
+
+    Conservative: only facts an import of the same return and the same list or
+    section recorded; only when this file speaks for the same date or a later
+    one; never a fact this file states anywhere; and a whole record only when
+    its start date falls inside the period the file covers for that section,
+    for a child the file reports on there, none of whose rows were rejected.
+    """
+    if source.as_of is None:
+        return []
+    present: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for fact in facts:
+        if fact.key_date is not None:
+            present[(fact.record.section, fact.key)].add(fact.event_id)
+    blocked: dict[str, set[str | None]] = defaultdict(set)
+    for reject in refused:
+        blocked[reject.section].add(reject.child_id)
+    out: list[Pending] = []
+    for family_id, view in views.items():
+        for fact in view.values():
+            if (
+                fact.retracted
+                or fact.pinned
+                or fact.source != source.source
+                or fact.key_date is None
+                or (family_id, fact.event_id) in stated
+                or (fact.as_of is not None and source.as_of < fact.as_of)
+            ):
+                continue
+            here = present.get((fact.section, fact.key))
+            if here is not None:
+                if not fact.conditional:
+                    continue
+                why = f"{source.file} ({fact.section}) keeps this record but no longer states this"
+            else:
+                span = source.coverage.get(fact.section)
+                if span is None or not span[0] <= fact.key_date <= span[1]:
+                    continue
+                if fact.child_id not in source.presence.get(fact.section, set()):
+                    continue
+                if None in blocked[fact.section] or fact.child_id in blocked[fact.section]:
+                    continue
+                why = (
+                    f"{source.file} ({fact.section}) covers {span[0]} to {span[1]} and no"
+                    " longer includes this record"
+                )
+            event = reconcile.retraction(family_id, fact, why, source.as_of, source.file)
+            out.append(Pending(event, fact.section, Where(source.file, fact.section), "retraction"))
+    return out
+
+
+def _record(
+    store: FamilyStore,
+    pending: list[Pending],
+    report: FileReport,
+    rejects: RejectsFile,
+    batch_size: int,
+) -> None:
+    for start in range(0, len(pending), batch_size):
+        chunk = pending[start : start + batch_size]
+        by_event = {id(p.event): p for p in chunk}
+        result = store.record_batch(p.event for p in chunk)
+        for event in result.stored:
+            item = by_event[id(event)]
+            counts = report.counts(item.section)
+            if item.kind == "correction":
+                counts.corrections += 1
+            elif item.kind == "retraction":
+                counts.retractions += 1
+            else:
+                counts.stored += 1
+        for event in result.duplicates:
+            report.counts(by_event[id(event)].section).duplicates += 1
+        for event, reason in result.rejected:
+            item = by_event[id(event)]
+            report.counts(item.section).events_rejected += 1
+            rejects.write(Reject(item.where, item.section, reason, item.raw, event.event_id))

@@ -1,0 +1,207 @@
+"""Cell values as real returns hold them: messy ids, dates and code labels.
+
+Each parser returns a clean value, None for a blank, or raises `ValueProblem`
+whose message names the problem without echoing free text (only short, code-like
+values are quoted, cut to 16 characters).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+EXCEL_1900 = datetime(1899, 12, 30)
+SERIAL_MAX = 73_051  # 2100-01-01
+_BLANKS = frozenset({"", "n/a", "na", "null", "none", "-"})
+_SPACES = re.compile(r"[\s\u00a0\u200b\ufeff]+")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_INTEGRAL = re.compile(r"^(\d+)\.0+$")
+_TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+# Day first always: English returns never write month first.
+DATE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d-%m-%y",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%Y/%m/%d",
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%d %b %y",
+    "%d %b %Y",
+    "%d-%B-%Y",
+    "%d %B %Y",
+    "%d %B %y",
+    "%Y%m%d",
+)
+
+
+class ValueProblem(ValueError):
+    """A value that cannot be read; the message is safe to log."""
+
+
+def quote(value: Any) -> str:
+    """A short quotation of a code-like value for a reason message."""
+    return repr(str(value).strip()[:16])
+
+
+@lru_cache(maxsize=4096)
+def _normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def normalise(text: Any) -> str:
+    """Lower case, every run of punctuation or space one space: how headers,
+    sheet names and code labels are compared, so 'Referral NFA?' and
+    'referral_nfa' read alike."""
+    return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    return isinstance(value, str) and _SPACES.sub(" ", value).strip().lower() in _BLANKS
+
+
+def _text(value: Any) -> str:
+    return _SPACES.sub(" ", str(value)).strip()
+
+
+def parse_id(value: Any) -> str | None:
+    """An id from a cell: numbers lose a trailing '.0', text loses stray spaces."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueProblem("is true/false, not an id")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueProblem("is a fractional number, not an id")
+        value = int(value)
+    text = _text(value)
+    whole = _INTEGRAL.match(text)
+    if whole:
+        text = whole.group(1)
+    if len(text) > 64:
+        raise ValueProblem("is longer than 64 characters")
+    return text
+
+
+def _from_serial(serial: float, epoch: datetime) -> date:
+    if not 1 <= serial < SERIAL_MAX:
+        raise ValueProblem(f"number {quote(serial)} is not an Excel date")
+    if epoch == EXCEL_1900 and serial < 61:
+        serial += 1  # Excel's phantom 29 February 1900
+    return (epoch + timedelta(days=int(serial))).date()
+
+
+def _sane(day: date, value: Any) -> date:
+    if not 1900 <= day.year <= 2100:
+        raise ValueProblem(f"date {quote(value)} is outside 1900-2100")
+    return day
+
+
+def parse_date(value: Any, epoch: datetime = EXCEL_1900) -> date | None:
+    """A date from a cell: a datetime, an Excel serial number, or text in any of
+    `DATE_FORMATS` (a time of day after it is dropped)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return _sane(value.date(), value)
+    if isinstance(value, date):
+        return _sane(value, value)
+    if isinstance(value, bool):
+        raise ValueProblem("is true/false, not a date")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    found = _date_text(str(value), epoch)
+    if isinstance(found, str):
+        raise ValueProblem(found)
+    return found
+
+
+@lru_cache(maxsize=65_536)
+def _date_text(value: str, epoch: datetime) -> date | str:
+    """A date from text, or the reason it is not one (cached: returns repeat dates)."""
+    text = _TIME_TAIL.sub("", _text(value))
+    try:
+        if _NUMBER.match(text) and not (len(text) == 8 and text.isdigit()):
+            return _sane(_from_serial(float(text), epoch), value)
+        for fmt in DATE_FORMATS:
+            try:
+                day = datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+            return _sane(day, value)
+    except ValueProblem as problem:
+        return str(problem)
+    return f"{quote(value)} is not a date"
+
+
+@dataclass(frozen=True)
+class CodeTable:
+    """A controlled list: each code with the label patterns that mean it.
+
+    A value is matched first by its leading token being the code itself
+    ('1A: Individual', 'RC8 - closed'), then with a template enumerator such as
+    'a) ' removed, then against the declared patterns in order.
+    """
+
+    name: str
+    patterns: Mapping[str, Sequence[re.Pattern[str]]]
+    _memo: dict[Any, str | ValueProblem | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @classmethod
+    def build(cls, name: str, table: Mapping[str, Sequence[str]]) -> CodeTable:
+        return cls(name, {str(code): [re.compile(p) for p in pats] for code, pats in table.items()})
+
+    def match(self, value: Any) -> str | None:
+        """The code, None for a blank (or a value declared as 'unknown')."""
+        key = (type(value), value)
+        if key not in self._memo:
+            try:
+                self._memo[key] = self._match(value)
+            except ValueProblem as problem:
+                self._memo[key] = problem
+        found = self._memo[key]
+        if isinstance(found, ValueProblem):
+            raise ValueProblem(str(found))
+        return found
+
+    def _match(self, value: Any) -> str | None:
+        if is_blank(value):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        norm = normalise(value)
+        forms = [norm]
+        stripped = re.sub(r"^[a-z][0-9]? ", "", norm)
+        if stripped != norm:
+            forms.append(stripped)
+        by_token = {normalise(code): code for code in self.patterns}
+        for form in forms:
+            token = form.split(" ", 1)[0] if form else ""
+            if token in by_token:
+                return self._known(by_token[token], value)
+        for form in forms:
+            for code, patterns in self.patterns.items():
+                if any(p.search(form) for p in patterns):
+                    return self._known(code, value)
+        raise ValueProblem(f"{quote(value)} is not a {self.name} code")
+
+    @staticmethod
+    def _known(code: str, value: Any) -> str | None:
+        return None if code == "unknown" else code
+
+
+def parse_yes_no(value: Any, table: CodeTable) -> bool | None:
+    code = table.match(value)
+    return None if code is None else code == "yes"
