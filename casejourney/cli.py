@@ -16,10 +16,11 @@ from casejourney.container import Container
 
 COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.core",
+    "casejourney.commands.streaming",
     "casejourney.commands.audit",
+    "casejourney.commands.imports",
     "casejourney.commands.projections",
     "casejourney.commands.dashboard",
-    "casejourney.commands.imports",
 )
 
 

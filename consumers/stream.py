@@ -1,0 +1,313 @@
+"""The Kafka consumer: contract events from the six source topics into the event store.
+
+The order of one batch is what makes "nothing lost, nothing doubled" hold:
+
+1. poll a batch (many partitions, many families);
+2. check every message; record the good ones in ONE store transaction;
+3. send the bad ones, and the ones the aggregate refuses, to the dead-letter topic
+   and wait until the broker confirms them;
+4. only then commit the offsets.
+
+A crash anywhere before 4 means the batch is delivered again. The store makes that
+harmless: each Family aggregate remembers its event ids and the store's
+(family, version) constraint turns two writers into a retry, so a redelivered or
+raced event is reported as a duplicate and never stored twice. A failure in 2 or 3
+rewinds the batch and tries again after a pause; the consumer never stops on a bad
+message or a broker outage, only on a signal, `max_messages` or `idle_exit`.
+
+Partitions move between processes of the group only inside `poll()`, and each batch
+is finished (committed, or rewound) before the next `poll()`, so a rebalance never
+finds a half-done batch; an offset commit that failed is dropped for revoked
+partitions and their new owner re-reads them, which the store again makes harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+
+from kafka import ConsumerRebalanceListener, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
+from kafka.errors import CommitFailedError, KafkaError
+from kafka.structs import OffsetAndMetadata
+
+from casejourney.settings import KafkaSettings
+from casejourney.store import FamilyStore
+from consumers.dead_letter import DeadLetter, DeadLetterWriter
+from consumers.kafka_clients import make_consumer, make_producer
+from consumers.messages import MAX_MESSAGE_BYTES, check_message
+from consumers.topics import DEAD_LETTER
+from domain.contract import SOURCE_TOPICS, ContractEvent
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT_MS = 500
+COMMIT_TIMEOUT_MS = 5_000
+FIRST_BACKOFF_S = 0.5
+MAX_BACKOFF_S = 10.0
+
+Batch = dict[TopicPartition, list[ConsumerRecord]]
+
+
+@dataclass
+class ConsumeStats:
+    messages: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+    batches: int = 0
+    retried_batches: int = 0
+    failed_commits: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+class _Rebalance(ConsumerRebalanceListener):
+    """Runs inside poll(), when no batch is in flight: only commits that failed are
+    still open, and they are abandoned for partitions this process gives up."""
+
+    def __init__(self, owner: StreamConsumer) -> None:
+        self.owner = owner
+
+    def on_partitions_revoked(self, revoked: Iterable[TopicPartition]) -> None:
+        self.owner._release(set(revoked), "revoked")
+
+    def on_partitions_lost(self, lost: Iterable[TopicPartition]) -> None:
+        self.owner._release(set(lost), "lost")
+
+    def on_partitions_assigned(self, assigned: Iterable[TopicPartition]) -> None:
+        self.owner._assigned(set(assigned))
+
+
+class StreamConsumer:
+    """One member of the consumer group; run more processes to scale out."""
+
+    def __init__(
+        self,
+        store: FamilyStore,
+        kafka: KafkaSettings,
+        *,
+        batch_size: int = 500,
+        max_message_bytes: int = MAX_MESSAGE_BYTES,
+        session_timeout_ms: int = 10_000,
+        after_batch: Callable[[], object] | None = None,
+        client_id: str = "casejourney-consume",
+    ) -> None:
+        self.store = store
+        self.kafka = kafka
+        self.batch_size = batch_size
+        self.max_message_bytes = max_message_bytes
+        self.after_batch = after_batch
+        self.topic_of = {name: kafka.topic(name) for name in SOURCE_TOPICS}
+        self.stats = ConsumeStats()
+        self._pending: dict[TopicPartition, OffsetAndMetadata] = {}
+        self._lock = threading.Lock()
+        self._joined = False
+        self.consumer = make_consumer(
+            kafka,
+            client_id,
+            group_id=kafka.group_id,
+            max_poll_records=batch_size,
+            session_timeout_ms=session_timeout_ms,
+            heartbeat_interval_ms=max(1_000, session_timeout_ms // 3),
+        )
+        try:
+            producer = make_producer(kafka, f"{client_id}-dead-letter")
+        except Exception:
+            self.consumer.close(autocommit=False)
+            raise
+        self.dead_letters = DeadLetterWriter(producer, kafka.topic(DEAD_LETTER), kafka.group_id)
+
+    # --- the loop ----------------------------------------------------------------
+
+    def run(
+        self,
+        stop: threading.Event | None = None,
+        max_messages: int | None = None,
+        idle_exit: float | None = None,
+    ) -> ConsumeStats:
+        """Consume until `stop` is set, `max_messages` are handled, or (with
+        `idle_exit`) nothing arrived for that many seconds and every assigned
+        partition is read and committed to its end."""
+        stop = stop or threading.Event()
+        started = time.monotonic()
+        topics = list(self.topic_of.values())
+        for topic in topics:
+            # Metadata first: a group leader without it assigns nothing and must rebalance.
+            self.consumer.partitions_for_topic(topic)
+        self.consumer.subscribe(topics, listener=_Rebalance(self))
+        last_message = time.monotonic()
+        backoff = FIRST_BACKOFF_S
+        self._project()
+        while not stop.is_set():
+            if max_messages is not None and self.stats.messages >= max_messages:
+                break
+            self._commit_pending()
+            limit = self.batch_size
+            if max_messages is not None:
+                limit = min(limit, max_messages - self.stats.messages)
+            try:
+                batch: Batch = self.consumer.poll(timeout_ms=POLL_TIMEOUT_MS, max_records=limit)
+            except KafkaError as error:
+                log.warning("poll failed (%s); retrying in %.1f s", type(error).__name__, backoff)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+                continue
+            if not batch:
+                idle = time.monotonic() - last_message
+                if idle_exit is not None and idle >= idle_exit and self._caught_up():
+                    break
+                continue
+            last_message = time.monotonic()
+            try:
+                self._handle(batch)
+            except Exception as error:
+                # Store or dead-letter failure: nothing of this batch is committed;
+                # rewind and try it again (the store skips what it already has).
+                log.error(
+                    "batch of %d messages not recorded (%s: %s); retrying in %.1f s",
+                    sum(len(records) for records in batch.values()),
+                    type(error).__name__,
+                    error,
+                    backoff,
+                )
+                self.stats.retried_batches += 1
+                self._rewind(batch)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+                continue
+            backoff = FIRST_BACKOFF_S
+            self._commit_pending()
+            self._project()
+        self.stats.seconds = round(time.monotonic() - started, 3)
+        return self.stats
+
+    def close(self) -> None:
+        """Leave the group at once (so the others rebalance promptly) without
+        committing anything the store does not have."""
+        try:
+            self.consumer.close(autocommit=False)
+        finally:
+            self.dead_letters.close()
+
+    # --- one batch ----------------------------------------------------------------
+
+    def _handle(self, batch: Batch) -> None:
+        records = [record for records in batch.values() for record in records]
+        good: list[tuple[ConsumerRecord, ContractEvent]] = []
+        dead: list[DeadLetter] = []
+        for record in records:
+            checked = check_message(
+                record.topic, record.key, record.value, self.topic_of, self.max_message_bytes
+            )
+            if checked.event is None:
+                dead.append(DeadLetter(record, checked.reason or "invalid", checked.event_id))
+            else:
+                good.append((record, checked.event))
+        result = self.store.record_batch(event for _, event in good)
+        record_of = {id(event): record for record, event in good}
+        for event, reason in result.rejected:
+            dead.append(DeadLetter(record_of[id(event)], reason, event.event_id))
+        self.dead_letters.send_all(dead)  # confirmed before any offset moves
+        with self._lock:
+            for tp, tp_records in batch.items():
+                self._pending[tp] = OffsetAndMetadata(tp_records[-1].offset + 1, "", -1)
+        self.stats.messages += len(records)
+        self.stats.stored += len(result.stored)
+        self.stats.duplicates += len(result.duplicates)
+        self.stats.dead_lettered += len(dead)
+        self.stats.batches += 1
+        log.info(
+            "batch %d: %d messages, stored %d, duplicates %d, dead-lettered %d",
+            self.stats.batches,
+            len(records),
+            len(result.stored),
+            len(result.duplicates),
+            len(dead),
+        )
+
+    def _rewind(self, batch: Batch) -> None:
+        for tp, records in batch.items():
+            try:
+                self.consumer.seek(tp, records[0].offset)
+            except Exception as error:  # partition no longer ours: its new owner re-reads it
+                log.info("not rewinding %s: %s", tp, type(error).__name__)
+
+    def _commit_pending(self) -> bool:
+        with self._lock:
+            offsets = dict(self._pending)
+        if not offsets:
+            return True
+        try:
+            self.consumer.commit(offsets, timeout_ms=COMMIT_TIMEOUT_MS)
+        except CommitFailedError:
+            # The group moved on without us: these partitions are re-read from the
+            # last commit by whoever owns them now; the store skips the repeats.
+            log.warning("offset commit refused after a rebalance; batch will be re-read")
+            self.stats.failed_commits += 1
+            with self._lock:
+                for tp in offsets:
+                    self._pending.pop(tp, None)
+            return False
+        except KafkaError as error:
+            log.warning("offset commit failed (%s); will retry", type(error).__name__)
+            self.stats.failed_commits += 1
+            return False
+        with self._lock:
+            for tp, offset in offsets.items():
+                if self._pending.get(tp) == offset:
+                    del self._pending[tp]
+        return True
+
+    def _project(self) -> None:
+        if self.after_batch is None:
+            return
+        try:
+            self.after_batch()
+        except Exception:
+            # Projections are tracked and catch up on the next call; recording
+            # events must not stop because a read model failed.
+            log.exception("projection run failed; will retry after the next batch")
+
+    # --- group membership -----------------------------------------------------------
+
+    def _release(self, partitions: set[TopicPartition], how: str) -> None:
+        with self._lock:
+            dropped = [tp for tp in partitions if self._pending.pop(tp, None) is not None]
+            self._joined = False
+        log.info(
+            "partitions %s: %d (%d uncommitted, to be re-read by their new owner)",
+            how,
+            len(partitions),
+            len(dropped),
+        )
+
+    def _assigned(self, partitions: set[TopicPartition]) -> None:
+        with self._lock:
+            self._joined = True
+        log.info("partitions assigned: %d", len(partitions))
+
+    def _caught_up(self) -> bool:
+        """Joined, nothing left to commit, and every assigned partition read to its end."""
+        with self._lock:
+            if not self._joined or self._pending:
+                return False
+        assignment = list(self.consumer.assignment())
+        if not assignment:
+            # More members than partitions leaves one idle; an assignment made before
+            # the topics' metadata arrived looks the same, and a rebalance follows.
+            return all(self.consumer.partitions_for_topic(t) for t in self.topic_of.values())
+        try:
+            ends = self.consumer.end_offsets(assignment, timeout_ms=COMMIT_TIMEOUT_MS)
+            for tp in assignment:
+                position = self.consumer.position(tp, timeout_ms=COMMIT_TIMEOUT_MS)
+                if position is None or position < ends[tp]:
+                    return False
+        except KafkaError:
+            return False
+        return True
