@@ -117,6 +117,12 @@ def report_lines(report: ImportReport) -> list[str]:
             lines.append(f"  element ignored: {path} ({why})")
         for section, counts in f.sections.items():
             lines.append(f"  {section}: {counts.line()}")
+    if report.relinked.get("children"):
+        moved = report.relinked
+        lines.append(
+            f"moved {moved['events']} earlier imported events of {moved['children']} children"
+            " from their own families into the families the map gives"
+        )
     if report.rejects_file:
         lines.append(f"rejected {report.rejected}: see {report.rejects_file}")
     lines.append("alerts raised from the imported events" if report.alerts_run else "")

@@ -139,6 +139,7 @@ class Fact:
         return {
             "source": self.record.source,
             "section": self.record.section,
+            "child": self.record.child_id,
             "key": self.key,
             "key_date": self.key_date.isoformat() if self.key_date else None,
             "as_of": self.as_of.isoformat() if self.as_of else None,

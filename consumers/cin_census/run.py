@@ -9,16 +9,17 @@ every file of the run, whatever their order.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from casejourney.store import FamilyStore
 from consumers.cin_census import reconcile
+from consumers.cin_census.absences import retractions
 from consumers.cin_census.facts import Fact, Reject, Where, event_or_reason
 from consumers.cin_census.links import Links
 from consumers.cin_census.reconcile import StoredFact
+from consumers.cin_census.relink import relink
 from consumers.cin_census.source_file import SourceFile
 from consumers.cin_census.summary import FileReport, ImportReport, RejectsFile
 from consumers.cin_census.values import ValueProblem
@@ -48,6 +49,9 @@ def import_files(
     batch_size: int = 500,
 ) -> ImportReport:
     report = ImportReport()
+    report.relinked = relink(
+        store, (r.child_id for f in files for r in f.records), family_of, rejects
+    )
     links = Links()
     families = {family_of(r.child_id) for f in files for r in f.records}
     loaded = {family_id: store.get(family_id) for family_id in sorted(families)}
@@ -84,6 +88,31 @@ def _import_one(
     for section in source.sections:
         if source.rows_in(section):
             report.counts(section).rows = source.rows_in(section)
+    facts, refused = _facts(source, links, family_of)
+    for reject in refused:
+        report.counts(reject.section).rows_rejected += 1
+        rejects.write(reject)
+    merged, conflicts = merge(facts)
+    for reject in conflicts:
+        report.counts(reject.section).events_rejected += 1
+        rejects.write(reject)
+    views = {
+        fid: reconcile.stored_facts(loaded[fid] if fid in loaded else store.get(fid))
+        for fid in {f.family_id for f in merged}
+    }
+    pending = [p for f in merged if (p := _judge(f, views, report, rejects)) is not None]
+    stated = {(f.family_id, f.event_id) for f in merged}
+    for event, section, where in retractions(source, merged, views, stated, refused):
+        pending.append(Pending(event, section, where, "retraction"))
+    pending.sort(key=lambda p: (p.kind != "new", p.event.family_id, p.event.occurred_at))
+    _record(store, pending, report, rejects, batch_size)
+    return report
+
+
+def _facts(
+    source: SourceFile, links: Links, family_of: FamilyOf
+) -> tuple[list[Fact], list[Reject]]:
+    """Every record's facts, episodes first; a record that contradicts itself is refused."""
     refused = list(source.rejects)
     facts: list[Fact] = []
     order = {name: i for i, name in enumerate(source.sections)}
@@ -91,64 +120,49 @@ def _import_one(
         try:
             made = source.mapper(record, links)
         except ValueProblem as problem:
+            reason = str(problem)
             refused.append(
-                Reject(
-                    record.where, record.section, str(problem), record.raw, None, record.child_id
-                )
+                Reject(record.where, record.section, reason, record.raw, None, record.child_id)
             )
             continue
         for fact in made:
             fact.family_id = family_of(record.child_id)
             fact.as_of = source.as_of
         facts.extend(made)
-    for reject in refused:
-        report.counts(reject.section).rows_rejected += 1
-        rejects.write(reject)
-    merged, conflicts = merge(facts)
-    views = {
-        fid: reconcile.stored_facts(loaded[fid] if fid in loaded else store.get(fid))
-        for fid in {f.family_id for f in merged}
-    }
-    pending: list[Pending] = []
-    for reject in conflicts:
-        report.counts(reject.section).events_rejected += 1
-        rejects.write(reject)
-    for fact in merged:
-        counts = report.counts(fact.record.section)
-        counts.events += 1
-        event, reason = event_or_reason(fact)
-        if event is None:
-            _reject_event(report, rejects, fact.record.section, fact, reason or "invalid")
-            continue
-        verdict = reconcile.compare(fact, views[fact.family_id].get(fact.event_id))
-        counts.older_than_stored += verdict.older
-        if verdict.kind == "new":
-            pending.append(
-                Pending(event, fact.record.section, fact.record.where, "new", fact.record.raw)
-            )
-        elif verdict.kind == "correct":
-            fix = reconcile.correction(fact, verdict.changes)
-            pending.append(
-                Pending(fix, fact.record.section, fact.record.where, "correction", fact.record.raw)
-            )
-        elif verdict.kind == "older":
-            pass  # counted above: what this file says is older than what is stored
-        elif verdict.kind == "reappeared":
-            _reject_event(
-                report,
-                rejects,
-                fact.record.section,
-                fact,
-                "an earlier import retracted this record; a retraction is final, so a person"
-                " must decide whether it stands",
-            )
-        else:
-            counts.duplicates += 1
-    stated = {(f.family_id, f.event_id) for f in merged}
-    pending.extend(retractions(source, merged, views, stated, refused))
-    pending.sort(key=lambda p: (p.kind != "new", p.event.family_id, p.event.occurred_at))
-    _record(store, pending, report, rejects, batch_size)
-    return report
+    return facts, refused
+
+
+def _judge(
+    fact: Fact,
+    views: dict[str, dict[str, StoredFact]],
+    report: FileReport,
+    rejects: RejectsFile,
+) -> Pending | None:
+    """What to record for one fact, given what the store holds: the event, a
+    correction, or nothing (counted as a duplicate, older, or refused)."""
+    record = fact.record
+    counts = report.counts(record.section)
+    counts.events += 1
+    event, reason = event_or_reason(fact)
+    if event is None:
+        _reject_event(report, rejects, record.section, fact, reason or "invalid")
+        return None
+    verdict = reconcile.compare(fact, views[fact.family_id].get(fact.event_id))
+    counts.older_than_stored += verdict.older
+    if verdict.kind == "new":
+        return Pending(event, record.section, record.where, "new", record.raw)
+    if verdict.kind == "correct":
+        fix = reconcile.correction(fact, verdict.changes)
+        return Pending(fix, record.section, record.where, "correction", record.raw)
+    if verdict.kind == "reappeared":
+        why = (
+            "an earlier import retracted this record; a retraction is final, so a person"
+            " must decide whether it stands"
+        )
+        _reject_event(report, rejects, record.section, fact, why)
+    elif verdict.kind == "same":
+        counts.duplicates += 1
+    return None
 
 
 def _reject_event(
@@ -196,64 +210,6 @@ def merge(facts: Iterable[Fact]) -> tuple[list[Fact], list[Reject]]:
         if "occurred_at" in first.inferred and fact.occurred_at < first.occurred_at:
             first.occurred_at = fact.occurred_at
     return list(by_id.values()), conflicts
-
-
-def retractions(
-    source: SourceFile,
-    facts: list[Fact],
-    views: dict[str, dict[str, StoredFact]],
-    stated: set[tuple[str, str]],
-    refused: list[Reject],
-) -> list[Pending]:
-    """Stored imported facts this (newer) file contradicts by leaving them out.
-
-    Conservative: only facts an import of the same return and the same list or
-    section recorded; only when this file speaks for the same date or a later
-    one; never a fact this file states anywhere; and a whole record only when
-    its start date falls inside the period the file covers for that section,
-    for a child the file reports on there, none of whose rows were rejected.
-    """
-    if source.as_of is None:
-        return []
-    present: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for fact in facts:
-        if fact.key_date is not None:
-            present[(fact.record.section, fact.key)].add(fact.event_id)
-    blocked: dict[str, set[str | None]] = defaultdict(set)
-    for reject in refused:
-        blocked[reject.section].add(reject.child_id)
-    out: list[Pending] = []
-    for family_id, view in views.items():
-        for fact in view.values():
-            if (
-                fact.retracted
-                or fact.pinned
-                or fact.source != source.source
-                or fact.key_date is None
-                or (family_id, fact.event_id) in stated
-                or (fact.as_of is not None and source.as_of < fact.as_of)
-            ):
-                continue
-            here = present.get((fact.section, fact.key))
-            if here is not None:
-                if not fact.conditional:
-                    continue
-                why = f"{source.file} ({fact.section}) keeps this record but no longer states this"
-            else:
-                span = source.coverage.get(fact.section)
-                if span is None or not span[0] <= fact.key_date <= span[1]:
-                    continue
-                if fact.child_id not in source.presence.get(fact.section, set()):
-                    continue
-                if None in blocked[fact.section] or fact.child_id in blocked[fact.section]:
-                    continue
-                why = (
-                    f"{source.file} ({fact.section}) covers {span[0]} to {span[1]} and no"
-                    " longer includes this record"
-                )
-            event = reconcile.retraction(family_id, fact, why, source.as_of, source.file)
-            out.append(Pending(event, fact.section, Where(source.file, fact.section), "retraction"))
-    return out
 
 
 def _record(

@@ -57,12 +57,14 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     rejects_file: str | None = None
     alerts_run: bool = False
+    relinked: dict[str, int] = field(default_factory=dict)
 
     @property
     def rejected(self) -> int:
-        return sum(
+        rows = sum(
             c.rows_rejected + c.events_rejected for f in self.files for c in f.sections.values()
         )
+        return rows + self.relinked.get("rejected", 0)
 
     @property
     def failed_files(self) -> int:

@@ -108,6 +108,7 @@ def test_a_families_map_puts_siblings_in_one_family(
         [13, "F", "", "", "03/02/2024", "6", "No", 1, ""],
     ]
     path = write_workbook(tmp_path / "a.xlsx", {"List 3": [LIST3, *rows]})
+    assert run(sqlite_url, monkeypatch, "import", "annex-a", str(path)) == 0  # no map yet
     family_map = tmp_path / "families.csv"
     family_map.write_text("Child ID,Family ID\n11,FAM-A\n 12 ,FAM-A\n", encoding="utf-8")
     assert (
@@ -117,8 +118,21 @@ def test_a_families_map_puts_siblings_in_one_family(
     with FamilyStore(sqlite_url) as store:
         family = store.get("FAM-A")
         assert family is not None and set(family.state.children) == {"11", "12"}
-        assert store.get("child:11") is None
-        assert store.get("child:13") is not None  # not in the map: its own family
+        assert len(family.state.referrals) == 2
+        # What the first import put in the children's own families moved, with a reason.
+        alone = store.get("child:11")
+        assert alone is not None and effective_records(alone.records) == []
+        retractions = [r for r in alone.records if r["event_type"] == "RecordRetracted"]
+        assert len(retractions) == 2  # ChildAdded and ReferralReceived
+        assert retractions[0]["payload"]["reason"] == "moved to family FAM-A by a families map"
+        assert types(store, "child:13") == ["ChildAdded", "ReferralReceived"]  # not in the map
+        before = store.max_notification_id()
+    assert (
+        run(sqlite_url, monkeypatch, "import", "annex-a", str(path), "--families", str(family_map))
+        == 0
+    )
+    with FamilyStore(sqlite_url) as store:
+        assert store.max_notification_id() == before
 
 
 def test_an_unreadable_file_is_refused_with_exit_2(

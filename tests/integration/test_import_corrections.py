@@ -174,3 +174,18 @@ def test_a_stated_value_replaces_an_inferred_one_whatever_the_file_date(
             "imp:ref:4200:2024-03-01:received": {"payload": {"source": "4"}},
             "imp:child:4200:added": {"payload": {"sex": "F"}},  # a value List 6 lacked
         }
+
+
+def test_files_in_one_command_are_taken_oldest_first_whatever_their_order(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h1, h2 = first_half(tmp_path / "h1.xlsx"), second_half(tmp_path / "h2.xlsx")
+    assert run(sqlite_url, monkeypatch, "import", "annex-a", str(h2), str(h1)) == 0
+    with FamilyStore(sqlite_url) as store:
+        three = family(store, "child:4003")
+        assert three.state.referrals["ref:4003:2024-03-01"]["closed_on"].isoformat() == (
+            "2024-06-03"
+        )
+        assert len(of_type(three, "RecordCorrected")) == 1
+        two = family(store, "child:4002")
+        assert "ref:4002:2024-05-05" not in two.state.referrals
