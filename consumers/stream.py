@@ -39,7 +39,7 @@ from casejourney.store import FamilyStore
 from consumers.dead_letter import DeadLetter, DeadLetterWriter
 from consumers.kafka_clients import make_consumer, make_producer
 from consumers.messages import MAX_MESSAGE_BYTES, check_message
-from consumers.topics import DEAD_LETTER
+from consumers.topics import DEAD_LETTER, DEAD_LETTER_MAX_BYTES
 from domain.contract import SOURCE_TOPICS, ContractEvent
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,9 @@ class StreamConsumer:
             heartbeat_interval_ms=max(1_000, session_timeout_ms // 3),
         )
         try:
-            producer = make_producer(kafka, f"{client_id}-dead-letter")
+            producer = make_producer(
+                kafka, f"{client_id}-dead-letter", max_request_size=DEAD_LETTER_MAX_BYTES
+            )
         except Exception:
             self.consumer.close(autocommit=False)
             raise

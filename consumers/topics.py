@@ -18,6 +18,11 @@ ALERTS = DEFAULT_TOPICS["alerts"]
 DEAD_LETTER = DEFAULT_TOPICS["dead-letter"]
 ALL_TOPICS: tuple[str, ...] = (*SOURCE_TOPICS, ALERTS, DEAD_LETTER)
 
+# A dead letter is a source message (up to the broker's limit, 1 MB by default) plus
+# headers, so the dead-letter topic must take more than a source topic can hold;
+# otherwise the largest poison messages could never be parked and would block.
+DEAD_LETTER_MAX_BYTES = 4 * 1024 * 1024
+
 
 def source_topics(kafka: KafkaSettings) -> list[str]:
     """The broker names of the topics sources publish to (and `consume` reads)."""
@@ -44,9 +49,11 @@ def create_topics(admin: KafkaAdminClient, kafka: KafkaSettings) -> TopicsResult
     if not missing:
         return result
     spec = {"num_partitions": kafka.partitions, "replication_factor": kafka.replication_factor}
-    response = admin.create_topics(
-        {name: dict(spec) for name in missing}, raise_errors=False, wait_for_metadata=False
-    )
+    specs = {name: dict(spec) for name in missing}
+    dead_letter = kafka.topic(DEAD_LETTER)
+    if dead_letter in specs:
+        specs[dead_letter]["configs"] = {"max.message.bytes": str(DEAD_LETTER_MAX_BYTES)}
+    response = admin.create_topics(specs, raise_errors=False, wait_for_metadata=False)
     ready: list[str] = []
     for topic in response["topics"]:
         error = for_code(topic["error_code"])

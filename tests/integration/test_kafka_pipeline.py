@@ -164,7 +164,10 @@ def test_poison_messages_of_every_kind_go_to_the_dead_letter_topic(
     wrong_types = referral("wrong-types", "R2", "2025-02-05")
     wrong_types["payload"] = {"referral_id": ["R2"], "source": 6}
     unknown_type = {**referral("unknown-type", "R3", "2025-02-05"), "event_type": "CaseFiled"}
-    oversized = {**referral("oversized", "R4", "2025-02-05"), "padding": "x" * 300_000}
+    # About as big as a producer may send (1 MiB): with its headers the dead letter is
+    # bigger still, which the dead-letter topic must accept.
+    oversized = {**referral("oversized", "R4", "2025-02-05"), "padding": ""}
+    oversized["padding"] = "x" * (1_048_400 - len(bytes_of(oversized)))
     poisons = {
         "not JSON": (b"FP", b"<referral>R9</referral>", "not valid JSON"),
         "wrong types": (b"FP", bytes_of(wrong_types), "payload.referral_id"),
