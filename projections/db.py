@@ -40,6 +40,9 @@ class Database:
             conn.execute("PRAGMA journal_mode=WAL")
             # WAL with NORMAL survives a killed process; only power loss can lose the tail.
             conn.execute("PRAGMA synchronous=NORMAL")
+            # Room to sort while building indexes after a rebuild's bulk load.
+            conn.execute("PRAGMA cache_size=-32768")
+            conn.execute("PRAGMA temp_store=MEMORY")
             self.conn: Any = conn
         else:
             import psycopg

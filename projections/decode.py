@@ -1,18 +1,18 @@
 """Stored events to the plain records the rules read, without building event objects.
 
 Rebuild speed is bounded by decoding, so when the store keeps plain JSON (no
-cipher, no compression: the default) the state is read with `json.loads` and
+cipher, no compression: the default) the state is read with orjson and
 mapped straight to the dict `Family.Recorded.as_record()` would give. With a
 cipher or compressor configured the application's own mapper decodes.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+import orjson
 from eventsourcing.persistence import StoredEvent
 
 from casejourney.store import FamilyStore
@@ -29,7 +29,7 @@ def event_type_of(topic: str) -> str:
 
 
 def _fast(topic: str, version: int, state: bytes) -> Decoded:
-    data = json.loads(state)
+    data = orjson.loads(state)
     event_type = event_type_of(topic)
     if event_type == CREATED:
         return event_type, version, data["family_id"], None
@@ -46,14 +46,26 @@ def _fast(topic: str, version: int, state: bytes) -> Decoded:
     return event_type, version, None, record
 
 
-def decoder_for(store: FamilyStore) -> Callable[[str, int, bytes, UUID | str], Decoded]:
+Decoder = Callable[[str, int, bytes, Any], Decoded]
+
+
+def plain_decode(topic: str, version: int, state: bytes, originator_id: Any = None) -> Decoded:
+    """Decode a stored event kept as plain JSON (what rebuild workers use)."""
+    return _fast(topic, version, state)
+
+
+def is_plain(store: FamilyStore) -> bool:
+    return store.app.mapper.cipher is None and store.app.mapper.compressor is None
+
+
+def decoder_for(store: FamilyStore) -> Decoder:
     """A function (topic, version, state, originator_id) -> Decoded for this store."""
     mapper = store.app.mapper
-    plain = mapper.cipher is None and mapper.compressor is None
+    plain = is_plain(store)
 
     def decode(topic: str, version: int, state: bytes, originator_id: UUID | str) -> Decoded:
         if plain:
-            return _fast(topic, version, bytes(state))
+            return _fast(topic, version, state)
         oid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
         event = mapper.to_domain_event(StoredEvent(oid, version, topic, bytes(state)))
         event_type = event_type_of(topic)

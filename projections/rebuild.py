@@ -14,17 +14,24 @@ outbox already knows every alert id sent, so a rebuild never sends one again.
 
 from __future__ import annotations
 
+import gc
 import logging
+import multiprocessing
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.rules.family_rows import FamilyRows, derive
+from domain.rules.thresholds import Thresholds
 from domain.state import Record
 from projections.db import Database
+from projections.decode import Decoder, plain_decode
 from projections.schema import (
     ALERT_COLUMNS,
     FAMILY_TABLES,
@@ -46,6 +53,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FLUSH_FAMILIES = 1_000
+PARALLEL_FROM = 50_000  # notifications; below this, starting worker processes costs more
 FETCH = 5_000
 
 
@@ -56,52 +64,93 @@ class RebuildReport:
     families: int
     alerts: int
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     @property
     def rate(self) -> float:
         return self.events / self.seconds if self.seconds else 0.0
 
 
-def _ordered_rows(reader: Database, projector: Projector, stop: int) -> Iterator[tuple[Any, ...]]:
+@dataclass(frozen=True)
+class BuildJob:
+    """One worker's share of a rebuild: a range of family streams, by originator id."""
+
+    database_url: str
+    events_table: str
+    schema: str
+    stop: int
+    generation: int
+    as_of: date
+    thresholds: Thresholds
+    low: str | None = None  # 32 hex digits, inclusive
+    high: str | None = None  # exclusive
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    families: int
+    alerts: int
+
+
+def split(workers: int) -> list[tuple[str | None, str | None]]:
+    """Originator ids are UUID5 hashes, so equal slices of the id space hold equal work."""
+    bounds = [f"{(i << 128) // workers:032x}" for i in range(1, workers)]
+    return list(zip([None, *bounds], [*bounds, None], strict=True))
+
+
+def _ordered_rows(reader: Database, job: BuildJob) -> Iterator[tuple[Any, ...]]:
     """(originator, version, topic, state) for notifications <= stop, by family then version."""
-    recorder: Any = projector.store.recorder
-    table = recorder.events_table_name
+    clauses, params = [], []
     if reader.is_postgres:
-        schema = recorder.datastore.schema
+        if job.low:
+            clauses.append("originator_id >= %s::uuid")
+            params.append(job.low)
+        if job.high:
+            clauses.append("originator_id < %s::uuid")
+            params.append(job.high)
+        where = "".join(f" AND {c}" for c in clauses)
         sql = (
-            f'SELECT originator_id, originator_version, topic, state FROM "{schema}"."{table}" '
-            "WHERE notification_id <= %s ORDER BY originator_id, originator_version"
+            "SELECT originator_id, originator_version, topic, state "
+            f'FROM "{job.schema}"."{job.events_table}" '
+            f"WHERE notification_id <= %s{where} ORDER BY originator_id, originator_version"
         )
         with reader.conn.transaction(), reader.conn.cursor(name="cj_rebuild") as cur:
             cur.itersize = FETCH
-            cur.execute(sql, (stop,))
+            cur.execute(sql, (job.stop, *params))
             yield from cur
-    else:
-        cur = reader.conn.execute("BEGIN")
-        try:
-            cur = reader.conn.execute(
-                f"SELECT originator_id, originator_version, topic, state FROM {table} "
-                "WHERE rowid <= ? ORDER BY originator_id, originator_version",
-                (stop,),
-            )
-            while True:
-                page = cur.fetchmany(FETCH)
-                if not page:
-                    break
-                yield from page
-        finally:
-            reader.conn.execute("COMMIT")
+        return
+    if job.low:
+        clauses.append("originator_id >= ?")
+        params.append(job.low)
+    if job.high:
+        clauses.append("originator_id < ?")
+        params.append(job.high)
+    where = "".join(f" AND {c}" for c in clauses)
+    reader.conn.execute("BEGIN")
+    try:
+        cur = reader.conn.execute(
+            "SELECT originator_id, originator_version, topic, state "
+            f"FROM {job.events_table} WHERE rowid <= ?{where} "
+            "ORDER BY originator_id, originator_version",
+            (job.stop, *params),
+        )
+        while True:
+            page = cur.fetchmany(FETCH)
+            if not page:
+                break
+            yield from page
+    finally:
+        reader.conn.execute("COMMIT")
 
 
 def _families(
-    reader: Database, projector: Projector, stop: int
+    reader: Database, job: BuildJob, decode: Decoder
 ) -> Iterator[tuple[str, str, list[Record]]]:
-    """(originator key, family id, records) for every family, one at a time."""
-    decode = projector.decode
+    """(originator key, family id, records) for every family in the range, one at a time."""
     key: Any = None
     family_id: str | None = None
     records: list[Record] = []
-    for originator, version, topic, state in _ordered_rows(reader, projector, stop):
+    for originator, version, topic, state in _ordered_rows(reader, job):
         if originator != key:
             if key is not None and family_id is not None:
                 yield _hex(key), family_id, records
@@ -139,15 +188,20 @@ class _Loader:
     def flush(self) -> None:
         if not self.results:
             return
+        # Build every row before taking SQLite's write lock: other writers wait less.
+        batches = [
+            (
+                physical(name, self.generation),
+                TABLES[name].column_names,
+                table_rows(name, self.results),
+            )
+            for name in FAMILY_TABLES
+        ]
+        alerts = [alert_row(a) for r in self.results for a in r.alerts]
+        batches.append((physical("alert_rows", self.generation), ALERT_COLUMNS, alerts))
         with self.db.transaction():
-            for name in FAMILY_TABLES:
-                self.db.copy_rows(
-                    physical(name, self.generation),
-                    TABLES[name].column_names,
-                    table_rows(name, self.results),
-                )
-            alerts = [alert_row(a) for r in self.results for a in r.alerts]
-            self.db.copy_rows(physical("alert_rows", self.generation), ALERT_COLUMNS, alerts)
+            for table, columns, rows in batches:
+                self.db.copy_rows(table, columns, rows)
             self.db.executemany(
                 insert_sql("cj_family_ids", ("originator_id", "family_id"), "originator_id"),
                 self.ids,
@@ -155,6 +209,55 @@ class _Loader:
         self.alerts += len(alerts)
         self.results.clear()
         self.ids.clear()
+
+
+@contextmanager
+def _quiet_gc() -> Iterator[None]:
+    """No cyclic GC while millions of short-lived acyclic rows are made and dropped:
+    reference counting frees them, and the collector's passes cost more than the fold."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build(job: BuildJob, decode: Decoder | None = None) -> BuildStats:
+    """Fold and load every family of the job's range (in this process or a worker)."""
+    decode = decode or plain_decode
+    families = 0
+    with _quiet_gc(), Database(job.database_url) as db, Database(job.database_url) as reader:
+        loader = _Loader(db, job.generation)
+        for key, family_id, records in _families(reader, job, decode):
+            loader.add(key, derive(family_id, records, job.as_of, job.thresholds))
+            families += 1
+        loader.flush()
+    return BuildStats(families, loader.alerts)
+
+
+def _build_all(projector: Projector, job: BuildJob, workers: int) -> BuildStats:
+    """Split the families across worker processes when the store keeps plain JSON.
+
+    Worker processes are spawned (no inherited connections or threads). A script
+    that calls rebuild at import time without the `__main__` guard cannot spawn
+    them; then the generation is emptied and built in this process instead.
+    """
+    if workers <= 1 or not projector.plain_json or job.stop < PARALLEL_FROM:
+        return build(job, projector.decode)
+    jobs = [replace(job, low=low, high=high) for low, high in split(workers)]
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            stats = list(pool.map(build, jobs))
+    except (BrokenProcessPool, RuntimeError) as error:
+        log.warning("rebuild workers failed (%s); building in one process", type(error).__name__)
+        with projector.db.transaction():
+            drop_generation(projector.db, job.generation)
+            create_generation(projector.db, job.generation, indexes=False)
+        return build(job, projector.decode)
+    return BuildStats(sum(s.families for s in stats), sum(s.alerts for s in stats))
 
 
 def rebuild(projector: Projector) -> RebuildReport:
@@ -170,15 +273,25 @@ def rebuild(projector: Projector) -> RebuildReport:
             drop_generation(db, number)
         create_generation(db, generation, indexes=False)
     stop = projector.store.max_notification_id()
-    loader = _Loader(db, generation)
-    families = 0
-    with Database(projector.database_url) as reader:
-        for key, family_id, records in _families(reader, projector, stop):
-            loader.add(key, derive(family_id, records, as_of, projector.thresholds))
-            families += 1
-    loader.flush()
+    recorder: Any = projector.store.recorder
+    job = BuildJob(
+        database_url=projector.database_url,
+        events_table=recorder.events_table_name,
+        schema=getattr(getattr(recorder, "datastore", None), "schema", "") or "public",
+        stop=stop,
+        generation=generation,
+        as_of=as_of,
+        thresholds=projector.thresholds,
+    )
+    phases = {"prepare": time.perf_counter() - started}
+    mark = time.perf_counter()
+    stats = _build_all(projector, job, projector.workers)
+    phases["fold_and_load"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     with db.transaction():
         create_indexes(db, generation)
+    phases["indexes"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     # Apply what arrived during the pass, first outside the lock, then inside it.
     position = _catch_up(projector, generation, stop, as_of)
     with db.transaction():
@@ -208,15 +321,17 @@ def rebuild(projector: Projector) -> RebuildReport:
                 values,
             )
         point_views(db, generation)
-        if old is not None:
+    if old is not None:
+        with db.transaction():  # after the swap: readers and writers need not wait for it
             drop_generation(db, old)
+    phases["catch_up_and_swap"] = time.perf_counter() - mark
     seconds = time.perf_counter() - started
-    report = RebuildReport(generation, position, families, loader.alerts, seconds)
+    report = RebuildReport(generation, position, stats.families, stats.alerts, seconds, phases)
     log.info(
         "rebuilt generation %d: %d notifications, %d families in %.1fs (%.0f/s)",
         generation,
         position,
-        families,
+        stats.families,
         seconds,
         report.rate,
     )

@@ -12,6 +12,7 @@ and retractions land exactly where a replay from zero would put them.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -29,7 +30,7 @@ from domain.rules.family_rows import FamilyRows, deadline_alerts, derive
 from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.state import Record
 from projections.db import Database
-from projections.decode import decoder_for
+from projections.decode import decoder_for, is_plain
 from projections.schema import (
     ALERT_COLUMNS,
     PROJECTION,
@@ -91,6 +92,7 @@ class Projector:
         publisher: Any = None,
         cache_families: int = 2_000,
         rebuild_backlog: int = 200_000,
+        workers: int | None = None,
     ) -> None:
         if isinstance(source, FamilyStore):
             self.store = source
@@ -113,6 +115,10 @@ class Projector:
         self.db = Database(self.database_url)
         _create_control_tables(self.db)
         self.decode = decoder_for(self.store)
+        self.plain_json = is_plain(self.store)
+        # Rebuild worker processes: one per core, at most four (beyond that SQLite's
+        # single writer, not the fold, is the limit).
+        self.workers = workers if workers is not None else min(4, os.cpu_count() or 1)
         self._cache: OrderedDict[str, tuple[int, list[Record]]] = OrderedDict()
         self._cache_size = cache_families
         self._family_ids: dict[str, str] = {}

@@ -15,34 +15,39 @@ from domain.state import META_TYPES
 
 
 def rows(facts: FamilyFacts) -> list[dict[str, Any]]:
-    current = {r["event_id"]: r for r in facts.effective}
+    """One row per recorded event, in recording (version) order."""
+    has_meta = any(r["event_type"] in META_TYPES for r in facts.records)
+    current = {r["event_id"]: r for r in facts.effective} if has_meta else {}
+    family_id = facts.family_id
     out = []
-    for version, r in enumerate(facts.records, start=2):
-        who = r.get("recorded_by") or {}
-        meta = r["event_type"] in META_TYPES
-        now = current.get(r["event_id"])
-        if meta:
-            status, business = "", r["occurred_at"]
-        elif now is None:
-            status, business = "retracted", None
-        else:
-            status = "corrected" if now.get("corrected_by") else ""
-            business = now["occurred_at"]
+    for r in facts.records:
+        who = r["recorded_by"] or {}
+        event_type = r["event_type"]
+        status, business, target = "", r["occurred_at"], None
+        if has_meta:
+            if event_type in META_TYPES:
+                target = r["payload"].get("target_event_id")
+            else:
+                now = current.get(r["event_id"])
+                if now is None:
+                    status, business = "retracted", None
+                elif now.get("corrected_by"):
+                    status, business = "corrected", now["occurred_at"]
         qualified = who.get("qualified")
         out.append(
             {
-                "family_id": facts.family_id,
-                "version": r.get("version") or version,
+                "family_id": family_id,
+                "version": r["version"],
                 "event_id": r["event_id"],
-                "event_type": r["event_type"],
-                "child_id": r.get("child_id"),
+                "event_type": event_type,
+                "child_id": r["child_id"],
                 "occurred_at": r["occurred_at"],
                 "business_on": business_iso(business) if business else None,
-                "recorded_at": r.get("recorded_at"),
+                "recorded_at": r["recorded_at"],
                 "worker_id": who.get("worker_id"),
                 "qualified": None if qualified is None else int(bool(qualified)),
                 "status": status,
-                "target_event_id": r["payload"].get("target_event_id") if meta else None,
+                "target_event_id": target,
             }
         )
     return out

@@ -16,7 +16,8 @@ from functools import cached_property
 from typing import Any
 
 from domain.contract import parse_business_date
-from domain.state import FamilyState, Record, effective_records, sort_key
+from domain.rules.workdays import business_date
+from domain.state import TYPE_RANK, FamilyState, Record, effective_records
 
 # Event types that open something another event refers to, and their id field.
 OPENERS: dict[str, str] = {
@@ -45,13 +46,16 @@ class FamilyFacts:
         """The event id that opened `key` (a referral, plan, placement...)."""
         return self.opened_by.get((event_type, key), "")
 
+    @cached_property
+    def _teams(self) -> dict[str, str]:
+        return {
+            child_id: str(child.allocation["team"])
+            for child_id, child in self.state.children.items()
+            if child.allocation is not None
+        }
+
     def child_team(self, child_id: str | None) -> str | None:
-        if child_id is None:
-            return None
-        child = self.state.children.get(child_id)
-        if child is None or child.allocation is None:
-            return None
-        return str(child.allocation["team"])
+        return self._teams.get(child_id) if child_id is not None else None
 
     @cached_property
     def team(self) -> str | None:
@@ -68,16 +72,30 @@ class FamilyFacts:
 
     def team_for(self, child_ids: Sequence[str | None] | None) -> str | None:
         """The first allocated child's team, else the family's: the team that would act."""
+        teams = self._teams
+        if child_ids and len(child_ids) == 1:
+            return teams.get(child_ids[0] or "") or self.team
         for child_id in sorted(c for c in child_ids or () if c):
-            team = self.child_team(child_id)
+            team = teams.get(child_id)
             if team:
                 return team
         return self.team
 
 
+def _sort_key(record: Record) -> tuple[date, int, str, str]:
+    """`domain.state.sort_key` with the date parse remembered (a rebuild sorts millions)."""
+    occurred_at = record["occurred_at"]
+    return (
+        business_date(occurred_at),
+        TYPE_RANK[record["event_type"]],
+        occurred_at,
+        record["event_id"],
+    )
+
+
 def facts_for(family_id: str, records: list[Record]) -> FamilyFacts:
     """Fold once and index the openers; `records` in recording (version) order."""
-    effective = sorted(effective_records(records), key=sort_key)
+    effective = sorted(effective_records(records), key=_sort_key)
     state = FamilyState()
     for record in effective:
         state.apply(record)

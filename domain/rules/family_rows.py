@@ -30,6 +30,7 @@ from domain.rules import (
 from domain.rules.base import Alert, iso
 from domain.rules.facts import FamilyFacts, facts_for
 from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from domain.rules.workdays import business_iso
 from domain.state import Record
 
 Row = dict[str, Any]
@@ -96,7 +97,7 @@ def _persons(facts: FamilyFacts) -> list[Row]:
 
 
 def _family(facts: FamilyFacts, tables: dict[str, list[Row]]) -> Row:
-    days = [r["business_on"] for r in tables["chronology"] if r["business_on"]]
+    effective = facts.effective  # in business order
     return {
         "family_id": facts.family_id,
         "children": len(facts.state.children),
@@ -108,10 +109,10 @@ def _family(facts: FamilyFacts, tables: dict[str, list[Row]]) -> Row:
         "open_plo": sum(1 for p in tables["plo"] if p["ended_on"] is None),
         "persons": len(tables["persons"]),
         "events": len(facts.records),
-        "first_on": min(days) if days else None,
-        "last_on": max(days) if days else None,
-        "last_recorded_at": max((r.get("recorded_at") or "" for r in facts.records), default=None)
-        or None,
+        "first_on": business_iso(effective[0]["occurred_at"]) if effective else None,
+        "last_on": business_iso(effective[-1]["occurred_at"]) if effective else None,
+        # The recording time of the latest version: when the family last changed.
+        "last_recorded_at": facts.records[-1]["recorded_at"] if facts.records else None,
         "team": facts.team,
     }
 

@@ -312,3 +312,22 @@ def test_the_live_read_models_stay_readable_during_a_rebuild(
         projector.rebuild()
         assert seen == [len(before)] and len(before) > 0
         projector.close()
+
+
+def test_a_rebuild_split_across_worker_processes_gives_the_same_read_models(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import projections.rebuild as rebuild_module
+
+    with FamilyStore(database_url) as store:
+        record(store, journeys(12))
+        single = Projector(store, clock=clock, workers=1)
+        single.run_once()
+        expected, ids = dump(single), alert_ids(single)
+        single.close()
+        monkeypatch.setattr(rebuild_module, "PARALLEL_FROM", 0)
+        parallel = Projector(store, clock=clock, workers=3)
+        report = parallel.rebuild()
+        assert report.families == 12
+        assert dump(parallel) == expected and alert_ids(parallel) == ids
+        parallel.close()
