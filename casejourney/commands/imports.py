@@ -70,8 +70,8 @@ def _run(args: argparse.Namespace, container: Container, read: Callable[[Path], 
     if rejects.count:
         report.rejects_file = str(rejects_path)
     report.alerts_run = _run_projections(container)
-    print("\n".join(report_lines(report)))
     report.write(args.summary or first.with_name(first.name + ".summary.json"))
+    print("\n".join(report_lines(report)))
     if report.failed_files:
         return 2
     return 1 if report.rejected else 0
@@ -111,8 +111,8 @@ def report_lines(report: ImportReport) -> list[str]:
             lines.append(f"  sheet {name!r} ignored: {why}")
         if rec.get("reference_date"):
             lines.append(f"  reference date {rec['reference_date']}")
-        if rec.get("elements_read"):
-            lines.append(f"  elements read: {', '.join(rec['elements_read'])}")
+        for path, count in rec.get("elements_read", {}).items():
+            lines.append(f"  element read: {path} ({count})")
         for path, why in rec.get("elements_ignored", {}).items():
             lines.append(f"  element ignored: {path} ({why})")
         for section, counts in f.sections.items():
