@@ -17,7 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -74,6 +74,15 @@ class Group:
         self.records.append(record)
 
 
+@dataclass
+class Batch:
+    """A batch folded but not yet written."""
+
+    results: list[FamilyRows] = field(default_factory=list)
+    keep: dict[str, tuple[int, list[Record]]] = field(default_factory=dict)  # cache entries
+    created: list[tuple[str, str | None]] = field(default_factory=list)  # new family ids
+
+
 class Projector:
     """Keeps the read models in the store's database up to date.
 
@@ -127,6 +136,10 @@ class Projector:
     # --- reading the tracking row ----------------------------------------------
 
     def live(self) -> Live | None:
+        with self._lock:  # the connection is shared with a follower thread
+            return self._read_live()
+
+    def _read_live(self) -> Live | None:
         row = self.db.rows(
             "SELECT generation, position, schema_version, deadlines_on FROM cj_projection "
             "WHERE name = ?",
@@ -187,6 +200,9 @@ class Projector:
         if not notes:
             return 0
         end = notes[-1].id
+        as_of = self.clock()
+        # Fold outside the transaction: SQLite's write lock is held only while writing.
+        batch = self._compute(notes, as_of)
         with self.db.transaction():
             current = self._lock_live()
             if current is None or (current.generation, current.position) != (
@@ -194,11 +210,11 @@ class Projector:
                 live.position,
             ):
                 raise PositionMoved
-            cache = self._apply(live.generation, notes, self.clock(), end, outbox=True)
+            self._write(live.generation, batch, as_of, end, outbox=True)
             self.db.execute(
                 "UPDATE cj_projection SET position = ? WHERE name = ?", (end, PROJECTION)
             )
-        self._remember(cache)
+        self._remember(batch.keep)
         return len(notes)
 
     def follow(self, stop: threading.Event, poll_interval: float = 0.5) -> None:
@@ -226,11 +242,12 @@ class Projector:
         position: int,
         *,
         outbox: bool,
-    ) -> dict[str, tuple[int, list[Record]]]:
-        """Recompute every family the notifications touch; write its rows and alerts.
+    ) -> None:
+        """Recompute and write every family the notifications touch (caller's transaction)."""
+        self._write(generation, self._compute(notes, as_of), as_of, position, outbox=outbox)
 
-        Returns the cache entries to keep once the transaction has committed.
-        """
+    def _compute(self, notes: Sequence[Notification], as_of: date) -> Batch:
+        """Every touched family's rows and alerts, from all of its records: no writes."""
         groups: dict[str, Group] = {}
         for n in notes:
             key = n.originator_id.hex
@@ -245,25 +262,26 @@ class Projector:
             elif record is not None:
                 group.add(record)
         self._resolve_family_ids(groups)
-        results: list[FamilyRows] = []
-        keep: dict[str, tuple[int, list[Record]]] = {}
+        batch = Batch(created=[(k, g.family_id) for k, g in groups.items() if g.created])
         for key, group in groups.items():
             records = self._family_records(key, group)
             assert group.family_id is not None
-            results.append(derive(group.family_id, records, as_of, self.thresholds))
+            batch.results.append(derive(group.family_id, records, as_of, self.thresholds))
             if records:
-                keep[key] = (records[-1]["version"], records)
-        replace_families(self.db, generation, results)
-        sync_alerts(self.db, generation, results, as_of, position, outbox)
-        return keep
+                batch.keep[key] = (records[-1]["version"], records)
+        return batch
+
+    def _write(
+        self, generation: int, batch: Batch, as_of: date, position: int, *, outbox: bool
+    ) -> None:
+        self.db.executemany(
+            insert_sql("cj_family_ids", ("originator_id", "family_id"), "originator_id"),
+            batch.created,
+        )
+        replace_families(self.db, generation, batch.results)
+        sync_alerts(self.db, generation, batch.results, as_of, position, outbox)
 
     def _resolve_family_ids(self, groups: dict[str, Group]) -> None:
-        created = [(k, g.family_id) for k, g in groups.items() if g.created]
-        if created:
-            self.db.executemany(
-                insert_sql("cj_family_ids", ("originator_id", "family_id"), "originator_id"),
-                created,
-            )
         for key, group in groups.items():
             if group.family_id is None:
                 group.family_id = self._family_ids.get(key)
@@ -376,7 +394,8 @@ class Projector:
     def publish_pending(self) -> int:
         if self.publisher is None:
             return 0
-        return int(self.publisher.publish_pending(self.db))
+        with self._lock:
+            return int(self.publisher.publish_pending(self.db))
 
     def close(self) -> None:
         if self.publisher is not None:
