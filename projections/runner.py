@@ -333,39 +333,58 @@ class Projector:
 
     # --- deadlines -------------------------------------------------------------
 
-    def evaluate_deadlines(self, as_of: date, only_after: str | None = None) -> list[Alert]:
-        """Raise the date-driven alerts due on or before `as_of` (new ids only)."""
+    def _due(self, generation: int, as_of: date) -> list[Alert]:
+        plo = self.db.rows(f"SELECT * FROM {physical('plo', generation)}")
+        placements = self.db.rows(f"SELECT * FROM {physical('placements', generation)}")
+        actions = self.db.rows(
+            f"SELECT * FROM {physical('actions', generation)} "
+            "WHERE completed_on IS NULL OR completed_on > due_on"
+        )
+        return deadline_alerts(plo, placements, actions, as_of, self.thresholds)
+
+    def _unknown(self, generation: int, alerts: list[Alert]) -> list[Alert]:
+        table = physical("alert_rows", generation)
+        known: set[str] = set()
+        ids = [a.alert_id for a in alerts]
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ", ".join("?" for _ in part)
+            known.update(
+                r["alert_id"]
+                for r in self.db.rows(
+                    f"SELECT alert_id FROM {table} WHERE alert_id IN ({marks})", part
+                )
+            )
+        return [a for a in alerts if a.alert_id not in known]
+
+    def evaluate_deadlines(
+        self, as_of: date | None = None, only_after: str | None = None
+    ) -> list[Alert]:
+        """Raise (store and queue for Kafka) the date-driven alerts due by `as_of`.
+
+        A day that has not come yet is refused: an alert is never raised, nor sent,
+        before it is true. `preview_deadlines` shows what a later day would raise.
+        """
+        today = self.clock()
+        as_of = as_of or today
+        if as_of > today:
+            raise ValueError(
+                f"{as_of} has not come yet (today is {today}): nothing is raised early"
+            )
         with self._lock:
-            live = self.live()
+            live = self._read_live()
             if live is None:
                 return []
             gen = live.generation
-            plo = self.db.rows(f"SELECT * FROM {physical('plo', gen)}")
-            placements = self.db.rows(f"SELECT * FROM {physical('placements', gen)}")
-            actions = self.db.rows(
-                f"SELECT * FROM {physical('actions', gen)} "
-                "WHERE completed_on IS NULL OR completed_on > due_on"
-            )
-            due = deadline_alerts(plo, placements, actions, as_of, self.thresholds)
+            due = self._due(gen, as_of)
             if only_after:
                 due = [a for a in due if a.occurred_at > only_after]
-            table = physical("alert_rows", gen)
             with self.db.transaction():
                 current = self._lock_live()
                 if current is None or current.generation != gen:
                     return []
-                known: set[str] = set()
-                ids = [a.alert_id for a in due]
-                for start in range(0, len(ids), 500):
-                    part = ids[start : start + 500]
-                    marks = ", ".join("?" for _ in part)
-                    known.update(
-                        r["alert_id"]
-                        for r in self.db.rows(
-                            f"SELECT alert_id FROM {table} WHERE alert_id IN ({marks})", part
-                        )
-                    )
-                new = [a for a in due if a.alert_id not in known]
+                new = self._unknown(gen, due)
+                table = physical("alert_rows", gen)
                 self.db.executemany(insert_sql(table, ALERT_COLUMNS), [alert_row(a) for a in new])
                 queue_outbox(self.db, new, current.position)
                 if as_of.isoformat() > (current.deadlines_on or ""):
@@ -375,9 +394,17 @@ class Projector:
                     )
             return new
 
+    def preview_deadlines(self, as_of: date) -> list[Alert]:
+        """The deadline alerts `as_of` would raise that are not raised yet; nothing stored."""
+        with self._lock:
+            live = self._read_live()
+            if live is None:
+                return []
+            return self._unknown(live.generation, self._due(live.generation, as_of))
+
     def _daily_deadlines(self) -> None:
         live = self.live()
-        today = self.clock()
+        today = self.clock()  # evaluated once per day: deadlines_on remembers the last
         if live is not None and (live.deadlines_on or "") < today.isoformat():
             self.evaluate_deadlines(today, only_after=live.deadlines_on)
 

@@ -39,7 +39,12 @@ def register(sub: Any) -> None:
     p = sub.add_parser("alerts", help="list alerts (third referrals, drift, deadlines...)")
     p.add_argument("--kind", choices=ALERT_KINDS)
     p.add_argument("--since", type=_day, help="alerts that became true on or after this date")
-    p.add_argument("--as-of", type=_day, help="evaluate deadline alerts for this day")
+    p.add_argument(
+        "--as-of",
+        type=_day,
+        help="the day to evaluate deadline alerts for (default today); a later day is "
+        "shown as projected, never raised or sent early",
+    )
     p.add_argument("--team")
     p.add_argument("--family")
     p.add_argument("--all", action="store_true", help="include withdrawn alerts")
@@ -96,14 +101,11 @@ def rebuild(args: argparse.Namespace, container: Container) -> int:
 
 
 def alerts(args: argparse.Namespace, container: Container) -> int:
-    if args.as_at:
-        from casejourney.commands.audit import past_alerts
-
-        return past_alerts(args, container)
     projector = container.projector
     projector.run_once()
-    as_of = args.as_of or projector.clock()
-    projector.evaluate_deadlines(as_of)
+    today = projector.clock()
+    as_of = args.as_of or today
+    projector.evaluate_deadlines(min(as_of, today))
     projector.publish_pending()
     rows = queries.alerts(
         projector.db,
@@ -114,15 +116,33 @@ def alerts(args: argparse.Namespace, container: Container) -> int:
         family_id=args.family,
         status=None if args.all else "active",
     )
+    if as_of > today:  # a later day: what its deadlines would raise, shown, never sent
+        for alert in projector.preview_deadlines(as_of):
+            if (args.kind and alert.kind != args.kind) or (args.team and alert.team != args.team):
+                continue
+            if (args.family and alert.family_id != args.family) or (
+                args.since and alert.occurred_at < args.since.isoformat()
+            ):
+                continue
+            rows.append(
+                {
+                    **alert.message(),
+                    "child_id": alert.child_id,
+                    "team": alert.team,
+                    "status": "projected",
+                    "acknowledged": False,
+                }
+            )
+        rows.sort(key=lambda r: (r["occurred_at"], r["alert_id"]), reverse=True)
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
     for r in rows:
         ack = " acknowledged" if r["acknowledged"] else ""
-        gone = " WITHDRAWN" if r["status"] != "active" else ""
+        state = "" if r["status"] == "active" else f" {r['status'].upper()}"
         print(
             f"{r['occurred_at']}  {r['kind']:<24} {r['family_id']:<14} {r['child_id'] or '-':<14}"
-            f" {r['team'] or '-':<18} {r['alert_id']}{ack}{gone}  {json.dumps(r['detail'])}"
+            f" {r['team'] or '-':<18} {r['alert_id']}{ack}{state}  {json.dumps(r['detail'])}"
         )
     print(f"{len(rows)} alerts", file=sys.stderr)
     return 0

@@ -270,9 +270,15 @@ def test_deadline_alerts_for_a_given_day_and_the_daily_follower(database_url: st
         record(store, [placed])
         projector.run_once()
         assert queries.alerts(projector.db, kind="reg24_deadline") == []
-        raised = projector.evaluate_deadlines(date(2024, 4, 22))
-        assert sorted(a.detail["phase"] for a in raised) == ["breach", "warn"]
-        assert projector.evaluate_deadlines(date(2024, 4, 22)) == []  # same ids: nothing new
+        preview = projector.preview_deadlines(date(2024, 4, 22))
+        assert sorted(a.detail["phase"] for a in preview) == ["breach", "warn"]
+        with pytest.raises(ValueError):
+            projector.evaluate_deadlines(date(2024, 4, 22))  # not yet: nothing raised early
+        assert queries.alerts(projector.db, kind="reg24_deadline") == []
+        today["day"] = date(2024, 4, 22)
+        raised = projector.evaluate_deadlines()
+        assert sorted(a.alert_id for a in raised) == sorted(a.alert_id for a in preview)
+        assert projector.evaluate_deadlines() == []  # same ids: nothing new
         stop = threading.Event()
         follower = threading.Thread(target=projector.follow, args=(stop, 0.05))
         follower.start()
