@@ -3,7 +3,8 @@
 The order of one batch is what makes "nothing lost, nothing doubled" hold:
 
 1. poll a batch (many partitions, many families);
-2. check every message; record the good ones in ONE store transaction;
+2. check every message; record the good ones in ONE store transaction (each
+   family's events interleaved by business date, see consumers.ordering);
 3. send the bad ones, and the ones the aggregate refuses, to the dead-letter topic
    and wait until the broker confirms them;
 4. only then commit the offsets.
@@ -39,6 +40,7 @@ from casejourney.store import FamilyStore
 from consumers.dead_letter import DeadLetter, DeadLetterWriter
 from consumers.kafka_clients import make_consumer, make_producer
 from consumers.messages import MAX_MESSAGE_BYTES, check_message
+from consumers.ordering import interleave
 from consumers.topics import DEAD_LETTER, DEAD_LETTER_MAX_BYTES
 from domain.contract import SOURCE_TOPICS, ContractEvent
 
@@ -211,6 +213,7 @@ class StreamConsumer:
                 dead.append(DeadLetter(record, checked.reason or "invalid", checked.event_id))
             else:
                 good.append((record, checked.event))
+        good = interleave((rec, event, (rec.topic, rec.partition)) for rec, event in good)
         result = self.store.record_batch(event for _, event in good)
         record_of = {id(event): record for record, event in good}
         for event, reason in result.rejected:
