@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import source
 from dashboard.navigation import PAGES
 
-st.set_page_config(page_title="casejourney", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="casejourney", page_icon=":material/explore:", layout="wide")
 
 page = st.navigation(
     [
@@ -26,6 +26,7 @@ page = st.navigation(
         for spec in PAGES
     ]
 )
+source.start_view()
 with st.sidebar:
-    st.caption(data.status_line())
+    st.caption(source.status_line())
 page.run()

@@ -7,7 +7,8 @@ browser and every page draws the same thing the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -27,37 +28,53 @@ LANE_COLOURS: dict[str, str] = {
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 
 
-def trend_figure(frame: pd.DataFrame, title: str, percent: bool) -> go.Figure:
+def trend_figure(frame: pd.DataFrame, title: str, percent: bool) -> dict[str, Any]:
     """Months along the bottom: the rate as a line (or the count as bars) per month.
 
     `frame` holds columns month, value and optionally numerator/denominator,
     shown on hover so nobody has to trust a percentage without its counts.
+    A plain plotly spec, not a `go.Figure`: the Overview draws a dozen of these
+    and building validated figure objects cost more than the queries behind them.
     """
     hover = "%{x|%b %Y}: %{y" + (":.1f}%" if percent else "}")
-    custom = None
-    if {"numerator", "denominator"} <= set(frame.columns):
-        custom = frame[["numerator", "denominator"]].to_numpy()
-        hover += " (%{customdata[0]} of %{customdata[1]})"
-    y = frame["value"] * 100 if percent else frame["value"]
-    trace: go.Scatter | go.Bar
+    trace: dict[str, Any] = {
+        "type": "scatter" if percent else "bar",
+        "x": [m.strftime("%Y-%m-%d") for m in frame["month"]],
+        "y": [None if pd.isna(v) else (v * 100 if percent else v) for v in frame["value"]],
+        "name": title,
+    }
     if percent:
-        trace = go.Scatter(x=frame["month"], y=y, mode="lines+markers", customdata=custom)
-    else:
-        trace = go.Bar(x=frame["month"], y=y, customdata=custom)
-    trace.update(hovertemplate=hover + "<extra></extra>", name=title)
-    fig = go.Figure(trace)
-    fig.update_layout(
-        title={"text": title, "font": {"size": 14}},
-        height=220,
-        margin=_MARGIN,
-        yaxis={"ticksuffix": "%" if percent else "", "rangemode": "tozero"},
-        showlegend=False,
-    )
-    return fig
+        trace["mode"] = "lines+markers"
+    if {"numerator", "denominator"} <= set(frame.columns):
+        trace["customdata"] = [
+            [_count(n), _count(d)]
+            for n, d in zip(frame["numerator"], frame["denominator"], strict=True)
+        ]
+        hover += " (%{customdata[0]} of %{customdata[1]})"
+    trace["hovertemplate"] = hover + "<extra></extra>"
+    return {
+        "data": [trace],
+        "layout": {
+            "title": {"text": title, "font": {"size": 14}},
+            "height": 220,
+            "margin": _MARGIN,
+            "xaxis": {"type": "date"},
+            "yaxis": {"ticksuffix": "%" if percent else "", "rangemode": "tozero"},
+            "showlegend": False,
+        },
+    }
 
 
-def timeline_figure(spans: Sequence[Span]) -> go.Figure:
-    """One lane per child and kind of work: referrals as points, the rest as bars."""
+def _count(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def timeline_figure(spans: Sequence[Span], today: date) -> go.Figure:
+    """One lane per child and kind of work: referrals as points, the rest as bars.
+
+    The axis always runs from a month before the first event to a month after
+    `today` (a dotted line), so a lone referral still sits on a readable calendar.
+    """
     lanes = list(dict.fromkeys(f"{s.child_id} · {s.lane}" for s in spans))
     fig = go.Figure()
     for lane_kind in LANES:
@@ -97,11 +114,13 @@ def timeline_figure(spans: Sequence[Span]) -> go.Figure:
                 hoverinfo="text",
             )
         )
+    first = min((s.start for s in spans), default=today)
+    fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line={"dash": "dot", "color": "#888"})
     fig.update_layout(
         barmode="overlay",
         height=max(160, 34 * len(lanes) + 70),
         margin=_MARGIN,
-        xaxis={"type": "date"},
+        xaxis={"type": "date", "range": [first - timedelta(days=31), today + timedelta(days=31)]},
         yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "title": None},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
     )
@@ -171,7 +190,15 @@ def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
         showlegend=False,
         clickmode="event+select",
         dragmode=False,
-        xaxis={"visible": False},
-        yaxis={"visible": False},
+        xaxis={"visible": False, "range": _padded(positions, 0)},
+        yaxis={"visible": False, "range": _padded(positions, 1)},
     )
     return fig
+
+
+def _padded(positions: dict[object, object], axis: int) -> list[float]:
+    """The layout's extent plus room for the labels, which would otherwise be cut off."""
+    values = [float(p[axis]) for p in positions.values()]  # type: ignore[index]
+    low, high = min(values, default=0.0), max(values, default=0.0)
+    room = max(0.25, (high - low) * 0.15)
+    return [low - room, high + room]

@@ -44,7 +44,18 @@ ALLOCATIONS = "Children whose case is now allocated to a worker who is not quali
 def _frame(rows: Iterable[Row], columns: dict[str, str]) -> pd.DataFrame:
     """Pick and rename columns; an empty list still gets its headers (for exports)."""
     data = [{label: row.get(source) for source, label in columns.items()} for row in rows]
-    return pd.DataFrame(data, columns=list(columns.values()))
+    frame = pd.DataFrame(data, columns=list(columns.values()))
+    for name in frame.columns:
+        gaps = frame[name].isna()
+        if gaps.any():  # shown blank, not "None"; a column with gaps becomes text
+            frame[name] = [_text(v) for v in frame[name].where(~gaps, "")]
+    return frame
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _ids(value: Any) -> str:
@@ -54,7 +65,16 @@ def _ids(value: Any) -> str:
 
 
 def _detail(detail: dict[str, Any]) -> str:
-    return ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in sorted(detail.items()))
+    def show(value: Any) -> str:
+        if isinstance(value, list | tuple):
+            return " ".join(str(v) for v in value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    return "; ".join(
+        f"{key.replace('_', ' ')} {show(value)}" for key, value in sorted(detail.items())
+    )
 
 
 def alerts(rows: list[Row]) -> pd.DataFrame:
@@ -62,6 +82,7 @@ def alerts(rows: list[Row]) -> pd.DataFrame:
         {
             **r,
             "what": KIND_TITLES.get(r["kind"], r["kind"]),
+            "child_id": r.get("child_id") or "",
             "detail": _detail(r.get("detail") or {}),
             "acknowledged": bool(r.get("acknowledged")),
         }
@@ -104,6 +125,7 @@ def chronology(rows: list[Row]) -> pd.DataFrame:
     shaped = [
         {
             **r,
+            "business_on": r.get("business_on") or str(r.get("occurred_at") or "")[:10],
             "recorded": str(r.get("recorded_at") or "")[:19].replace("T", " "),
             "qualified": {1: "yes", 0: "NO"}.get(r.get("qualified"), ""),
             "status": (r.get("status") or "")

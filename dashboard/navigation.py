@@ -19,11 +19,11 @@ class PageSpec:
         return f"views/{self.file}"
 
 
-OVERVIEW = PageSpec("overview.py", "Overview", "📊", "overview", default=True)
-ALERTS = PageSpec("alerts.py", "Alerts", "🔔", "alerts")
-FAMILY = PageSpec("family.py", "Family explorer", "👪", "family")
-PLO = PageSpec("plo.py", "PLO tracker", "⚖️", "plo")
-TIMELINESS = PageSpec("timeliness.py", "Timeliness and drift", "⏱️", "timeliness")
-AUDIT = PageSpec("audit.py", "Audit", "🔎", "audit")
+OVERVIEW = PageSpec("overview.py", "Overview", ":material/monitoring:", "overview", default=True)
+ALERTS = PageSpec("alerts.py", "Alerts", ":material/notifications:", "alerts")
+FAMILY = PageSpec("family.py", "Family explorer", ":material/family_restroom:", "family")
+PLO = PageSpec("plo.py", "PLO tracker", ":material/gavel:", "plo")
+TIMELINESS = PageSpec("timeliness.py", "Timeliness and drift", ":material/schedule:", "timeliness")
+AUDIT = PageSpec("audit.py", "Audit", ":material/history:", "audit")
 
 PAGES: tuple[PageSpec, ...] = (OVERVIEW, ALERTS, FAMILY, PLO, TIMELINESS, AUDIT)

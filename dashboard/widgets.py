@@ -22,11 +22,11 @@ def open_family(family_id: str) -> None:
     st.switch_page(FAMILY.path, query_params={"family": family_id})
 
 
+TABLE_ROWS = 15  # rows shown before the table scrolls
+
+
 def family_table(
-    frame: pd.DataFrame,
-    key: str,
-    column_config: dict[str, object] | None = None,
-    height: int | str = "auto",
+    frame: pd.DataFrame, key: str, column_config: dict[str, object] | None = None
 ) -> None:
     """A table whose rows open their family when clicked (single-row selection)."""
     if frame.empty:
@@ -39,12 +39,17 @@ def family_table(
         on_select="rerun",
         selection_mode="single-row",
         column_config=column_config,
-        height=height,
+        height=table_height(len(frame)),
         width="stretch",
     )
     rows = event.selection.rows if event is not None else []
     if rows:
         open_family(str(frame.iloc[rows[0]]["family"]))
+
+
+def table_height(rows: int) -> int | str:
+    """Fit short tables to their rows; scroll long ones."""
+    return "auto" if rows <= 10 else 35 * (min(rows, TABLE_ROWS) + 1) + 3
 
 
 def export_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:

@@ -72,7 +72,7 @@ def streamlit_env(database_url: str, base: dict[str, str] | None = None) -> dict
 
 
 def display_url(address: str, port: int) -> str:
-    host = "localhost" if address in {"0.0.0.0", "::", "127.0.0.1"} else address
+    host = "localhost" if address in {"0.0.0.0", "::"} else address
     return f"http://{host}:{port}"
 
 

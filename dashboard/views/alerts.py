@@ -15,7 +15,7 @@ from dashboard.frames import KIND_TITLES
 from dashboard.widgets import export_buttons, family_table
 
 st.title("Alerts")
-left, middle, right, last = st.columns([3, 2, 2, 1])
+left, middle, right, last = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
 chosen_kinds = left.multiselect(
     "Kind",
     data.alert_kinds(),
@@ -42,7 +42,7 @@ st.caption(
     + (" (" + ", ".join(f"{k}: {n}" for k, n in counts.items()) + ")" if len(frame) else "")
     + ". Click a row to open the family."
 )
-family_table(frame, key="alerts-table", height=420)
+family_table(frame, key="alerts-table")
 export_buttons(frame, "alerts", "alerts")
 
 st.subheader("Acknowledge an alert")

@@ -13,12 +13,12 @@ from datetime import datetime, time
 import streamlit as st
 
 from casejourney.audit.moments import LOCAL, parse_moment
-from dashboard import data
+from dashboard import past
 from dashboard.charts import timeline_figure
 from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.frames import chronology
 from dashboard.timeline import journey_spans
-from dashboard.widgets import export_buttons
+from dashboard.widgets import export_buttons, table_height
 
 st.title("Audit")
 st.caption("Pick a family and a moment (UK time): the family as it was known then.")
@@ -27,7 +27,7 @@ wanted = st.query_params.get("family", "")
 family_id = left.text_input("Family id", value=wanted, key="audit-family").strip()
 if not family_id:
     st.stop()
-span = data.recorded_span(family_id)
+span = past.recorded_span(family_id)
 if span is None:
     st.warning(f"No family {family_id!r} in the store.")
     st.stop()
@@ -53,37 +53,39 @@ if not exact:
     moment = moment.replace(second=59, microsecond=999_999)
 moment = moment.astimezone(LOCAL)
 
-past = data.family_as_at(family_id, moment)
-if past is None:
+then = past.family_as_at(family_id, moment)
+if then is None:
     st.warning(f"No family {family_id!r} in the store.")
     st.stop()
 st.subheader(f"Family {family_id} as known at {moment:%d %b %Y %H:%M:%S} (UK time)")
-st.caption(past.heading)
-if not past.tables:
+st.caption(then.heading)
+if not then.tables:
     st.info("Nothing about this family had been recorded by then.")
 else:
-    spans = journey_spans(past.tables, moment.date())
+    spans = journey_spans(then.tables, moment.date())
     if spans:
         st.plotly_chart(
-            timeline_figure(spans), key="audit-timeline", config={"displayModeBar": False}
+            timeline_figure(spans, moment.date()),
+            key="audit-timeline",
+            config={"displayModeBar": False},
         )
     one, two = st.columns(2)
     one.markdown("**Children then**")
-    one.dataframe(children_frame(past.tables["children"]), hide_index=True, width="stretch")
+    one.dataframe(children_frame(then.tables["children"]), hide_index=True, width="stretch")
     two.markdown("**Open work then**")
-    two.dataframe(open_work_frame(past.tables), hide_index=True, width="stretch")
+    two.dataframe(open_work_frame(then.tables), hide_index=True, width="stretch")
     st.markdown("**Alerts the rules gave on what was known then**")
-    st.dataframe(past.alerts, hide_index=True, width="stretch")
+    st.dataframe(then.alerts, hide_index=True, width="stretch")
     st.markdown("**Chronology as known then** (who recorded what, and when)")
-    known = chronology(past.tables["chronology"])
-    st.dataframe(known, hide_index=True, width="stretch", height=360)
+    known = chronology(then.tables["chronology"])
+    st.dataframe(known, hide_index=True, width="stretch", height=table_height(len(known)))
     export_buttons(known, f"audit-{family_id}-{moment:%Y%m%dT%H%M}", "audit")
 
-st.markdown(f"**Recorded since then** ({len(past.recorded_since)} events)")
-st.dataframe(past.recorded_since, hide_index=True, width="stretch")
+st.markdown(f"**Recorded since then** ({len(then.recorded_since)} events)")
+st.dataframe(then.recorded_since, hide_index=True, width="stretch")
 
 st.markdown("**Has this family's record been altered?**")
-report = data.verify_family(family_id)
+report = past.verify_family(family_id)
 if report.ok:
     st.success(
         f"All {report.events} stored events of family {family_id} match their hash chain"

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, source
 from dashboard.charts import network_figure, timeline_figure
 from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.timeline import journey_spans
-from dashboard.widgets import family_table, open_family
+from dashboard.widgets import family_table, open_family, table_height
 
 st.title("Family explorer")
 
@@ -50,24 +50,25 @@ if view is None:
     st.stop()
 summary = view.summary
 st.subheader(f"Family {family_id}")
-facts = st.columns(6)
+st.caption(
+    f"Team {summary.get('team') or 'not allocated'}; first event {summary.get('first_on')}, "
+    f"latest {summary.get('last_on')}; {summary['events']} events recorded."
+)
+facts = st.columns(5)
+quiet = {"delta_color": "off", "delta_arrow": "off"}
 facts[0].metric("Children", summary["children"])
 facts[1].metric(
-    "Referrals", summary["referrals"], f"{summary['re_referrals']} re-referrals", delta_color="off"
+    "Referrals", summary["referrals"], f"{summary['re_referrals']} re-referrals", **quiet
 )
-facts[2].metric(
-    "CP plans", summary["cp_plans"], f"{summary['repeat_cp_plans']} repeat", delta_color="off"
-)
-facts[3].metric(
-    "Pre-proceedings", summary["plo_episodes"], f"{summary['open_plo']} open", delta_color="off"
-)
+facts[2].metric("CP plans", summary["cp_plans"], f"{summary['repeat_cp_plans']} repeat", **quiet)
+facts[3].metric("Pre-proceedings", summary["plo_episodes"], f"{summary['open_plo']} open", **quiet)
 facts[4].metric("Open alerts", int((~view.alerts["acknowledged"]).sum()))
-facts[5].metric("Team", summary.get("team") or "none")
 
 st.markdown("**Journey by child**")
-spans = journey_spans(view.tables, data.reference_date())
+today = source.reference_date()
+spans = journey_spans(view.tables, today)
 if spans:
-    st.plotly_chart(timeline_figure(spans), key="timeline", config={"displayModeBar": False})
+    st.plotly_chart(timeline_figure(spans, today), key="timeline", config={"displayModeBar": False})
 else:
     st.caption("No referrals or episodes recorded yet.")
 
@@ -110,4 +111,6 @@ if len(view.alerts):
     st.dataframe(view.alerts, hide_index=True, width="stretch")
 
 st.markdown("**Chronology** (business date, when it was recorded, and who recorded it)")
-st.dataframe(view.chronology, hide_index=True, width="stretch", height=400)
+st.dataframe(
+    view.chronology, hide_index=True, width="stretch", height=table_height(len(view.chronology))
+)

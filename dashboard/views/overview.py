@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, source
 from dashboard.behind import LATE_KEYS, expected_rows
 from dashboard.charts import trend_figure
 from dashboard.widgets import export_buttons, family_table, period_picker
@@ -17,26 +17,31 @@ if latest is None:
 
 left, right = st.columns([2, 1])
 with left:
-    start, end = period_picker(min(latest, data.reference_date()))
+    start, end = period_picker(min(latest, source.reference_date()))
 team_choice = right.selectbox("Team", ["All teams", *data.teams()], key="overview-team")
 team = None if team_choice == "All teams" else team_choice
 indicators = data.indicators(start, end, team)
 
-columns = st.columns(4)
+columns = st.columns(3)
 for index, indicator in enumerate(indicators):
-    columns[index % 4].metric(
-        indicator.title, indicator.display, border=True, help=indicator.counts
-    )
-    columns[index % 4].caption(indicator.counts)
+    with columns[index % 3]:
+        st.metric(
+            indicator.title,
+            indicator.display,
+            indicator.counts if indicator.percent else None,
+            border=True,
+            help=indicator.title,
+            delta_color="off",
+            delta_arrow="off",
+        )
 
 st.subheader("Trend by month")
 charted = [i for i in indicators if i.key != "children_allocated_unqualified"]  # a snapshot
+monthly = data.trends(start, end, team)
 pairs = st.columns(2)
 for index, indicator in enumerate(charted):
     pairs[index % 2].plotly_chart(
-        trend_figure(
-            data.trend(indicator.key, start, end, team), indicator.title, indicator.percent
-        ),
+        trend_figure(monthly[indicator.key], indicator.title, indicator.percent),
         key=f"trend-{indicator.key}",
         config={"displayModeBar": False},
     )

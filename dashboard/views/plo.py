@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, source
 from dashboard.widgets import export_buttons, family_table
 
 st.title("PLO tracker")
@@ -13,7 +13,9 @@ st.caption(
     "the local target, then PLO review overdue, then longest open. Click a row to open the family."
 )
 left, middle, right = st.columns([1, 2, 1])
-as_of = left.date_input("As at", value=data.reference_date(), format="DD/MM/YYYY", key="plo-as-of")
+as_of = left.date_input(
+    "As at", value=source.reference_date(), format="DD/MM/YYYY", key="plo-as-of"
+)
 team = middle.selectbox("Team", ["All teams", *data.teams()], key="plo-team")
 only_drift = right.toggle("Only drifting", key="plo-drift")
 
@@ -26,5 +28,5 @@ figures[0].metric("Families in pre-proceedings", len(rows))
 figures[1].metric("Beyond target", int(rows["drift"].str.contains("beyond target").sum()))
 figures[2].metric("Review overdue", int(rows["drift"].str.contains("review overdue").sum()))
 figures[3].metric("No letter before proceedings", int((rows["letter sent"] == "").sum()))
-family_table(rows, key="plo-table", height=480)
+family_table(rows, key="plo-table")
 export_buttons(rows, f"plo-panel-{as_of:%Y%m%d}", "plo")

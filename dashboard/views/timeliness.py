@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, source
 from dashboard.widgets import export_buttons, family_table
 
 st.title("Timeliness and drift")
@@ -14,7 +14,7 @@ st.caption(
 )
 left, right = st.columns([1, 3])
 as_of = left.date_input(
-    "As at", value=data.reference_date(), format="DD/MM/YYYY", key="drift-as-of"
+    "As at", value=source.reference_date(), format="DD/MM/YYYY", key="drift-as-of"
 )
 team = right.selectbox("Team", ["All teams", *data.teams()], key="drift-team")
 lists = data.drift_lists(as_of, None if team == "All teams" else team)
@@ -22,5 +22,5 @@ tabs = st.tabs([f"{entry.title} ({len(entry.rows)})" for entry in lists])
 for tab, entry in zip(tabs, lists, strict=True):
     with tab:
         st.caption(entry.definition)
-        family_table(entry.rows, key=f"drift-{entry.key}", height=420)
+        family_table(entry.rows, key=f"drift-{entry.key}")
         export_buttons(entry.rows, f"{entry.key}-{as_of:%Y%m%d}", entry.key)

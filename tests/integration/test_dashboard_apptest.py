@@ -130,8 +130,12 @@ def test_overview_shows_each_indicator_with_its_counts_and_trend(dashboard_env: 
     assert "Decisions by unqualified workers" in labels
     # One monthly trend chart per indicator except the current-allocation snapshot.
     assert len(at.get("plotly_chart")) == len(labels) - 1
-    counts = [c.value for c in at.caption if " of " in c.value]
-    assert counts, "each rate shows its numerator and denominator"
+    start, end = at.date_input(key="period").value
+    figures = {r["label"]: r for r in queries.indicators(dashboard_env, start, end)}
+    for metric in at.metric:
+        figure = figures[metric.label]
+        if figure["denominator"] is not None:  # a rate shows its numerator and denominator
+            assert metric.proto.delta == f"{figure['numerator']:,} of {figure['denominator']:,}"
 
 
 def test_team_filter_changes_the_figures(dashboard_env: str) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import networkx as nx
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from casejourney.commands.dashboard import APP_PATH, redact, streamlit_command, streamlit_env
@@ -26,9 +27,19 @@ LEAD = Worker("PL-1", "practice_lead", True, team="Front Door")
 def _tables() -> dict[str, list[dict[str, object]]]:
     """The read-model rows of the rich family, from the same pure function the projector uses."""
     records = [
-        {**e.to_json(), "recorded_at": "2024-11-01T09:00:00+00:00", "version": n}
+        {
+            "event_id": e.event_id,
+            "event_type": e.event_type,
+            "child_id": e.child_id,
+            "occurred_at": e.occurred_at,
+            "recorded_by": e.recorded_by,
+            "payload": e.payload,
+            "extra": {},
+            "recorded_at": "2024-11-01T09:00:00+00:00",
+            "version": n,
+        }
         for n, e in enumerate(rich_family(), start=2)
-    ]
+    ]  # the shape of Family.Recorded.as_record()
     return derive("F1", records, as_of=date(2025, 1, 1)).tables
 
 
@@ -53,7 +64,7 @@ def test_journey_spans_cover_every_kind_of_work_per_child() -> None:
 
 
 def test_timeline_figure_draws_referrals_as_points_and_the_rest_as_bars() -> None:
-    fig = timeline_figure(journey_spans(_tables(), today=date(2025, 1, 1)))
+    fig = timeline_figure(journey_spans(_tables(), today=date(2025, 1, 1)), date(2025, 1, 1))
     kinds = {trace.name: trace.type for trace in fig.data}
     assert kinds["Referral"] == "scatter"
     assert kinds["CP plan"] == "bar"
@@ -69,9 +80,11 @@ def test_trend_figure_shows_counts_on_hover() -> None:
             "denominator": [4, 4],
         }
     )
-    fig = trend_figure(frame, "Re-referrals", percent=True)
-    assert list(fig.data[0].y) == [25.0, 50.0]
-    assert "customdata[1]" in fig.data[0].hovertemplate
+    spec = trend_figure(frame, "Re-referrals", percent=True)
+    assert spec["data"][0]["y"] == [25.0, 50.0]
+    assert spec["data"][0]["customdata"] == [[1, 4], [2, 4]]
+    assert "customdata[1]" in spec["data"][0]["hovertemplate"]
+    go.Figure(spec)  # a valid plotly figure
 
 
 def test_network_figure_puts_family_ids_where_a_click_can_read_them() -> None:

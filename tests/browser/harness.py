@@ -1,0 +1,221 @@
+"""Driving the real dashboard in a real Chromium: the server, the browser, each page's check.
+
+Shared by the browser test and the benchmark (`python -m tests.browser.benchmark`),
+so the figures reported are for exactly what the test checks. The server is
+started the way a user starts it, `casejourney dashboard`, on a free port.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Tall enough that a screenshot holds a whole page (Streamlit scrolls inside its own div).
+VIEWPORT = {"width": 1400, "height": 2200}
+WAIT_MS = 60_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+@contextmanager
+def dashboard_server(database_url: str, log: Path) -> Iterator[Server]:
+    """`casejourney dashboard` on a free port, without Kafka; stopped (SIGINT) afterwards."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "KAFKA_BOOTSTRAP_SERVERS"}
+    env["CASEJOURNEY_DATABASE_URL"] = database_url
+    command = [sys.executable, "-m", "casejourney.cli", "dashboard", "--port", str(port)]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_healthy(server)
+        yield server
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_healthy(server: Server, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the dashboard exited early:\n{server.log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as reply:
+                if reply.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"the dashboard did not answer within {timeout_s}s")
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's Chromium; raises FileNotFoundError when it is not installed."""
+    if not CHROMIUM.exists():
+        raise FileNotFoundError(
+            f"{CHROMIUM} is missing: install Debian's chromium package "
+            "(`apt-get install -y chromium`; `make test` does this)"
+        )
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def wait_until_idle(page: Page) -> None:
+    """Until Streamlit has finished running the page's script."""
+    app = page.locator('[data-testid="stApp"]')
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=WAIT_MS)
+
+
+# --- what each page must show --------------------------------------------------------
+
+
+def _overview(page: Page) -> None:
+    expect(page.get_by_text("Trend by month")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator(".js-plotly-plot").nth(3)).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Behind the figures")).to_be_visible()
+
+
+def _alerts(page: Page) -> None:
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Click a row to open the family")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Acknowledge an alert")).to_be_visible()
+
+
+def _family(page: Page) -> None:
+    expect(page.get_by_text("Journey by child")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Linked families")).to_be_visible()
+    expect(page.get_by_text("Chronology", exact=False).last).to_be_visible()
+
+
+def _plo(page: Page) -> None:
+    expect(page.get_by_text("Families in pre-proceedings")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_role("button", name="Export Excel")).to_be_visible(timeout=WAIT_MS)
+
+
+def _timeliness(page: Page) -> None:
+    tab = page.get_by_role("tab", name="Assessments beyond 45 working days")
+    expect(tab).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_role("tab", name="Overdue supervision actions")).to_be_visible()
+
+
+def _audit(page: Page) -> None:
+    expect(page.get_by_text("as known at", exact=False).first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("match their hash chain")).to_be_visible(timeout=WAIT_MS)
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    url_path: str
+    heading: str
+    check: Callable[[Page], None]
+    needs_family: bool = False
+
+
+PAGE_CHECKS: tuple[PageCheck, ...] = (
+    PageCheck("", "Overview", _overview),  # the default page lives at the root
+    PageCheck("alerts", "Alerts", _alerts),
+    PageCheck("family", "Family explorer", _family, needs_family=True),
+    PageCheck("plo", "PLO tracker", _plo),
+    PageCheck("timeliness", "Timeliness and drift", _timeliness),
+    PageCheck("audit", "Audit", _audit, needs_family=True),
+)
+
+
+def open_and_check(page: Page, base: str, spec: PageCheck, family_id: str) -> float:
+    """Load the page, wait for its key content and for the script to finish; the seconds."""
+    url = f"{base}/{spec.url_path}" + (f"?family={family_id}" if spec.needs_family else "")
+    if not spec.url_path:
+        url = base + "/"
+    began = time.perf_counter()
+    page.goto(url)
+    expect(page.get_by_role("heading", name=spec.heading, exact=True)).to_be_visible(
+        timeout=WAIT_MS
+    )
+    spec.check(page)
+    wait_until_idle(page)
+    return time.perf_counter() - began
+
+
+SEARCH_BOXES = {
+    "family": "Search by family, child or person id (or the start of one)",
+    "audit": "Family id",
+}
+
+
+def navigate_in_app(page: Page, spec: PageCheck, family_id: str) -> float:
+    """From a page already open, go to another as a user does (the sidebar, then the
+    family id typed in where the page asks for one); the seconds until it is all shown."""
+    began = time.perf_counter()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=spec.heading).click()
+    expect(page.get_by_role("heading", name=spec.heading, exact=True)).to_be_visible(
+        timeout=WAIT_MS
+    )
+    if spec.needs_family:
+        box = page.get_by_label(SEARCH_BOXES[spec.url_path])
+        box.fill(family_id)
+        box.press("Enter")
+    spec.check(page)
+    wait_until_idle(page)
+    return time.perf_counter() - began
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"dashboard-{name or 'overview'}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def first_row_marker(page: Page, index: int = 0) -> dict[str, Any]:
+    """Where to click to select the first row of a dataframe: its row-marker cell.
+
+    The grid is drawn on a canvas, so rows have no DOM nodes to click; Streamlit
+    draws a 35-pixel header and 35-pixel rows, with the selection checkboxes in
+    the leftmost column.
+    """
+    box = page.locator('[data-testid="stDataFrame"]').nth(index).bounding_box()
+    assert box is not None
+    return {"x": box["x"] + 18, "y": box["y"] + 35 + 17}

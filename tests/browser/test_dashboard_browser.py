@@ -1,0 +1,159 @@
+"""The dashboard in a real browser: `casejourney dashboard` driven by Playwright on Chromium.
+
+Opens every page on demo-like data and checks its key content, follows an alert
+to its family in two clicks, opens a linked family from the network drawing,
+and downloads an export. Screenshots go to test-artifacts/ (git-ignored) for a
+person to look at. A missing Chromium fails the test: it is never skipped.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from projections import queries
+from projections.db import Database
+from projections.network import components
+from tests.browser.demo_store import build_demo_store
+from tests.browser.harness import (
+    ARTIFACTS,
+    PAGE_CHECKS,
+    VIEWPORT,
+    WAIT_MS,
+    Server,
+    dashboard_server,
+    first_row_marker,
+    launch_chromium,
+    open_and_check,
+    screenshot,
+    wait_until_idle,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return build_demo_store(tmp_path_factory.mktemp("dashboard-browser"))
+
+
+@pytest.fixture(scope="module")
+def server(store_url: str) -> Iterator[Server]:
+    with dashboard_server(store_url, ARTIFACTS / "dashboard-server.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        try:
+            chromium = launch_chromium(playwright)
+        except FileNotFoundError as missing:
+            pytest.fail(str(missing))
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def linked_families(store_url: str) -> list[str]:
+    families = components(Database(store_url))[0]["families"]
+    assert len(families) >= 2
+    return families
+
+
+def test_the_server_prints_its_address(server: Server) -> None:
+    assert f"casejourney dashboard: {server.url}" in server.log.read_text()
+
+
+def test_every_page_shows_its_key_content(
+    server: Server, page: Page, linked_families: list[str]
+) -> None:
+    seconds = {}
+    for spec in PAGE_CHECKS:
+        seconds[spec.heading] = open_and_check(page, server.url, spec, linked_families[0])
+        screenshot(page, spec.url_path)
+    # Figures for the report, not assertions: timing belongs in the benchmark.
+    (ARTIFACTS / "dashboard-browser-seconds.json").write_text(json.dumps(seconds, indent=2))
+
+
+def test_from_an_alert_to_the_familys_timeline_and_network_in_two_clicks(
+    server: Server, page: Page, store_url: str
+) -> None:
+    newest = queries.alerts(store_url, acknowledged=False)[0]
+    page.goto(server.url)  # the Overview, where a practice lead lands
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Alerts").click()  # one
+    expect(page.get_by_text("Click a row to open the family")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    page.mouse.click(**first_row_marker(page))  # two
+
+    page.wait_for_url(f"**/family?family={newest['family_id']}", timeout=WAIT_MS)
+    heading = page.get_by_role("heading", name=f"Family {newest['family_id']}", exact=True)
+    expect(heading).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Journey by child")).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Linked families")).to_be_visible()
+    wait_until_idle(page)
+    screenshot(page, "alert-to-family")
+
+
+def test_clicking_a_family_in_the_network_opens_it(
+    server: Server, page: Page, linked_families: list[str]
+) -> None:
+    first = linked_families[0]
+    page.goto(f"{server.url}/family?family={first}")
+    expect(page.get_by_text("Linked families")).to_be_visible(timeout=WAIT_MS)
+    network = page.locator(".js-plotly-plot").nth(1)
+    expect(network).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    # The family trace is the last one drawn; its points and labels come in the same order.
+    families = network.locator(".scatterlayer .trace").last
+    labels = families.locator(".textpoint text").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert first in labels
+    other = next(label for label in labels if label != first)
+    families.locator("path.point").nth(labels.index(other)).click(force=True)
+
+    page.wait_for_url(f"**/family?family={other}", timeout=WAIT_MS)
+    expect(page.get_by_role("heading", name=f"Family {other}", exact=True)).to_be_visible(
+        timeout=WAIT_MS
+    )
+    wait_until_idle(page)
+    screenshot(page, "network-click")
+
+
+def test_the_plo_panel_list_downloads_as_csv_and_excel(
+    server: Server, page: Page, store_url: str, tmp_path: Path
+) -> None:
+    expected = queries.plo_tracker(store_url, date.today())
+    page.goto(f"{server.url}/plo")
+    expect(page.get_by_role("button", name="Export Excel")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    files = {}
+    for label in ("Export CSV", "Export Excel"):
+        with page.expect_download(timeout=WAIT_MS) as download:
+            page.get_by_role("button", name=label).click()
+        target = tmp_path / download.value.suggested_filename
+        download.value.save_as(target)
+        files[label] = target
+    csv = pd.read_csv(files["Export CSV"], encoding="utf-8-sig", dtype=str, na_filter=False)
+    excel = pd.read_excel(io.BytesIO(files["Export Excel"].read_bytes()), dtype=str)
+    assert list(csv["PLO id"]) == [r["plo_id"] for r in expected]
+    assert list(excel["PLO id"]) == [r["plo_id"] for r in expected]
+    assert files["Export CSV"].name == f"plo-panel-{date.today():%Y%m%d}.csv"
