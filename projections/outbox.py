@@ -5,6 +5,8 @@ transaction as the read models, so replays, rebuilds and redeliveries (which
 meet an existing id) never queue it again. The publisher sends what is queued,
 waits for the broker's acknowledgement, and records the partition and offset.
 
+Only one publisher sends at a time (a lease row in the database), so two
+processes projecting the same store never send the same rows side by side.
 A crash between the broker's acknowledgement and that record would otherwise
 send the alert twice on restart. So rows are marked *attempted* before sending,
 and any attempted-but-unrecorded rows are first looked for on the topic itself
@@ -17,7 +19,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from casejourney.settings import KafkaSettings
@@ -27,6 +30,7 @@ log = logging.getLogger(__name__)
 
 ALERTS_TOPIC = "csc.alerts"
 SEND_TIMEOUT_S = 30.0
+LEASE_S = 120.0  # longer than one batch's send and flush can take
 
 
 def _now() -> str:
@@ -42,6 +46,7 @@ class AlertPublisher:
         self.batch = batch
         self._producer: Any = None
         self._topic_ready = False
+        self.token = uuid.uuid4().hex
 
     def _client_options(self) -> dict[str, Any]:
         options = dict(self.kafka.client_options)
@@ -83,8 +88,36 @@ class AlertPublisher:
 
     # --- the outbox --------------------------------------------------------------
 
+    def _take_lease(self, db: Database) -> bool:
+        """One publisher at a time per database: two sending the same rows would
+        send them twice. A holder that died loses the lease after LEASE_S."""
+        now = datetime.now(UTC)
+        with db.transaction():
+            if db.is_postgres:
+                db.execute("LOCK TABLE cj_publisher_lease IN EXCLUSIVE MODE")
+            row = db.rows("SELECT token, until FROM cj_publisher_lease WHERE name = 'alerts'")
+            if row and row[0]["token"] != self.token and row[0]["until"] > now.isoformat():
+                return False
+            until = (now + timedelta(seconds=LEASE_S)).isoformat()
+            if row:
+                db.execute(
+                    "UPDATE cj_publisher_lease SET token = ?, until = ? WHERE name = 'alerts'",
+                    (self.token, until),
+                )
+            else:
+                db.execute(
+                    "INSERT INTO cj_publisher_lease (name, token, until) VALUES ('alerts', ?, ?)",
+                    (self.token, until),
+                )
+        return True
+
     def publish_pending(self, db: Database) -> int:
-        """Send every queued alert; return how many were sent now."""
+        """Send every queued alert; return how many were sent now (0 when another
+        publisher holds the lease: it will send them)."""
+        if not db.scalar("SELECT COUNT(*) FROM cj_alert_outbox WHERE published_at IS NULL"):
+            return 0
+        if not self._take_lease(db):
+            return 0
         sent = 0
         self.ensure_topic()
         if db.scalar(
@@ -98,7 +131,7 @@ class AlertPublisher:
                 "WHERE published_at IS NULL ORDER BY created_position, alert_id LIMIT ?",
                 (self.batch,),
             )
-            if not rows:
+            if not rows or not self._take_lease(db):
                 return sent
             with db.transaction():
                 db.executemany(
@@ -185,6 +218,13 @@ class AlertPublisher:
             log.info("outbox: %d alerts already on %s; not sent again", len(found), self.topic)
             self._record(db, found)
         return len(found)
+
+    def release(self, db: Database) -> None:
+        """Give up the lease now (a clean shutdown), so another publisher need not wait."""
+        with db.transaction():
+            db.execute(
+                "DELETE FROM cj_publisher_lease WHERE name = 'alerts' AND token = ?", (self.token,)
+            )
 
     def close(self) -> None:
         if self._producer is not None:

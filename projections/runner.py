@@ -426,7 +426,10 @@ class Projector:
 
     def close(self) -> None:
         if self.publisher is not None:
-            self.publisher.close()
+            try:
+                self.publisher.release(self.db)
+            finally:
+                self.publisher.close()
         self.db.close()
 
 

@@ -232,6 +232,10 @@ def create_control_tables(db: Database) -> None:
         "CREATE INDEX IF NOT EXISTS cj_alert_outbox_pending "
         "ON cj_alert_outbox (published_at, created_position)"
     )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS cj_publisher_lease "
+        "(name TEXT PRIMARY KEY, token TEXT NOT NULL, until TEXT NOT NULL)"
+    )
 
 
 def leftover_generations(db: Database, live: int | None) -> set[int]:

@@ -167,3 +167,16 @@ def test_a_crash_after_the_broker_acknowledged_does_not_send_again(
         ids = active_ids(box)
     counts = Counter(json.loads(m.value)["alert_id"] for m in messages(config))
     assert counts == dict.fromkeys(ids, 1)
+
+
+def test_only_one_publisher_sends_at_a_time(database_url: str) -> None:
+    config = settings(database_url)
+    with container(config) as first, container(config) as second:
+        first.store.record_batch(third_referrals("F4"))
+        first.projector.run_once()  # publishes, and holds the lease
+        second.store.record_batch(third_referrals("F5"))
+        second.projector.run_once()  # its alerts are queued; the lease is taken
+        assert second.projector.publish_pending() == 0
+        assert first.projector.publish_pending() > 0  # the holder sends them
+    counts = Counter(json.loads(m.value)["alert_id"] for m in messages(config))
+    assert set(counts.values()) == {1} and len(counts) == 8  # 2 child + 2 family alerts each
