@@ -310,3 +310,23 @@ def test_consume_brings_the_projections_up_to_date_after_each_batch(
         with Container(world.settings) as container:
             # Nothing left for the projector: consume already ran it after its batches.
             assert container.projector.run_once() == 0
+
+
+def test_max_messages_stops_after_exactly_that_many_and_lag_shows_the_rest(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = list(generate(3, 1, 13))
+    with kafka_world(sqlite_url, name="maxmsg") as world:
+        produce_events(world, events)
+        assert run(world, monkeypatch, "lag", "--json") == 0
+        assert json.loads(capsys.readouterr().out)["total"] == len(events)
+
+        assert (
+            run(world, monkeypatch, "consume", "--max-messages", "5", "--json", "--no-project") == 0
+        )
+        assert last_json(capsys.readouterr().out)["messages"] == 5
+        assert run(world, monkeypatch, "lag", "--json") == 0
+        lag = json.loads(capsys.readouterr().out)
+        assert lag["total"] == len(events) - 5
+        assert sum(p["committed"] or 0 for p in lag["partitions"]) == 5
+        assert len(stored_event_ids(world.database_url)) == 5
