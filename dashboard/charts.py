@@ -56,7 +56,7 @@ def trend_figure(frame: pd.DataFrame, title: str, percent: bool) -> dict[str, An
         "data": [trace],
         "layout": {
             "title": {"text": title, "font": {"size": 14}},
-            "height": 220,
+            "height": 300,
             "margin": _MARGIN,
             "xaxis": {"type": "date"},
             "yaxis": {"ticksuffix": "%" if percent else "", "rangemode": "tozero"},

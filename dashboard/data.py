@@ -144,14 +144,37 @@ def alert_kinds() -> list[str]:
     return _kinds(*current())
 
 
+ALERT_ROWS = 10_000  # a page of alerts; beyond this, filter (or use `casejourney alerts`)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def _alerts(url: str, v: Version, kind: str | None, team: str | None, start, end, acked):
-    rows = read(
-        lambda db: queries.alerts(
-            db, kind=kind, team=team, since=start, until=end, acknowledged=None if acked else False
-        )
-    )
-    return frames.alerts(rows)
+def _alerts(
+    url: str,
+    v: Version,
+    kinds: tuple[str, ...],
+    team: str | None,
+    start: date | None,
+    end: date | None,
+    acked: bool,
+    limit: int,
+) -> pd.DataFrame:
+    def fetch(db: Database) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for kind in kinds or (None,):
+            rows += queries.alerts(
+                db,
+                kind=kind,
+                team=team,
+                since=start,
+                until=end,
+                acknowledged=None if acked else False,
+                limit=limit,
+            )
+        rows.sort(key=lambda r: r["alert_id"])
+        rows.sort(key=lambda r: r["occurred_at"], reverse=True)
+        return rows[:limit]
+
+    return frames.alerts(read(fetch))
 
 
 def alerts(
@@ -161,12 +184,10 @@ def alerts(
     end: date | None = None,
     include_acknowledged: bool = False,
 ) -> pd.DataFrame:
-    """Active alerts newest first; open ones only unless asked."""
-    url, v = current()
-    if len(kinds) == 1:
-        return _alerts(url, v, kinds[0], team, start, end, include_acknowledged)
-    frame = _alerts(url, v, None, team, start, end, include_acknowledged)
-    return frame[frame["kind"].isin(kinds)].reset_index(drop=True) if kinds else frame
+    """Active alerts, newest first (at most ALERT_ROWS); open ones only unless asked."""
+    return _alerts(
+        *current(), tuple(sorted(kinds)), team, start, end, include_acknowledged, ALERT_ROWS
+    )
 
 
 def acknowledge(alert_id: str, family_id: str, worker: Worker, reason: str) -> str:
@@ -217,7 +238,7 @@ def _family(url: str, v: Version, family_id: str) -> FamilyView | None:
         }
         for name in _FAMILY_TABLES:
             tables[name] = db.rows(f"SELECT * FROM rm_{name} WHERE family_id = ?", [family_id])
-        alerts = frames.alerts(found.pop("alerts"))
+        alerts = frames.alerts([a for a in found.pop("alerts") if a["status"] == "active"])
         chronology = frames.chronology(queries.chronology(db, family_id))
         return FamilyView(found, tables, alerts, chronology)
 

@@ -22,31 +22,29 @@ team_choice = right.selectbox("Team", ["All teams", *data.teams()], key="overvie
 team = None if team_choice == "All teams" else team_choice
 indicators = data.indicators(start, end, team)
 
+monthly = data.trends(start, end, team)
+SNAPSHOTS = {"children_allocated_unqualified"}  # as things stand now, not by month
+
 columns = st.columns(3)
 for index, indicator in enumerate(indicators):
+    values = monthly[indicator.key]["value"].dropna()
     with columns[index % 3]:
         st.metric(
             indicator.title,
             indicator.display,
             indicator.counts if indicator.percent else None,
             border=True,
-            help=indicator.title,
+            height=190,  # cards line up whether or not they have counts and a trend
+            help=f"{indicator.title}. The line shows it month by month.",
             delta_color="off",
             delta_arrow="off",
+            chart_data=None
+            if indicator.key in SNAPSHOTS
+            else values * (100 if indicator.percent else 1),
+            chart_type="line" if indicator.percent else "bar",
         )
 
-st.subheader("Trend by month")
-charted = [i for i in indicators if i.key != "children_allocated_unqualified"]  # a snapshot
-monthly = data.trends(start, end, team)
-pairs = st.columns(2)
-for index, indicator in enumerate(charted):
-    pairs[index % 2].plotly_chart(
-        trend_figure(monthly[indicator.key], indicator.title, indicator.percent),
-        key=f"trend-{indicator.key}",
-        config={"displayModeBar": False},
-    )
-
-st.subheader("Behind the figures")
+st.subheader("Trend by month, and who is behind it")
 by_key = {i.key: i for i in indicators}
 
 
@@ -56,10 +54,18 @@ def _label(key: str) -> str:
     return f"{i.title}: {rows:,} {'late' if key in LATE_KEYS else 'counted'}"
 
 
-chosen = st.selectbox(
-    "Show the children and families behind", list(by_key), format_func=_label, key="behind"
-)
+chosen = st.selectbox("Indicator", list(by_key), format_func=_label, key="behind")
+indicator = by_key[chosen]
+if chosen in SNAPSHOTS:
+    st.caption("This figure describes allocations as they stand now; it has no monthly trend.")
+else:
+    st.plotly_chart(
+        trend_figure(monthly[chosen], indicator.title, indicator.percent),
+        key="trend",
+        config={"displayModeBar": False},
+    )
 members = data.members(chosen, start, end, team)
-st.caption(f"{len(members):,} rows. Click a row to open the family.")
+what = "late" if chosen in LATE_KEYS else "counted"
+st.caption(f"The {len(members):,} {what} behind the figure. Click a row to open the family.")
 family_table(members, key="members")
 export_buttons(members, f"{chosen}-{start:%Y%m%d}-{end:%Y%m%d}", "members")

@@ -111,10 +111,10 @@ def wait_until_idle(page: Page) -> None:
 
 
 def _overview(page: Page) -> None:
-    expect(page.get_by_text("Trend by month")).to_be_visible(timeout=WAIT_MS)
-    expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=WAIT_MS)
-    expect(page.locator(".js-plotly-plot").nth(3)).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text("Behind the figures")).to_be_visible()
+    expect(page.get_by_text("Trend by month, and who is behind it")).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator('[data-testid="stMetric"]').nth(11)).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("behind the figure. Click a row")).to_be_visible(timeout=WAIT_MS)
 
 
 def _alerts(page: Page) -> None:

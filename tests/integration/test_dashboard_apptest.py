@@ -22,6 +22,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from casejourney.container import Container
+from dashboard import data
 from dashboard.acknowledge import Worker, acknowledgement, record_acknowledgement
 from dashboard.behind import expected_rows
 from dashboard.navigation import PAGES
@@ -128,8 +129,12 @@ def test_overview_shows_each_indicator_with_its_counts_and_trend(dashboard_env: 
     assert "Re-referrals within 12 months" in labels
     assert "Assessments within 45 working days" in labels
     assert "Decisions by unqualified workers" in labels
-    # One monthly trend chart per indicator except the current-allocation snapshot.
-    assert len(at.get("plotly_chart")) == len(labels) - 1
+    # Each card carries its monthly trend, except the current-allocation snapshot;
+    # the chosen indicator's trend is drawn in full with its counts.
+    with_trend = [m.label for m in at.metric if m.proto.chart_data]
+    assert len(with_trend) == len(labels) - 1
+    assert "Children now allocated to an unqualified worker" not in with_trend
+    assert len(at.get("plotly_chart")) == 1
     start, end = at.date_input(key="period").value
     figures = {r["label"]: r for r in queries.indicators(dashboard_env, start, end)}
     for metric in at.metric:
@@ -187,7 +192,16 @@ def test_alerts_are_newest_first_and_filter_by_kind_team_and_date(dashboard_env:
     assert set(one_kind["kind"]) == {kind}
     assert len(one_kind) == len(queries.alerts(dashboard_env, kind=kind, acknowledged=False))
 
-    at.multiselect(key="alert-kinds").unselect(kind).run()
+    other = "unqualified_decision"
+    at.multiselect(key="alert-kinds").select(other).run()
+    two_kinds = table(at)
+    assert set(two_kinds["kind"]) == {kind, other}
+    assert len(two_kinds) == len(one_kind) + len(
+        queries.alerts(dashboard_env, kind=other, acknowledged=False)
+    )
+    assert list(two_kinds["raised"]) == sorted(two_kinds["raised"], reverse=True)
+
+    at.multiselect(key="alert-kinds").unselect(kind).unselect(other).run()
     team = queries.teams(dashboard_env)[0]
     at.selectbox(key="alert-team").select(team).run()
     assert set(table(at)["team"]) == {team}
@@ -200,6 +214,16 @@ def test_alerts_are_newest_first_and_filter_by_kind_team_and_date(dashboard_env:
     dated = table(at)
     assert 0 < len(dated) < len(everything)
     assert dated["raised"].between(first, last).all()
+
+
+def test_a_long_alert_list_shows_the_newest_and_says_so(
+    dashboard_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(data, "ALERT_ROWS", 5)
+    at = open_page("alerts.py")
+    newest = queries.alerts(dashboard_env, acknowledged=False, limit=5)
+    assert list(table(at)["alert id"]) == [a["alert_id"] for a in newest]
+    assert "Showing the newest 5 alerts" in at.warning[0].value
 
 
 def test_alert_export_holds_the_rows_on_screen(
