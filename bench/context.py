@@ -22,6 +22,7 @@ class Run:
     data: Path = field(init=False)
     stats: DataStats = field(default_factory=DataStats)
     figures: dict[str, Any] = field(default_factory=dict)
+    steps: dict[str, Any] = field(default_factory=dict)  # seconds and load of each step
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:

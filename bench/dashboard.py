@@ -29,4 +29,5 @@ def measure(r: Run, url: str, family_id: str) -> dict[str, Any]:
         "slowest_warm_seconds": max(p["warm_seconds"] for p in pages.values()),
         "failed_pages": failed,
         "peak_rss_mib": round(done.peak_rss_mib, 1),
+        "cpu_seconds": round(done.cpu_seconds, 1),
     }

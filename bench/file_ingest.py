@@ -27,6 +27,7 @@ def ingest(r: Run, url: str, label: str) -> dict[str, Any]:
         "seconds": round(done.seconds, 2),
         "rate": r.stats.events / done.seconds,
         "peak_rss_mib": round(done.peak_rss_mib, 1),
+        "cpu_seconds": round(done.cpu_seconds, 1),
     }
 
 

@@ -42,6 +42,7 @@ def publish(r: Run) -> dict[str, Any]:
         "seconds": round(done.seconds, 2),
         "rate": r.stats.events / done.seconds,
         "peak_rss_mib": round(done.peak_rss_mib, 1),
+        "cpu_seconds": round(done.cpu_seconds, 1),
     }
 
 
@@ -71,6 +72,7 @@ def raw_baseline(r: Run) -> dict[str, Any]:
         "wall_seconds": round(done.seconds, 2),
         "wall_rate": r.stats.events / done.seconds,
         "peak_rss_mib": round(done.peak_rss_mib, 1),
+        "cpu_seconds": round(done.cpu_seconds, 1),
     }
 
 
@@ -100,6 +102,7 @@ def consume(r: Run, database: str, group: str, project: bool) -> tuple[str, dict
         "wall_seconds": round(progress.done_s, 2),
         "wall_rate": progress.wall_rate(r.stats.events),
         "peak_rss_mib": round(done.peak_rss_mib, 1),
+        "cpu_seconds": round(done.cpu_seconds, 1),
         "dead_lettered": stats.get("dead_lettered"),
         "batches": stats.get("batches"),
     }

@@ -19,6 +19,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "casejourney.cli"]
+_LIVE: set[Child] = set()  # children not yet waited for, stopped if the run is interrupted
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Finished:
     returncode: int
     seconds: float
     peak_rss_mib: float
+    cpu_seconds: float  # user + system time of the child itself (not of the servers)
     stdout: str
     stderr: str
 
@@ -56,6 +58,7 @@ class Child:
         self.proc = subprocess.Popen(
             argv, cwd=ROOT, env=dict(env), stdout=self._out, stderr=self._err
         )
+        _LIVE.add(self)
 
     @property
     def pid(self) -> int:
@@ -86,6 +89,7 @@ class Child:
                 break
             time.sleep(0.05)
         seconds = time.perf_counter() - self.started
+        _LIVE.discard(self)
         self.proc.returncode = os.waitstatus_to_exitcode(status)
         self._out.seek(0)
         self._err.seek(0)
@@ -93,6 +97,7 @@ class Child:
             self.proc.returncode,
             seconds,
             usage.ru_maxrss / 1024,
+            usage.ru_utime + usage.ru_stime,
             self._out.read(),
             self._err.read(),
         )
@@ -105,6 +110,15 @@ class Child:
         if self.alive():
             self.proc.terminate()
         return self.finish(timeout)
+
+
+def stop_all() -> None:
+    """Stop every child still running (an interrupted run must not leave consumers behind)."""
+    for child in list(_LIVE):
+        try:
+            child.stop(timeout=15)
+        except Exception:  # already gone, or would not stop: nothing more to do here
+            _LIVE.discard(child)
 
 
 def run(

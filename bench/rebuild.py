@@ -31,6 +31,7 @@ def raw_read(r: Run, url: str, label: str) -> dict[str, Any]:
         "seconds": round(out["log_seconds"], 2),
         "ordered_scan_rate": out["scanned"] / out["scan_seconds"],
         "peak_rss_mib": round(done.peak_rss_mib, 1),
+        "cpu_seconds": round(done.cpu_seconds, 1),
     }
 
 
@@ -51,6 +52,7 @@ def rebuild(r: Run, url: str, label: str) -> dict[str, Any]:
         "rate": rate,
         "wall_seconds": round(done.seconds, 2),
         "peak_rss_mib": round(done.peak_rss_mib, 1),
+        "cpu_seconds": round(done.cpu_seconds, 1),
         "baseline": raw,
         "ratio": rate / raw["rate"] if raw["rate"] else None,
     }

@@ -158,6 +158,16 @@ def markdown(result: dict[str, Any]) -> str:
     for v in result["targets"]:
         verdict = {True: "pass", False: "**FAIL**", None: "not measured"}[v["met"]]
         lines.append(f"| {v['figure']}: {v['target']} | {v['measured']} | {verdict} |")
+    steps = result.get("steps") or {}
+    if steps:
+        loads = ", ".join(
+            f"{name} {step['load'][0]:.1f}→{step['load'][1]:.1f}" for name, step in steps.items()
+        )
+        lines += [
+            "",
+            f"Load average (1 min) before→after each step, {result['machine']['nproc']}"
+            f" CPUs: {loads}.",
+        ]
     if result.get("notes"):
         lines += ["", *[f"- {note}" for note in result["notes"]]]
     lines.append("")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -26,7 +27,7 @@ from typing import Any
 from bench import audit, dashboard, file_ingest, kafka_ingest, latency, rebuild, report
 from bench.context import Run
 from bench.machine import describe
-from bench.procs import ROOT
+from bench.procs import ROOT, stop_all
 from bench.scales import SCALES
 from bench.services import DEFAULT_KAFKA_DIR, Kafka, Postgres
 from bench.synth import write_jsonl
@@ -49,7 +50,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
+    # SIGTERM, and SIGINT even where a background shell ignored it, unwind through the
+    # `finally` blocks: children stopped, PostgreSQL and the own broker shut down.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     args = parse(argv)
     scale = SCALES[args.scale]
     if args.fraction != 1.0:
@@ -67,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
             assert kafka.address is not None
             prefix = f"bench{int(time.time())}."
             r = Run(scale, work, pg, kafka.address, prefix)
-            result = measure(r, only)
+            try:
+                result = measure(r, only)
+            finally:
+                stop_all()
             result["machine"] = describe(Postgres.binary(), Kafka.version())
     finally:
         if not args.keep:
@@ -80,8 +92,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def step(r: Run, name: str, action: Callable[[], Any]) -> Any:
-    """Run one measurement; a failure is noted (with its error) and the run goes on."""
+    """Run one measurement; a failure is noted (with its error) and the run goes on.
+
+    The machine's load average before and after is kept beside each step: a figure
+    taken while other work shared the two cores says so.
+    """
     began = time.perf_counter()
+    load_before = load_average()
     print(f"bench: {name} ...", flush=True)
     try:
         value = action()
@@ -89,8 +106,19 @@ def step(r: Run, name: str, action: Callable[[], Any]) -> Any:
         traceback.print_exc()
         r.note(f"{name} failed: {type(error).__name__}: {str(error)[:400]}")
         return None
-    print(f"bench: {name} done in {time.perf_counter() - began:.1f} s", flush=True)
+    seconds = time.perf_counter() - began
+    load_after = load_average()
+    r.steps[name] = {"seconds": round(seconds, 1), "load": [load_before, load_after]}
+    print(f"bench: {name} done in {seconds:.1f} s (load {load_before} -> {load_after})", flush=True)
     return value
+
+
+def load_average() -> float:
+    """The one-minute load average (0.0 where /proc is not there)."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def generate(r: Run) -> Path:
@@ -208,6 +236,7 @@ def _result(r: Run, data: dict[str, Any]) -> dict[str, Any]:
         },
         "data": data,
         "figures": r.figures,
+        "steps": r.steps,
         "targets": [v.to_json() for v in judge(scale.name, r.figures)],
         "notes": r.notes,
     }
