@@ -321,10 +321,12 @@ def rebuild(projector: Projector) -> RebuildReport:
                 values,
             )
         point_views(db, generation)
+    phases["catch_up_and_swap"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     if old is not None:
         with db.transaction():  # after the swap: readers and writers need not wait for it
             drop_generation(db, old)
-    phases["catch_up_and_swap"] = time.perf_counter() - mark
+    phases["drop_old"] = time.perf_counter() - mark
     seconds = time.perf_counter() - started
     report = RebuildReport(generation, position, stats.families, stats.alerts, seconds, phases)
     log.info(

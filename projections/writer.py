@@ -9,13 +9,12 @@ was raised and sent stays on record.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from domain.rules.base import Alert
+from domain.rules.base import Alert, canonical_json
 from domain.rules.family_rows import FamilyRows
 from projections.db import Database
 from projections.schema import ALERT_COLUMNS, FAMILY_TABLES, TABLES, physical
@@ -41,7 +40,7 @@ def alert_row(alert: Alert, status: str = "active") -> tuple[Any, ...]:
         "child_id": alert.child_id,
         "trigger_event_id": alert.trigger_event_id,
         "occurred_at": alert.occurred_at,
-        "detail": json.dumps(alert.detail, sort_keys=True, separators=(",", ":")),
+        "detail": canonical_json(alert.detail),
         "message": alert.message_json(),
         "team": alert.team,
         "status": status,

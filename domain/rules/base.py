@@ -8,10 +8,11 @@ definition text.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+import orjson
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,12 @@ class Alert:
         return out
 
     def message_json(self) -> str:
-        return json.dumps(self.message(), sort_keys=True, separators=(",", ":"))
+        """Canonical JSON (sorted keys, compact): the same alert gives the same bytes."""
+        return canonical_json(self.message())
+
+
+def canonical_json(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def iso(day: date | None) -> str | None:

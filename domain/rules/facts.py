@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from domain.contract import parse_business_date
@@ -119,4 +119,9 @@ def as_date(value: Any) -> date | None:
         return None
     if isinstance(value, date):
         return value
-    return date.fromisoformat(str(value)[:10])
+    return _iso_date(str(value)[:10])
+
+
+@lru_cache(maxsize=1 << 16)
+def _iso_date(text: str) -> date:
+    return date.fromisoformat(text)
