@@ -107,6 +107,13 @@ def dashboard(args: argparse.Namespace, container: Container) -> int:
     child = subprocess.Popen(
         streamlit_command(args.port, args.address), env=streamlit_env(database_url)
     )
+
+    def forward(signum: int, _frame: object) -> None:
+        """`kill` (TERM) or a closed terminal (HUP) stops the server too, not just us."""
+        child.send_signal(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, forward)
     try:
         return child.wait()
     except KeyboardInterrupt:

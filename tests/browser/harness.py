@@ -55,7 +55,7 @@ class Server:
 
 @contextmanager
 def dashboard_server(database_url: str, log: Path) -> Iterator[Server]:
-    """`casejourney dashboard` on a free port, without Kafka; stopped (SIGINT) afterwards."""
+    """`casejourney dashboard` on a free port, without Kafka; stopped (SIGTERM) afterwards."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "KAFKA_BOOTSTRAP_SERVERS"}
     env["CASEJOURNEY_DATABASE_URL"] = database_url
@@ -65,10 +65,10 @@ def dashboard_server(database_url: str, log: Path) -> Iterator[Server]:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
-        _wait_healthy(server)
+        wait_healthy(process, server.url, log)
         yield server
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -76,13 +76,16 @@ def dashboard_server(database_url: str, log: Path) -> Iterator[Server]:
             process.wait()
 
 
-def _wait_healthy(server: Server, timeout_s: float = 90) -> None:
+def wait_healthy(
+    process: subprocess.Popen[bytes], url: str, log: Path, timeout_s: float = 90
+) -> None:
+    """Until Streamlit answers its health check; fails with the log if the process died."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"the dashboard exited early:\n{server.log.read_text()[-3000:]}")
+        if process.poll() is not None:
+            raise RuntimeError(f"the dashboard exited early:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as reply:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
                 if reply.read().strip() == b"ok":
                     return
         except OSError:
