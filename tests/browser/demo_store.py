@@ -30,12 +30,14 @@ def build_demo_store(
     families: int = DEMO_FAMILIES,
     years: int = DEMO_YEARS,
     seed: int = DEMO_SEED,
+    database_url: str | None = None,
 ) -> str:
-    """Generate, ingest and project; returns the store's database URL."""
+    """Generate, ingest and project into `database_url` (default: a SQLite file in
+    `directory`); returns the store's database URL."""
     directory.mkdir(parents=True, exist_ok=True)
     events = directory / "events.jsonl"
     write_jsonl(generate(families, years, seed), events)
-    url = f"sqlite:///{directory / 'store.db'}"
+    url = database_url or f"sqlite:///{directory / 'store.db'}"
     with Container(store_settings(url)) as container, open(os.devnull, "w") as quiet:
         summary = ingest_file(container.store, events, errors=quiet)
         if summary.rejected:

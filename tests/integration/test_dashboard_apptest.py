@@ -335,6 +335,35 @@ def test_timeliness_lists_each_exportable(dashboard_env: str, downloads: dict[st
     assert f"({len(overdue)})" in labels[4]
 
 
+# --- PostgreSQL, the production store ------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_every_page_renders_on_postgresql(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = build_demo_store(tmp_path, families=60, seed=11, database_url=postgres_url)
+    monkeypatch.setenv("CASEJOURNEY_DATABASE_URL", url)
+    monkeypatch.delenv("KAFKA_BOOTSTRAP_SERVERS", raising=False)
+    family = queries.alerts(url, limit=1)[0]["family_id"]
+    for spec in PAGES:
+        at = open_page(spec.file, family=family)
+        assert not at.error, (spec.file, [e.value for e in at.error])
+    # Every list behind a figure runs on PostgreSQL's SQL too, and matches its figure.
+    at = open_page("overview.py")
+    start, end = at.date_input(key="period").value
+    for figure in queries.indicators(url, start, end):
+        at.selectbox(key="behind").select(figure["key"]).run()
+        assert not at.exception, figure["key"]
+        want = expected_rows(figure["key"], figure["numerator"], figure["denominator"])
+        assert (len(table(at)) if want else 0) == want, figure["key"]
+    # And acknowledging records the event on PostgreSQL.
+    at = open_page("alerts.py")
+    alert = queries.alerts(url, acknowledged=False)[0]
+    _acknowledge(at, alert["alert_id"], "PL-9", "checked")
+    assert [a["acknowledged_by"] for a in queries.alerts(url, acknowledged=True)] == ["PL-9"]
+
+
 # --- writing: acknowledgements and the audit view ----------------------------------------
 
 
