@@ -48,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args.handler(args, container) or 0)
         except KeyboardInterrupt:
             return 130
+        except BrokenPipeError:
+            # Output piped into `head` and the like: the reader left, nothing is wrong.
+            sys.stderr.close()
+            return 0
         except (ValueError, FileNotFoundError) as error:
             print(f"casejourney: {error}", file=sys.stderr)
             return 2

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# `make demo`: synthetic families into the embedded SQLite store, summarised, no servers.
+# `make demo`: synthetic families into the embedded SQLite store, projected, alerts
+# raised, then the dashboard. No servers needed. DEMO_NO_DASHBOARD=1 stops before it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CJ=.venv/bin/casejourney
 FAMILIES="${DEMO_FAMILIES:-300}"
 YEARS="${DEMO_YEARS:-3}"
 OUT="${DEMO_DIR:-var/demo}"
+PORT="${DEMO_PORT:-8501}"
 mkdir -p "$OUT"
 
 echo "== generating $FAMILIES synthetic families over $YEARS years"
@@ -14,5 +16,24 @@ $CJ generate --families "$FAMILIES" --years "$YEARS" --seed 2019 --out "$OUT/eve
 echo "== ingesting into the embedded event store"
 $CJ ingest "$OUT/events.jsonl"
 
+echo "== projecting read models and raising alerts"
+$CJ project
+
 echo "== summary"
 $CJ summary
+echo
+$CJ indicators
+echo
+echo "alerts by kind:"
+$CJ alerts --json | .venv/bin/python -c '
+import collections, json, sys
+rows = json.load(sys.stdin)
+for kind, n in sorted(collections.Counter(r["kind"] for r in rows).items()):
+    print(f"  {kind:<26} {n}")'
+
+if [[ -n "${DEMO_NO_DASHBOARD:-}" ]]; then
+  exit 0
+fi
+echo
+echo "== dashboard: open http://127.0.0.1:$PORT (Ctrl-C stops it)"
+exec $CJ dashboard --port "$PORT"
