@@ -100,7 +100,7 @@ class Projector:
         clock: Callable[[], date] | None = None,
         publisher: Any = None,
         cache_families: int = 2_000,
-        rebuild_backlog: int = 200_000,
+        rebuild_backlog: int | None = None,
         workers: int | None = None,
     ) -> None:
         if isinstance(source, FamilyStore):
@@ -167,6 +167,9 @@ class Projector:
     def run_once(self, limit: int | None = None) -> int:
         """Process what is new (at most `limit` notifications); return how many.
 
+        On the first call of a day it also raises that day's deadline alerts, so a
+        consumer calling this after each batch needs no clock of its own.
+
         The first run, a schema change, or a backlog larger than `rebuild_backlog`
         builds from zero instead: one ordered pass beats many family re-reads.
         """
@@ -175,7 +178,7 @@ class Projector:
             head = self.store.max_notification_id()
             if live is None or live.schema_version != SCHEMA_VERSION:
                 return self.rebuild().events
-            if limit is None and head - live.position > self.rebuild_backlog:
+            if limit is None and head - live.position > self._backlog_limit(head):
                 return self.rebuild().events
             done = 0
             while limit is None or done < limit:
@@ -187,9 +190,18 @@ class Projector:
                 if count == 0:
                     break
                 done += count
-            if self.publisher is not None and done:
+            raised = self._daily_deadlines()
+            if self.publisher is not None and (done or raised):
                 self.publish_pending()
             return done
+
+    def _backlog_limit(self, head: int) -> int:
+        """Past this many new notifications a rebuild is cheaper: batches re-read every
+        family they touch whole, one ordered pass reads each family once. Interleaved
+        families of ~30 events make catching up ~20-30 times the work of the backlog."""
+        if self.rebuild_backlog is not None:
+            return self.rebuild_backlog
+        return max(20_000, head // 20)
 
     def _live_batch(self, limit: int) -> int:
         live = self.live()
@@ -221,8 +233,7 @@ class Projector:
         """Follow the log until `stop` is set; evaluate deadline alerts once per day."""
         while not stop.is_set():
             try:
-                count = self.run_once()
-                self._daily_deadlines()
+                count = self.run_once()  # also raises the day's deadline alerts, and publishes
                 if self.publisher is not None:
                     self.publish_pending()
             except Exception:
@@ -402,11 +413,14 @@ class Projector:
                 return []
             return self._unknown(live.generation, self._due(live.generation, as_of))
 
-    def _daily_deadlines(self) -> None:
-        live = self.live()
-        today = self.clock()  # evaluated once per day: deadlines_on remembers the last
-        if live is not None and (live.deadlines_on or "") < today.isoformat():
-            self.evaluate_deadlines(today, only_after=live.deadlines_on)
+    def _daily_deadlines(self) -> int:
+        """Once per day (the tracking row remembers which): raise the deadline alerts
+        that came due for families no event has touched since. Returns how many."""
+        live = self._read_live()
+        today = self.clock()
+        if live is None or (live.deadlines_on or "") >= today.isoformat():
+            return 0
+        return len(self.evaluate_deadlines(today, only_after=live.deadlines_on))
 
     # --- rebuild and publishing --------------------------------------------------
 

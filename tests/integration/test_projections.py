@@ -337,3 +337,19 @@ def test_a_rebuild_split_across_worker_processes_gives_the_same_read_models(
         assert report.families == 12
         assert dump(parallel) == expected and alert_ids(parallel) == ids
         parallel.close()
+
+
+def test_a_long_backlog_is_caught_up_by_a_rebuild(database_url: str) -> None:
+    with FamilyStore(database_url) as store:
+        projector = Projector(store, clock=clock, rebuild_backlog=10)
+        projector.run_once()
+        generation = projector.live().generation  # type: ignore[union-attr]
+        record(store, busy_family("FE"))
+        projector.run_once()  # 6 new notifications: batches
+        assert projector.live().generation == generation  # type: ignore[union-attr]
+        record(store, journeys(2))
+        projector.run_once()  # more than 10: one ordered pass instead
+        live = projector.live()
+        assert live is not None and live.generation == generation + 1
+        assert live.position == store.max_notification_id()
+        projector.close()
