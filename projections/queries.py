@@ -328,21 +328,22 @@ def alert_counts(db: DB, *, team: str | None = None) -> list[Row]:
 
 
 def search(db: DB, text: str, limit: int = 50) -> list[Row]:
-    """Families whose family, child or linked person id starts with `text`."""
+    """Families whose family, child or linked person id starts with `text` (exact case;
+    a prefix compare, so no collation can reorder it)."""
     prefix = text.strip()
     if not prefix:
         return []
-    upper = prefix + "\uffff"
+    size = len(prefix)
     with _open(db) as d:
         found = d.rows(
             "SELECT family_id, 'family' AS matched, family_id AS id FROM rm_families "
-            "WHERE family_id >= ? AND family_id < ? "
+            "WHERE SUBSTR(family_id, 1, ?) = ? "
             "UNION SELECT family_id, 'child', child_id FROM rm_children "
-            "WHERE child_id >= ? AND child_id < ? "
+            "WHERE SUBSTR(child_id, 1, ?) = ? "
             "UNION SELECT family_id, 'person', person_id FROM rm_persons "
-            "WHERE person_id >= ? AND person_id < ? "
+            "WHERE SUBSTR(person_id, 1, ?) = ? "
             f"ORDER BY 1, 2, 3 LIMIT {int(limit)}",
-            [prefix, upper] * 3,
+            [size, prefix] * 3,
         )
         summaries = {r["family_id"]: r for r in _family_rows(d, {f["family_id"] for f in found})}
     return [{**summaries.get(f["family_id"], {}), **f} for f in found]
