@@ -146,13 +146,17 @@ def main(argv: list[str] | None = None) -> int:
         "families": args.families if args.url is None else None,
         "family_opened": family_id,
         "cpus": os.cpu_count(),
+        "load_average_before": os.getloadavg(),
     }
     # The browser first: AppTest below records an event, and the server must see the same data.
     if not args.no_browser:
         results["browser"] = browser_timings(url, family_id)
     results["apptest"] = apptest_timings(url, family_id)
+    results["load_average_after"] = os.getloadavg()
 
-    print(f"\nimports (once per server): {results['apptest']['imports']['seconds']:.2f}s")
+    before, after = results["load_average_before"][0], results["load_average_after"][0]
+    print(f"\n{os.cpu_count()} CPUs; load average {before:.1f} before, {after:.1f} after")
+    print(f"imports (once per server): {results['apptest']['imports']['seconds']:.2f}s")
     header = f"{'page':<12}" + "".join(
         f"{c:>18}" for c in ("AppTest cold", "warm", "after new events")
     )
