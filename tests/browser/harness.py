@@ -105,9 +105,11 @@ def launch_chromium(playwright: Playwright) -> Browser:
 
 
 def wait_until_idle(page: Page) -> None:
-    """Until Streamlit has finished running the page's script."""
+    """Until Streamlit has finished running the page's script and every element is drawn
+    (widgets whose code loads lazily show a grey skeleton until it has)."""
     app = page.locator('[data-testid="stApp"]')
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=WAIT_MS)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=WAIT_MS)
 
 
 # --- what each page must show --------------------------------------------------------
