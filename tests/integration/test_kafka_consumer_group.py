@@ -89,24 +89,30 @@ def test_two_consumers_in_one_group_share_the_partitions(postgres_url: str) -> N
 
 
 def test_a_rebalance_mid_stream_records_each_event_once(postgres_url: str) -> None:
-    """A second member joins while the first is busy: partitions move with batches in
-    flight, and a third process of another group writes the same families at once."""
+    """A second member joins while the first is busy, so partitions move with batches
+    in flight; a third process, of another group, writes the same families at once."""
     events = list(generate(100, 2, 23))
+    early, late = events[: len(events) // 2], events[len(events) // 2 :]
     with kafka_world(postgres_url, name="race") as world:
-        produce_events(world, events)
+        produce_events(world, early)
         topics = source_topics(world.kafka)
-        first = cli_process(world, *CONSUME, "--idle-exit", "3", **SLOW)
         other_group = world.with_group(world.group + "-other")
-        rival = cli_process(other_group, *CONSUME, "--idle-exit", "3", **SLOW)
+        first = cli_process(world, *CONSUME, **SLOW)
+        rival = cli_process(other_group, *CONSUME, **SLOW)
         wait_for(lambda: committed_total(world, topics) > 0, "the first member's first commit")
-        second = cli_process(world, *CONSUME, "--idle-exit", "3", **SLOW)
+        second = cli_process(world, *CONSUME, **SLOW)
+        wait_for(lambda: group_members(world) == ("Stable", 2), "the second member to join")
+        produce_events(world, late)  # spread over every partition: both members get some
 
-        results = [finish(p, timeout=150) for p in (first, second, rival)]
+        for group in (world, other_group):
+            wait_for(lambda g=group: committed_total(g, topics) == len(events), "the end")
+        for process in (first, second, rival):
+            process.send_signal(signal.SIGTERM)
+        results = [finish(p, timeout=60) for p in (first, second, rival)]
         for code, _, err in results:
             assert code == 0, err[-3000:]
         first_stats, second_stats, rival_stats = (last_json(out) for _, out, _ in results)
         assert second_stats["messages"] > 0, "the late member never got a partition"
-        assert committed_total(world, topics) == len(events)
         stored = first_stats["stored"] + second_stats["stored"] + rival_stats["stored"]
         assert stored == len(events)
         assert_store_holds_exactly(world, {e["event_id"] for e in events})
