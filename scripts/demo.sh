@@ -9,9 +9,17 @@ YEARS="${DEMO_YEARS:-3}"
 OUT="${DEMO_DIR:-var/demo}"
 PORT="${DEMO_PORT:-8501}"
 mkdir -p "$OUT"
+# A demo store of its own, made afresh each run (the journeys end today, so
+# yesterday's demo would not match). Set CASEJOURNEY_DATABASE_URL to use another.
+if [[ -z "${CASEJOURNEY_DATABASE_URL:-}" ]]; then
+  rm -f "$OUT"/casejourney.db "$OUT"/casejourney.db-*
+  export CASEJOURNEY_DATABASE_URL="sqlite:///$PWD/$OUT/casejourney.db"
+fi
 
 echo "== generating $FAMILIES synthetic families over $YEARS years"
-$CJ generate --families "$FAMILIES" --years "$YEARS" --seed 2019 --out "$OUT/events.jsonl"
+# The journeys run up to today, so deadlines and drift read as they would in practice.
+$CJ generate --families "$FAMILIES" --years "$YEARS" --seed 2019 --end "$(date +%F)" \
+  --out "$OUT/events.jsonl"
 
 echo "== ingesting into the embedded event store"
 $CJ ingest "$OUT/events.jsonl"

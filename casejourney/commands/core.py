@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,11 @@ def register(sub: Any) -> None:
     p.add_argument("--years", type=int, default=3)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", type=Path, required=True)
+    p.add_argument(
+        "--end",
+        type=date.fromisoformat,
+        help="last business date (default 2026-03-31, so a seed always gives the same file)",
+    )
     p.set_defaults(handler=generate)
 
     p = sub.add_parser("family", help="a family's chronology and current state")
@@ -69,7 +75,8 @@ def generate(args: argparse.Namespace, container: Container) -> int:
     from casejourney.synthetic import generate as make_events
     from casejourney.synthetic import write_jsonl
 
-    count = write_jsonl(make_events(args.families, args.years, args.seed), args.out)
+    events = make_events(args.families, args.years, args.seed, end=args.end)
+    count = write_jsonl(events, args.out)
     print(f"wrote {count} events for {args.families} families to {args.out}")
     return 0
 
