@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import OriginatorVersionError
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError
 
 from casejourney.settings import eventsourcing_env
@@ -49,6 +50,10 @@ def _open_application(database_url: str) -> FamilyApplication:
             return FamilyApplication(env=eventsourcing_env(database_url))
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+
+
+class BrokenStreamError(ValueError):
+    """A family's stored events no longer form an unbroken sequence (tampering)."""
 
 
 @dataclass
@@ -92,6 +97,11 @@ class FamilyStore:
             return self.app.repository.get(family_uuid(family_id), version=version)
         except AggregateNotFoundError:
             return None
+        except OriginatorVersionError as error:
+            raise BrokenStreamError(
+                f"family {family_id}: its stored history has a gap or an extra event "
+                f"({error}); run `casejourney verify` to locate it"
+            ) from None
 
     def max_notification_id(self) -> int:
         return self.recorder.max_notification_id() or 0

@@ -119,3 +119,19 @@ def test_threads_sharing_nothing_but_the_database(database_url: str) -> None:
     with FamilyStore(database_url) as store:
         family = store.get("FX")
         assert family is not None and len(family.records) == 30
+
+
+def test_a_gap_in_a_stored_history_is_reported_not_crashed_on(sqlite_url: str) -> None:
+    import sqlite3
+
+    import pytest
+
+    from casejourney.store import BrokenStreamError
+
+    with FamilyStore(sqlite_url) as store:
+        store.record_batch(rich_family())
+    path = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM stored_events WHERE originator_version = 5")
+    with FamilyStore(sqlite_url) as store, pytest.raises(BrokenStreamError, match="verify"):
+        store.get("F1")
