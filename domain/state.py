@@ -40,13 +40,16 @@ def effective_records(records: list[Record]) -> list[Record]:
     Corrections to one target apply in their own business order, so the result
     does not depend on the order they arrived in.
     """
+    metas = [r for r in records if r["event_type"] in META_TYPES]
+    if not metas:  # the common case, and the fold's hottest path
+        return records
     retracted: set[str] = set()
     corrections: dict[str, list[Record]] = {}
-    for r in records:
-        target = r["payload"].get("target_event_id")
+    for r in metas:
+        target = r["payload"]["target_event_id"]
         if r["event_type"] == "RecordRetracted":
             retracted.add(target)
-        elif r["event_type"] == "RecordCorrected":
+        else:
             corrections.setdefault(target, []).append(r)
     out: list[Record] = []
     for r in records:
@@ -103,8 +106,10 @@ class FamilyState:
     @classmethod
     def fold(cls, records: list[Record]) -> FamilyState:
         state = cls()
-        for record in sorted(effective_records(records), key=sort_key):
-            state.apply(record)
+        keyed = [(sort_key(r), r) for r in effective_records(records)]
+        keyed.sort(key=lambda pair: pair[0])
+        for key, record in keyed:
+            state.apply(record, key)
         state._note_meta(records)
         state.resolve_waiting()
         return state
@@ -136,14 +141,13 @@ class FamilyState:
             return False
         return self.last_key is None or sort_key(record) >= self.last_key
 
-    def apply(self, r: Record) -> None:
-        self.last_key = sort_key(r)
+    def apply(self, r: Record, key: tuple[date, int, str, str] | None = None) -> None:
+        """Apply one effective record; `key` saves recomputing its sort key."""
+        self.last_key = key = key or sort_key(r)
         child_id = r.get("child_id")
         if child_id is not None:
             self._child(child_id)
-        getattr(self, f"_on_{r['event_type']}")(
-            r, r["payload"], parse_business_date(r["occurred_at"])
-        )
+        getattr(self, f"_on_{r['event_type']}")(r, r["payload"], key[0])
 
     # --- helpers ---------------------------------------------------------------
 
