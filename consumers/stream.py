@@ -50,6 +50,7 @@ POLL_TIMEOUT_MS = 500
 COMMIT_TIMEOUT_MS = 5_000
 FIRST_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 10.0
+STALL_S = 15.0  # idle this long while not caught up: log why, restart stalled fetches
 
 Batch = dict[TopicPartition, list[ConsumerRecord]]
 
@@ -145,7 +146,7 @@ class StreamConsumer:
             # Metadata first: a group leader without it assigns nothing and must rebalance.
             self.consumer.partitions_for_topic(topic)
         self.consumer.subscribe(topics, listener=_Rebalance(self))
-        last_message = time.monotonic()
+        last_message = last_stall_check = time.monotonic()
         backoff = FIRST_BACKOFF_S
         self._project()
         while not stop.is_set():
@@ -163,9 +164,20 @@ class StreamConsumer:
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
             if not batch:
-                idle = time.monotonic() - last_message
-                if idle_exit is not None and idle >= idle_exit and self._caught_up():
-                    break
+                now = time.monotonic()
+                idle = now - last_message
+                exit_due = idle_exit is not None and idle >= idle_exit
+                stall_due = idle >= STALL_S and now - last_stall_check >= STALL_S
+                if exit_due or stall_due:
+                    reason, behind = self._not_caught_up()
+                    if reason is None and exit_due:
+                        break
+                    if stall_due:
+                        last_stall_check = now
+                        if reason is not None:
+                            # Idle yet not done: say why, and restart fetches that stalled.
+                            log.warning("no messages for %.0f s, but %s", idle, reason)
+                            self._nudge(behind)
                 continue
             last_message = time.monotonic()
             try:
@@ -297,22 +309,43 @@ class StreamConsumer:
             self._joined = True
         log.info("partitions assigned: %d", len(partitions))
 
-    def _caught_up(self) -> bool:
-        """Joined, nothing left to commit, and every assigned partition read to its end."""
+    def _not_caught_up(self) -> tuple[str | None, list[TopicPartition]]:
+        """Why this member is not done yet (None when it is), and which assigned
+        partitions are behind their end. Done means: joined, nothing left to commit,
+        every assigned partition read to its end."""
         with self._lock:
-            if not self._joined or self._pending:
-                return False
+            if not self._joined:
+                return "not (yet) a member of the group with an assignment", []
+            if self._pending:
+                return f"{len(self._pending)} partitions with uncommitted offsets", []
         assignment = list(self.consumer.assignment())
         if not assignment:
             # More members than partitions leaves one idle; an assignment made before
             # the topics' metadata arrived looks the same, and a rebalance follows.
-            return all(self.consumer.partitions_for_topic(t) for t in self.topic_of.values())
+            if all(self.consumer.partitions_for_topic(t) for t in self.topic_of.values()):
+                return None, []
+            return "no partitions assigned yet", []
         try:
             ends = self.consumer.end_offsets(assignment, timeout_ms=COMMIT_TIMEOUT_MS)
+            behind = []
             for tp in assignment:
                 position = self.consumer.position(tp, timeout_ms=COMMIT_TIMEOUT_MS)
                 if position is None or position < ends[tp]:
-                    return False
-        except KafkaError:
-            return False
-        return True
+                    behind.append(tp)
+        except KafkaError as error:
+            return f"offsets unavailable ({type(error).__name__})", []
+        if behind:
+            names = ", ".join(f"{tp.topic}[{tp.partition}]" for tp in behind[:5])
+            return f"{len(behind)} partitions behind their end ({names})", behind
+        return None, []
+
+    def _nudge(self, behind: list[TopicPartition]) -> None:
+        """Seek lagging partitions to where they are: the fetcher starts over for
+        them. Nothing is skipped or re-read; it only unsticks a fetch that stalled."""
+        for tp in behind:
+            try:
+                position = self.consumer.position(tp, timeout_ms=COMMIT_TIMEOUT_MS)
+                if position is not None:
+                    self.consumer.seek(tp, position)
+            except Exception as error:
+                log.info("could not re-seek %s: %s", tp, type(error).__name__)
