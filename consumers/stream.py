@@ -46,11 +46,12 @@ from domain.contract import SOURCE_TOPICS, ContractEvent
 
 log = logging.getLogger(__name__)
 
-POLL_TIMEOUT_MS = 500
+POLL_TIMEOUT_MS = 1_000
 COMMIT_TIMEOUT_MS = 5_000
 FIRST_BACKOFF_S = 0.5
 MAX_BACKOFF_S = 10.0
 STALL_S = 15.0  # idle this long while not caught up: log why, restart stalled fetches
+REJOIN_AFTER_S = 30.0  # without an assignment this long: leave and join the group again
 
 Batch = dict[TopicPartition, list[ConsumerRecord]]
 
@@ -111,6 +112,7 @@ class StreamConsumer:
         self._pending: dict[TopicPartition, OffsetAndMetadata] = {}
         self._lock = threading.Lock()
         self._joined = False
+        self._unjoined_since = time.monotonic()
         self.consumer = make_consumer(
             kafka,
             client_id,
@@ -141,11 +143,7 @@ class StreamConsumer:
         partition is read and committed to its end."""
         stop = stop or threading.Event()
         started = time.monotonic()
-        topics = list(self.topic_of.values())
-        for topic in topics:
-            # Metadata first: a group leader without it assigns nothing and must rebalance.
-            self.consumer.partitions_for_topic(topic)
-        self.consumer.subscribe(topics, listener=_Rebalance(self))
+        self._subscribe()
         last_message = last_stall_check = time.monotonic()
         backoff = FIRST_BACKOFF_S
         self._project()
@@ -175,9 +173,10 @@ class StreamConsumer:
                     if stall_due:
                         last_stall_check = now
                         if reason is not None:
-                            # Idle yet not done: say why, and restart fetches that stalled.
+                            # Idle yet not done: say why, and restart what stalled.
                             log.warning("no messages for %.0f s, but %s", idle, reason)
                             self._nudge(behind)
+                            self._rejoin_if_stranded(now)
                 continue
             last_message = time.monotonic()
             try:
@@ -296,6 +295,8 @@ class StreamConsumer:
     def _release(self, partitions: set[TopicPartition], how: str) -> None:
         with self._lock:
             dropped = [tp for tp in partitions if self._pending.pop(tp, None) is not None]
+            if self._joined:
+                self._unjoined_since = time.monotonic()
             self._joined = False
         log.info(
             "partitions %s: %d (%d uncommitted, to be re-read by their new owner)",
@@ -338,6 +339,38 @@ class StreamConsumer:
             names = ", ".join(f"{tp.topic}[{tp.partition}]" for tp in behind[:5])
             return f"{len(behind)} partitions behind their end ({names})", behind
         return None, []
+
+    def _subscribe(self) -> None:
+        """Subscribe, then fetch metadata at once, so the first assignment is made
+        from the topics' real partitions. Otherwise kafka-python rebalances again at
+        its first metadata refresh, and that rebalance can strand the member (below)."""
+        self.consumer.subscribe(list(self.topic_of.values()), listener=_Rebalance(self))
+        self.consumer.topics()
+        with self._lock:
+            self._joined = False
+            self._unjoined_since = time.monotonic()
+
+    def _rejoin_if_stranded(self, now: float) -> None:
+        """kafka-python 3.0.12 can finish a metadata-triggered rebalance in the
+        background after poll() timed out, and then never apply the assignment: the
+        broker counts this member as the owner of its partitions while it fetches
+        nothing. Leaving and joining again is the public way out; the partitions go
+        back to the group and are read from their committed offsets."""
+        with self._lock:
+            stranded = not self._joined and now - self._unjoined_since >= REJOIN_AFTER_S
+            if stranded:
+                self._pending.clear()  # not ours to commit any more; re-read, skipped
+        if not stranded:
+            return
+        log.warning(
+            "no assignment for %.0f s: leaving the group and joining again",
+            now - self._unjoined_since,
+        )
+        try:
+            self.consumer.unsubscribe()
+            self._subscribe()
+        except KafkaError as error:
+            log.warning("re-joining failed (%s); will try again", type(error).__name__)
 
     def _nudge(self, behind: list[TopicPartition]) -> None:
         """Seek lagging partitions to where they are: the fetcher starts over for
