@@ -29,6 +29,7 @@ from domain.contract import topic_for
 
 PROBE_TIMEOUT_S = 10.0
 WARM_UP_PROBES = 3
+GIVE_UP_AFTER_MISSES = 3  # in a row: the consumer is not keeping up, later probes would wait too
 PROBE_DATES = ("2025-06-02", "2025-08-04", "2025-10-06")
 
 
@@ -155,7 +156,8 @@ def measure(r: Run, url: str, background: Path, group: str) -> dict[str, Any]:
     )
     loading = threading.Thread(target=load.run, daemon=True)
     latencies: list[float] = []
-    missed = 0
+    missed = in_a_row = 0
+    gave_up = False
     try:
         loading.start()
         for k, family in enumerate(families):
@@ -169,7 +171,12 @@ def measure(r: Run, url: str, background: Path, group: str) -> dict[str, Any]:
                 continue
             if arrived is None:
                 missed += 1
+                in_a_row += 1
+                if in_a_row >= GIVE_UP_AFTER_MISSES:
+                    gave_up = True
+                    break
             else:
+                in_a_row = 0
                 latencies.append(arrived - began)
             time.sleep(0.05 + 0.2 * (k % 4) / 4)  # probes spread over the poll cycle
     finally:
@@ -182,17 +189,19 @@ def measure(r: Run, url: str, background: Path, group: str) -> dict[str, Any]:
         probe_producer.close()
         load.producer.close()
     stats = done.json() or {}
-    if not latencies:
-        raise RuntimeError(f"no probe alert arrived: {done.stderr[-2000:]}")
     # More than 1% of probes without an alert: the p99 is not known (reported as None).
     p99 = percentile(latencies, 0.99) if missed * 100 <= len(latencies) + missed else None
     return {
         "probes": len(latencies) + missed,
         "missed": missed,
-        "p50_seconds": statistics.median(latencies),
-        "p95_seconds": percentile(latencies, 0.95),
-        "p99_seconds": p99,
-        "max_seconds": max(latencies),
+        "gave_up": gave_up,
+        "p50_seconds": statistics.median(latencies) if latencies else None,
+        "p95_seconds": percentile(latencies, 0.95) if latencies else None,
+        "p99_seconds": p99 if latencies else None,
+        "max_seconds": max(latencies) if latencies else None,
+        # Produced but not handled when the consumer was stopped: a backlog means it
+        # could not keep up with the load, and the latencies grew with it.
+        "backlog": load.sent + 3 * len(families) - int(stats.get("messages") or 0),
         "background_target_rate": scale.background_rate,
         "background_sent": load.sent,
         "background_rate": load.sent / load.seconds if load.seconds else 0.0,

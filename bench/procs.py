@@ -1,8 +1,11 @@
 """Running the real commands as child processes, with their peak memory.
 
 Each figure runs `casejourney ...` (or a baseline module) as its own process, so
-peak resident memory is that process's alone: `os.wait4` returns the child's
-rusage, whose ru_maxrss on Linux is VmHWM in KiB, the high-water mark of its RSS.
+peak resident memory is that process's alone: its VmHWM (the high-water mark of its
+RSS) read from /proc while it runs, the last reading taken within 50 ms of its exit.
+Not `ru_maxrss` from `wait4`: Linux carries the parent's high-water mark across the
+vfork+exec that starts the child, so every child would seem at least as big as this
+harness. CPU seconds do come from `wait4` (they are the child's own).
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class Child:
         self.proc = subprocess.Popen(
             argv, cwd=ROOT, env=dict(env), stdout=self._out, stderr=self._err
         )
+        self.peak_mib = 0.0
         _LIVE.add(self)
 
     @property
@@ -68,18 +72,19 @@ class Child:
         return self.proc.poll() is None
 
     def vm_hwm_mib(self) -> float:
-        """The child's peak RSS so far, from /proc (0 once it has exited)."""
+        """The child's peak RSS so far, from /proc (kept once it has exited)."""
         try:
             for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
+                    self.peak_mib = max(self.peak_mib, int(line.split()[1]) / 1024)
         except OSError:
             pass
-        return 0.0
+        return self.peak_mib
 
     def finish(self, timeout: float | None = None) -> Finished:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
+            self.vm_hwm_mib()
             pid, status, usage = os.wait4(self.pid, os.WNOHANG)
             if pid:
                 break
@@ -96,7 +101,7 @@ class Child:
         done = Finished(
             self.proc.returncode,
             seconds,
-            usage.ru_maxrss / 1024,
+            self.peak_mib,
             usage.ru_utime + usage.ru_stime,
             self._out.read(),
             self._err.read(),

@@ -74,7 +74,8 @@ def figure_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             (
                 f"4. Alert latency, third referral → `csc.alerts` ({lat['probes']} probes)",
                 f"p50 {_s(lat['p50_seconds'])}, p99 {_s(lat['p99_seconds'])}",
-                f"background {lat['background_rate']:,.0f} events/s",
+                f"background {lat['background_rate']:,.0f} events/s; {lat['missed']} missed"
+                + (f", backlog {lat['backlog']:,} at the end" if lat.get("backlog") else ""),
                 "",
             )
         )
@@ -82,18 +83,24 @@ def figure_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     if dash:
         for page in dash["pages"].values():
             failed = " (raised an error)" if page.get("errors") else ""
-            rows.append(
-                (
-                    f"5. Dashboard: {page['title']}",
-                    f"{_s(page['cold_seconds'])} first view{failed}",
-                    f"{_s(page['warm_seconds'])} cached",
-                    "",
-                )
+            measured = (
+                f"AppTest {_s(page['cold_seconds'])} first, {_s(page['warm_seconds'])} cached"
             )
+            browser = ""
+            if "browser_first_seconds" in page:
+                browser = (
+                    f"Chromium {_s(page['browser_first_seconds'])} first, "
+                    f"{_s(page['browser_again_seconds'])} again"
+                )
+            rows.append((f"5. Dashboard: {page['title']}", measured + failed, browser, ""))
     mem = f.get("memory") or {}
     if mem:
         rows.append(("6. Peak RSS, consumer", _mib(mem.get("consumer_mib")), "", ""))
         rows.append(("6. Peak RSS, dashboard", _mib(mem.get("dashboard_mib")), "", ""))
+        if mem.get("dashboard_apptest_mib"):
+            rows.append(
+                ("   (AppTest process, one session)", _mib(mem["dashboard_apptest_mib"]), "", "")
+            )
     audit = f.get("audit")
     if audit:
         long = audit["long_family"]

@@ -47,6 +47,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--kafka", metavar="HOST:PORT", help="use this broker instead of starting one")
     p.add_argument("--kafka-dir", default=DEFAULT_KAFKA_DIR, help="state dir of the own broker")
     p.add_argument("--only", help=f"comma-separated subset of {','.join(FIGURES)}")
+    p.add_argument("--no-sqlite", action="store_true", help="leave out the SQLite store")
     return p.parse_args(argv)
 
 
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             prefix = f"bench{int(time.time())}."
             r = Run(scale, work, pg, kafka.address, prefix)
             try:
-                result = measure(r, only)
+                result = measure(r, only, sqlite=not args.no_sqlite)
             finally:
                 stop_all()
             result["machine"] = describe(Postgres.binary(), Kafka.version())
@@ -131,7 +132,7 @@ def generate(r: Run) -> Path:
     return background
 
 
-def measure(r: Run, only: set[str]) -> dict[str, Any]:
+def measure(r: Run, only: set[str], sqlite: bool = True) -> dict[str, Any]:
     scale = r.scale
     background = generate(r)
     data = {
@@ -180,8 +181,8 @@ def measure(r: Run, only: set[str]) -> dict[str, Any]:
                     f["kafka_ingest"]["projected_ratio"] = projected["rate"] / raw["rate"]
     sqlite_url = None
     if "file" in only or "rebuild" in only:
-        got = step(r, "file ingest (SQLite)", lambda: file_ingest.sqlite(r))
         f.setdefault("file_ingest", {})
+        got = step(r, "file ingest (SQLite)", lambda: file_ingest.sqlite(r)) if sqlite else None
         if got:
             sqlite_url, f["file_ingest"]["sqlite"] = got
         if "file" in only or store_url is None:
@@ -216,9 +217,12 @@ def measure(r: Run, only: set[str]) -> dict[str, Any]:
             )
             if f["alert_latency"]:
                 peaks.append(f["alert_latency"]["consumer_peak_rss_mib"])
+    dash = f.get("dashboard") or {}
     f["memory"] = {
         "consumer_mib": max(peaks) if peaks else None,
-        "dashboard_mib": (f.get("dashboard") or {}).get("peak_rss_mib"),
+        # The Streamlit server when the browser run took place, else the AppTest process.
+        "dashboard_mib": dash.get("server_peak_rss_mib") or dash.get("peak_rss_mib"),
+        "dashboard_apptest_mib": dash.get("peak_rss_mib"),
     }
     return _result(r, data)
 

@@ -39,8 +39,9 @@ class Scale:
 
 
 SCALES: dict[str, Scale] = {
-    # Ten years of a mid-sized authority: 12,400 families give ~3,500 referrals a year.
-    "council": Scale("council", families=12_400, years=10, seed=7),
+    # Ten years of a mid-sized authority: 13,000 families give ~3,490 referrals a year
+    # (12,400 gave 33,285 referrals, 2.68 a family).
+    "council": Scale("council", families=13_000, years=10, seed=7),
     # One year of England: 353,500 families give ~633,000 referrals (~5.8 M events;
     # the generator writes ~9 events per referral in a one-year window).
     "national": Scale(
