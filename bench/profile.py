@@ -1,6 +1,6 @@
 """Profile one benchmarked command with pyinstrument, on the same kind of data.
 
-    python -m bench.profile consume --families 2000 [--kafka HOST:PORT]
+    python -m bench.profile consume|consume-projected --families 2000 [--kafka HOST:PORT]
     python -m bench.profile ingest|rebuild|publish --families 2000
 
 Sets up what the command needs (a throwaway PostgreSQL, the data published to
@@ -24,7 +24,7 @@ from bench.scales import SCALES
 from bench.services import DEFAULT_KAFKA_DIR, Kafka, Postgres
 from bench.synth import write_jsonl
 
-COMMANDS = ("consume", "ingest", "rebuild", "publish")
+COMMANDS = ("consume", "consume-projected", "ingest", "rebuild", "publish")
 
 
 def profiled(name: str, out: Path, *args: str) -> list[str]:
@@ -66,9 +66,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "publish":
                 kafka_ingest.create_topics(r)
                 argv_ = profiled(name, args.out, "publish", str(r.data))
-            elif args.command == "consume":
+            elif args.command.startswith("consume"):
                 kafka_ingest.publish(r)
-                argv_ = profiled(name, args.out, "consume", "--no-project", "--idle-exit", "3")
+                extra = ["--no-project"] if args.command == "consume" else []
+                argv_ = profiled(name, args.out, "consume", *extra, "--idle-exit", "3")
             elif args.command == "ingest":
                 argv_ = profiled(name, args.out, "ingest", str(r.data))
             else:
