@@ -101,6 +101,10 @@ def rebuild(args: argparse.Namespace, container: Container) -> int:
 
 
 def alerts(args: argparse.Namespace, container: Container) -> int:
+    if args.as_at:
+        from casejourney.commands.audit import past_alerts
+
+        return past_alerts(args, container)
     projector = container.projector
     projector.run_once()
     today = projector.clock()
