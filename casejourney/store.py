@@ -23,7 +23,7 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError
 
 from casejourney.settings import eventsourcing_env
 from domain.contract import ContractEvent
-from domain.family import Family, InvariantError, family_uuid
+from domain.family import Family, family_uuid
 
 log = logging.getLogger(__name__)
 
@@ -119,20 +119,26 @@ class FamilyStore:
         retry sees the other writer's events, so nothing is recorded twice.
         """
         batch = list(events)
+        by_family: dict[str, list[int]] = {}
+        for index, event in enumerate(batch):
+            by_family.setdefault(event.family_id, []).append(index)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             touched: dict[str, Family] = {}
-            result = BatchResult()
+            outcomes: list[bool | str] = [False] * len(batch)
             now = datetime.now(UTC)
-            for event in batch:
-                family = touched.get(event.family_id)
-                if family is None:
-                    family = touched[event.family_id] = self._load(event.family_id)
-                try:
-                    stored = family.record(event, now=now)
-                except InvariantError as error:
-                    result.rejected.append((event, error.reason))
-                    continue
-                (result.stored if stored else result.duplicates).append(event)
+            for family_id, indexes in by_family.items():
+                family = touched[family_id] = self._load(family_id)
+                results = family.record_many([batch[i] for i in indexes], now=now)
+                for index, outcome in zip(indexes, results, strict=True):
+                    outcomes[index] = outcome
+            result = BatchResult()
+            for event, outcome in zip(batch, outcomes, strict=True):
+                if outcome is True:
+                    result.stored.append(event)
+                elif outcome is False:
+                    result.duplicates.append(event)
+                else:
+                    result.rejected.append((event, outcome))
             try:
                 if result.stored:
                     self._save(touched.values())

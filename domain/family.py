@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.contract import ContractEvent
-from domain.state import FamilyState, Record
+from domain.state import META_TYPES, FamilyState, Record, sort_key
 
 FAMILY_NAMESPACE = uuid5(NAMESPACE_URL, "https://casejourney.invalid/family")
 GENESIS = "0" * 64
@@ -202,12 +203,61 @@ class Family(Aggregate):
         Raises InvariantError, leaving the aggregate untouched, when the event
         would break an invariant given everything recorded so far.
         """
+        timestamp = now or datetime.now(UTC)
+        record = self._prepare(event, timestamp)
+        if record is None:
+            return False
+        self._check(record)
+        self._emit(event, record, timestamp)
+        return True
+
+    def record_many(
+        self, events: list[ContractEvent], now: datetime | None = None
+    ) -> list[bool | str]:
+        """Record several events with one invariant check where possible.
+
+        Returns, per event: True (stored), False (duplicate) or the reason it was
+        rejected. Kafka hands over a family's events topic by topic, so most
+        arrive out of business order; checking them together costs one refold
+        instead of one per event. If the set breaks an invariant, the events are
+        recorded one by one so that only the culprits are rejected.
+        """
+        timestamp = now or datetime.now(UTC)
+        outcomes: list[bool | str] = [False] * len(events)
+        fresh: list[tuple[int, Record]] = []
+        seen: set[str] = set()
+        for index, event in enumerate(events):
+            try:
+                record = self._prepare(event, timestamp)
+            except InvariantError as error:
+                outcomes[index] = error.reason
+                continue
+            if record is not None and event.event_id not in seen:
+                seen.add(event.event_id)
+                fresh.append((index, record))
+        trial = self._check_all([record for _, record in fresh]) if len(fresh) > 1 else None
+        if trial is not None:
+            for index, record in fresh:
+                self._emit(events[index], record, timestamp)
+                outcomes[index] = True
+            self._state = trial
+            return outcomes
+        for index, _ in fresh:
+            try:
+                outcomes[index] = self.record(events[index], timestamp)
+            except InvariantError as error:
+                outcomes[index] = error.reason
+        return outcomes
+
+    def _prepare(self, event: ContractEvent, timestamp: datetime) -> Record | None:
+        """The record for a new event, None for a duplicate; refuses what can never fit."""
         if event.family_id != self.family_id:
             raise InvariantError(event.event_id, "event belongs to another family")
         if event.event_id in self.event_ids:
-            return False
-        timestamp = now or datetime.now(UTC)
-        record: Record = {
+            return None
+        if event.payload.get("target_event_id") == event.event_id:
+            raise InvariantError(event.event_id, "an event cannot correct or retract itself")
+        return {
             "event_id": event.event_id,
             "event_type": event.event_type,
             "child_id": event.child_id,
@@ -217,10 +267,8 @@ class Family(Aggregate):
             "extra": event.extra,
             "recorded_at": timestamp.isoformat(),
         }
-        target = event.payload.get("target_event_id")
-        if target == event.event_id:
-            raise InvariantError(event.event_id, "an event cannot correct or retract itself")
-        self._check(record)
+
+    def _emit(self, event: ContractEvent, record: Record, timestamp: datetime) -> None:
         chain = chain_hash(self.chain_head, self.family_id, self.version + 1, record)
         self.trigger_event(
             getattr(Family, event.event_type),
@@ -233,7 +281,26 @@ class Family(Aggregate):
             extra=event.extra,
             chain=chain,
         )
-        return True
+
+    def _check_all(self, records: list[Record]) -> FamilyState | None:
+        """The state with every record applied, or None if any new violation appears."""
+        state = self.state
+        known = set(state.violations)
+        keys = [sort_key(r) for r in records]
+        in_order = all(a <= b for a, b in pairwise(keys)) and not any(
+            r["event_type"] in META_TYPES for r in records
+        )
+        if in_order and (state.last_key is None or keys[0] >= state.last_key):
+            for key, record in zip(keys, records, strict=True):
+                state.apply(record, key)
+            state.resolve_waiting()
+            trial = state
+        else:
+            trial = FamilyState.fold([*self.records, *records])
+        if set(trial.violations) - known:
+            self._state = None  # the trial may have touched the live state: refold lazily
+            return None
+        return trial
 
     def _check(self, record: Record) -> None:
         """Apply on a trial state; a new violation rejects the event."""

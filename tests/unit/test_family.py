@@ -281,3 +281,27 @@ def refolded(family: Family) -> object:
     from domain.state import FamilyState
 
     return FamilyState.fold(family.records)
+
+
+def test_record_many_reports_each_event_and_rejects_only_the_culprit() -> None:
+    family = recorded([_plan("2024-01-01")])
+    dup = family.records[0]["event_id"]
+    good = ev("CPReviewHeld", "2024-03-01", plan_id="CP1", plan_continues=True)
+    bad = _plan("2024-02-01", "CP2")
+    again = ev("CPPlanStarted", "2024-01-01", event_id=dup, plan_id="CP1", category="NEG")
+    outcomes = family.record_many([good, bad, again, good])
+    assert outcomes == [True, "child already has an open CP plan CP1", False, False]
+    assert family.state.cp_plans["CP1"]["reviews"] == [date(2024, 3, 1)]
+    assert family.state == refolded(family)
+
+
+@settings(max_examples=100, deadline=None)
+@given(interleavings(), st.integers(1, 12))
+def test_recording_in_batches_equals_recording_one_by_one(
+    order: list[ContractEvent], size: int
+) -> None:
+    family = Family("F1")
+    for start in range(0, len(order), size):
+        assert all(o is True for o in family.record_many(order[start : start + size]))
+    assert family.state == recorded(rich_family()).state
+    assert family.state == refolded(family)
