@@ -43,18 +43,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    with Container() as container:
-        try:
+    try:
+        with Container() as container:
             return int(args.handler(args, container) or 0)
-        except KeyboardInterrupt:
-            return 130
-        except BrokenPipeError:
-            # Output piped into `head` and the like: the reader left, nothing is wrong.
-            sys.stderr.close()
-            return 0
-        except (ValueError, FileNotFoundError) as error:
-            print(f"casejourney: {error}", file=sys.stderr)
-            return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: the reader left, nothing is wrong.
+        sys.stderr.close()
+        return 0
+    except (ValueError, FileNotFoundError) as error:
+        # Configuration and input errors: one line, no traceback.
+        print(f"casejourney: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ values are never copied into reasons.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -86,6 +87,8 @@ def parse_business_date(value: str) -> date:
 
 # --- payload field checkers -------------------------------------------------
 
+CODE_LIKE = re.compile(r"[A-Za-z0-9_-]{1,20}")
+
 Checker = Callable[[Any], str | None]
 
 
@@ -109,8 +112,11 @@ def _code(allowed: frozenset[str]) -> Checker:
         if not isinstance(value, str):
             return "must be a code string"
         if value not in allowed:
-            # The code is a controlled value, never free text, so it is safe to echo.
-            return f"unknown code {value[:16]!r}"
+            # Echo the value only when it looks like a code: a free-text value put in
+            # a code field must not reach logs, rejects reasons or dead-letter headers.
+            if CODE_LIKE.fullmatch(value):
+                return f"unknown code {value!r}"
+            return "unknown code (value not shown: it is not code-shaped)"
         return None
 
     return check

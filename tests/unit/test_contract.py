@@ -89,6 +89,14 @@ def test_family_level_events_take_no_child() -> None:
     assert reason(message) == "PreProceedingsStarted is a family-level event and takes no child_id"
 
 
+def test_free_text_in_a_code_field_is_not_echoed() -> None:
+    message = good()
+    message["payload"]["source"] = "Mum rang about Jo"
+    assert reason(message) == (
+        "payload.source unknown code (value not shown: it is not code-shaped)"
+    )
+
+
 def test_reasons_never_echo_free_text() -> None:
     secret = "Jane Doe disclosed abuse"
     message = raw(
