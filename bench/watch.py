@@ -25,8 +25,12 @@ class Progress:
 
     def steady_rate(self, events: int) -> float | None:
         """Events per second between the first visible batch and the last."""
-        if self.first_s is None or self.done_s is None or self.done_s <= self.first_s:
+        if self.first_s is None or self.done_s is None:
             return None
+        if self.done_s <= self.first_s:
+            # Everything landed in the first visible batch (small runs): no steady
+            # stretch to time, so the rate from the process's start stands in.
+            return self.wall_rate(events)
         return events / (self.done_s - self.first_s)
 
     def wall_rate(self, events: int) -> float | None:
