@@ -8,7 +8,6 @@ tests fail on purpose (a missing broker must not pass as a skipped test).
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from collections import Counter
@@ -24,27 +23,19 @@ from domain.contract import ContractEvent
 from projections.outbox import ALERTS_TOPIC, AlertPublisher
 from tests.support.events import ev
 from tests.support.journeys import rich_family
+from tests.support.kafka import bootstrap_servers
 
 pytestmark = pytest.mark.kafka
 TIMEOUT_S = 60
-
-
-def bootstrap() -> str:
-    servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
-    if not servers:
-        pytest.fail(
-            "KAFKA_BOOTSTRAP_SERVERS is not set: start the broker with `scripts/kafka.sh up` and "
-            "export KAFKA_BOOTSTRAP_SERVERS=$(scripts/kafka.sh address), or run `make test`.",
-            pytrace=False,
-        )
-    return servers
 
 
 def settings(database_url: str) -> Settings:
     prefix = f"test-{uuid.uuid4().hex[:10]}."  # a topic of our own on a shared broker
     return Settings(
         database_url=database_url,
-        kafka=KafkaSettings(bootstrap_servers=bootstrap(), topic_prefix=prefix, partitions=2),
+        kafka=KafkaSettings(
+            bootstrap_servers=bootstrap_servers(), topic_prefix=prefix, partitions=2
+        ),
     )
 
 

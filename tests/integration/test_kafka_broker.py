@@ -7,7 +7,6 @@ not pass as a skipped test.
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 
@@ -15,20 +14,11 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient
 
+from tests.support.kafka import bootstrap_servers
+
 pytestmark = pytest.mark.kafka
 
 TIMEOUT_S = 30
-
-
-def _bootstrap_servers() -> str:
-    servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
-    if not servers:
-        pytest.fail(
-            "KAFKA_BOOTSTRAP_SERVERS is not set: start the broker with `scripts/kafka.sh up` and "
-            "export KAFKA_BOOTSTRAP_SERVERS=$(scripts/kafka.sh address), or run `make test`.",
-            pytrace=False,
-        )
-    return servers
 
 
 def _wait_until_gone(admin: KafkaAdminClient, topic: str) -> None:
@@ -39,7 +29,7 @@ def _wait_until_gone(admin: KafkaAdminClient, topic: str) -> None:
 
 
 def test_create_produce_consume_commit_delete() -> None:
-    bootstrap = _bootstrap_servers()
+    bootstrap = bootstrap_servers()
     admin = KafkaAdminClient(
         bootstrap_servers=bootstrap, client_id="casejourney-test", bootstrap_timeout_ms=10_000
     )
