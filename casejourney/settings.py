@@ -122,6 +122,8 @@ class Settings:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     batch_size: int = 500
     aggregate_cache_size: int = 20_000
+    # Seconds between projection runs inside `consume` (alerts wait at most this long).
+    project_interval: float = 1.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -141,6 +143,7 @@ class Settings:
             alerts=AlertSettings.from_env(env),
             batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", "500")),
             aggregate_cache_size=int(env.get("CASEJOURNEY_AGGREGATE_CACHE", "20000")),
+            project_interval=float(env.get("CASEJOURNEY_PROJECT_INTERVAL", "1.0")),
         )
 
 

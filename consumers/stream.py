@@ -100,6 +100,7 @@ class StreamConsumer:
         max_message_bytes: int = MAX_MESSAGE_BYTES,
         session_timeout_ms: int = 10_000,
         after_batch: Callable[[], object] | None = None,
+        project_interval: float = 1.0,
         client_id: str = "casejourney-consume",
     ) -> None:
         self.store = store
@@ -107,6 +108,11 @@ class StreamConsumer:
         self.batch_size = batch_size
         self.max_message_bytes = max_message_bytes
         self.after_batch = after_batch
+        # Projections recompute every family a run touches, so running them once a
+        # second covers many batches for the price of one; idle time catches up.
+        self.project_interval = project_interval
+        self._projected_at = float("-inf")
+        self._unprojected = False
         self.topic_of = {name: kafka.topic(name) for name in SOURCE_TOPICS}
         self.stats = ConsumeStats()
         self._pending: dict[TopicPartition, OffsetAndMetadata] = {}
@@ -162,6 +168,8 @@ class StreamConsumer:
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
             if not batch:
+                if self._unprojected:
+                    self._project(force=True)
                 now = time.monotonic()
                 idle = now - last_message
                 exit_due = idle_exit is not None and idle >= idle_exit
@@ -198,7 +206,10 @@ class StreamConsumer:
                 continue
             backoff = FIRST_BACKOFF_S
             self._commit_pending()
+            self._unprojected = True
             self._project()
+        if self._unprojected:
+            self._project(force=True)
         self.stats.seconds = round(time.monotonic() - started, 3)
         return self.stats
 
@@ -280,9 +291,14 @@ class StreamConsumer:
                     del self._pending[tp]
         return True
 
-    def _project(self) -> None:
+    def _project(self, force: bool = False) -> None:
         if self.after_batch is None:
             return
+        now = time.monotonic()
+        if not force and now - self._projected_at < self.project_interval:
+            return
+        self._projected_at = now
+        self._unprojected = False
         try:
             self.after_batch()
         except Exception:

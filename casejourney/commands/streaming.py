@@ -243,6 +243,7 @@ def consume(args: argparse.Namespace, container: Container) -> int:
         max_message_bytes=args.max_message_bytes,
         session_timeout_ms=args.session_timeout_ms,
         after_batch=after_batch,
+        project_interval=settings.project_interval,
     )
     stop = threading.Event()
 
