@@ -157,6 +157,11 @@ def markdown(result: dict[str, Any]) -> str:
         + (f"; {scale['fraction']:.0%} of the nominal scale" if scale["fraction"] < 1 else "")
         + ".",
         "",
+        *(
+            [f"Only these figures were run: {', '.join(result['only'])}.", ""]
+            if result.get("only")
+            else []
+        ),
         "| figure | measured | baseline (same run) | ratio |",
         "|---|---|---|---|",
     ]
@@ -184,6 +189,10 @@ def markdown(result: dict[str, Any]) -> str:
 def write(result: dict[str, Any], directory: Path) -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
     stem = f"{result['date']}-{result['scale']['name']}"
+    if result["scale"]["fraction"] < 1:  # a part of a scale is never mistaken for all of it
+        stem += f"-{result['scale']['fraction'] * 100:g}pct"
+    if result.get("only"):
+        stem += "-only-" + "+".join(result["only"])
     json_path = directory / f"{stem}.json"
     md_path = directory / f"{stem}.md"
     json_path.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")

@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 stop_all()
             result["machine"] = describe(Postgres.binary(), Kafka.version())
+            if only != set(FIGURES):
+                result["only"] = sorted(only)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
