@@ -38,10 +38,16 @@ def family_uuid(family_id: str) -> UUID:
     return uuid5(FAMILY_NAMESPACE, family_id)
 
 
+_UNHASHED = frozenset({"chain", "version"})
+# One encoder for every hash (json.dumps would build one per call); the text, and so
+# every stored chain, is byte for byte what json.dumps(..., sort_keys=True, default=str) gives.
+_CHAIN_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def chain_hash(previous: str, family_id: str, version: int, record: Record) -> str:
     """Hash of one event's content chained to its predecessor's hash."""
-    body = {k: record[k] for k in sorted(record) if k not in {"chain", "version"}}
-    text = json.dumps([previous, family_id, version, body], sort_keys=True, default=str)
+    body = {k: v for k, v in record.items() if k not in _UNHASHED}
+    text = _CHAIN_JSON.encode([previous, family_id, version, body])
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -135,3 +135,45 @@ def test_a_gap_in_a_stored_history_is_reported_not_crashed_on(sqlite_url: str) -
         conn.execute("DELETE FROM stored_events WHERE originator_version = 5")
     with FamilyStore(sqlite_url) as store, pytest.raises(BrokenStreamError, match="verify"):
         store.get("F1")
+
+
+def test_recording_into_a_broken_history_is_refused_with_the_family_named(
+    database_url: str,
+) -> None:
+    """The write path reads uncached families in bulk; a gap still stops it, by name."""
+    import pytest
+
+    from casejourney.store import BrokenStreamError
+    from projections.db import Database
+
+    with FamilyStore(database_url) as store:
+        store.record_batch(rich_family())
+        table = store.recorder.events_table_name
+    with Database(database_url) as db, db.transaction():
+        db.execute(f"DELETE FROM {table} WHERE originator_version = 5")
+    later = ev("ReferralReceived", "2030-01-02", family_id="F1", referral_id="RZ", source="2A")
+    with FamilyStore(database_url) as store, pytest.raises(BrokenStreamError, match=r"F1.*verify"):
+        store.record_batch([later])
+
+
+def test_a_batch_of_many_uncached_families_loads_each_with_its_own_history(
+    database_url: str,
+) -> None:
+    """Six hundred families (more than one SQLite chunk) read back in one pass each."""
+    first = [
+        ev("ReferralReceived", "2024-01-02", family_id=f"F{n}", referral_id="R1", source="2A")
+        for n in range(600)
+    ]
+    with FamilyStore(database_url) as store:
+        assert len(store.record_batch(first).stored) == 600
+    again = [
+        *first,
+        *(
+            ev("ReferralReceived", "2024-03-02", family_id=f"F{n}", referral_id="R1", source="2A")
+            for n in range(3)
+        ),
+    ]
+    with FamilyStore(database_url, cache_size=10) as store:
+        result = store.record_batch(again)
+    assert len(result.duplicates) == 600
+    assert [reason for _, reason in result.rejected] == ["referral R1 was already recorded"] * 3

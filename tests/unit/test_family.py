@@ -305,3 +305,25 @@ def test_recording_in_batches_equals_recording_one_by_one(
         assert all(o is True for o in family.record_many(order[start : start + size]))
     assert family.state == recorded(rich_family()).state
     assert family.state == refolded(family)
+
+
+def test_the_chain_hash_of_a_fixed_record_never_changes() -> None:
+    """Stored chains are checked against this text forever: a change in how the hash
+    is computed (key order, separators, which fields count) would break every seal."""
+    from domain.family import chain_hash
+
+    record = {
+        "event_id": "E1",
+        "event_type": "ReferralReceived",
+        "child_id": "C1",
+        "occurred_at": "2024-02-29",
+        "recorded_by": {"role": "SW", "team": "T1"},
+        "payload": {"referral_id": "R1", "source": "2A"},
+        "extra": {},
+        "recorded_at": "2024-03-01T09:00:00+00:00",
+        "version": 2,
+        "chain": "not part of the hash",
+    }
+    assert chain_hash("0" * 64, "F1", 2, record) == (
+        "188cd7ffddaf2141d212acd9358cfccfe86f99f36d43ea5244a0848e862d215a"
+    )
