@@ -11,6 +11,10 @@ from bench.scales import Scale
 from bench.services import Postgres
 from bench.synth import DataStats
 
+# Source topics' partitions: divisible by the parallel pass's two consumers, so each
+# gets an equal share (the default of 3 would split them 2:1).
+PARTITIONS = 4
+
 
 @dataclass
 class Run:
@@ -40,6 +44,7 @@ class Run:
             KAFKA_BOOTSTRAP_SERVERS=self.kafka_address,
             CASEJOURNEY_TOPIC_PREFIX=self.topic_prefix,
             CASEJOURNEY_KAFKA_GROUP=f"{self.topic_prefix}{group}",
+            CASEJOURNEY_TOPIC_PARTITIONS=str(PARTITIONS),
             PYTHONUNBUFFERED="1",
         )
         env.update(extra)

@@ -76,8 +76,14 @@ def raw_baseline(r: Run) -> dict[str, Any]:
     }
 
 
-def consume(r: Run, database: str, group: str, project: bool) -> tuple[str, dict[str, Any]]:
-    """`casejourney consume` into a fresh database until every event is stored."""
+def consume(
+    r: Run, database: str, group: str, project: bool, processes: int = 1
+) -> tuple[str, dict[str, Any]]:
+    """`casejourney consume` into a fresh database until every event is stored.
+
+    With `processes` > 1, that many consumers join one group and share the
+    partitions: how a council would scale ingest out on the same machine.
+    """
     url = r.postgres.database(database)
     # One notification per event plus one Family.Created per family.
     target = r.stats.events + r.stats.families
@@ -85,26 +91,33 @@ def consume(r: Run, database: str, group: str, project: bool) -> tuple[str, dict
     argv = cli("consume", "--idle-exit", "2", "--json")
     if not project:
         argv.append("--no-project")
-    child = Child(argv, r.env(url, group=group), r.log(f"consume-{database}"))
-    progress = watch_store(child, url, table, target, GIVE_UP_S)
+    env = r.env(url, group=group)
+    children = [
+        Child(argv, env, r.log(f"consume-{database}" + (f"-{n}" if processes > 1 else "")))
+        for n in range(processes)
+    ]
+    progress = watch_store(children, url, table, target, GIVE_UP_S)
     # Everything is stored (and its offsets committed right after each batch): stop it
     # now rather than wait out --idle-exit, which stays only as a safety net.
-    done = child.stop(timeout=300)
-    stats = done.json() or {}
-    if progress.done_s is None or stats.get("stored") != r.stats.events:
+    done = [child.stop(timeout=300) for child in children]
+    stats = [d.json() or {} for d in done]
+    stored = sum(s.get("stored") or 0 for s in stats)
+    if progress.done_s is None or stored != r.stats.events:
         raise RuntimeError(
-            f"consume stored {stats.get('stored')} of {r.stats.events} "
-            f"(store holds {progress.seen}): {done.stderr[-1500:]}"
+            f"consume stored {stored} of {r.stats.events} "
+            f"(store holds {progress.seen}): {done[0].stderr[-1500:]}"
         )
     return url, {
         "events": r.stats.events,
+        "processes": processes,
         "rate": progress.steady_rate(r.stats.events),
         "wall_seconds": round(progress.done_s, 2),
         "wall_rate": progress.wall_rate(r.stats.events),
-        "peak_rss_mib": round(done.peak_rss_mib, 1),
-        "cpu_seconds": round(done.cpu_seconds, 1),
-        "dead_lettered": stats.get("dead_lettered"),
-        "batches": stats.get("batches"),
+        "peak_rss_mib": round(max(d.peak_rss_mib for d in done), 1),
+        "cpu_seconds": round(sum(d.cpu_seconds for d in done), 1),
+        "dead_lettered": sum(s.get("dead_lettered") or 0 for s in stats),
+        "duplicates": sum(s.get("duplicates") or 0 for s in stats),
+        "batches": sum(s.get("batches") or 0 for s in stats),
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -69,7 +70,14 @@ class Child:
         return self.proc.pid
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        """Running? Asked without reaping it (WNOWAIT): `finish` still needs its
+        exit status and CPU times from wait4."""
+        if self.proc.returncode is not None:
+            return False
+        try:
+            return os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+        except ChildProcessError:
+            return False
 
     def vm_hwm_mib(self) -> float:
         """The child's peak RSS so far, from /proc (kept once it has exited)."""
@@ -89,7 +97,7 @@ class Child:
             if pid:
                 break
             if deadline is not None and time.monotonic() > deadline:
-                self.proc.kill()
+                os.kill(self.pid, signal.SIGKILL)
                 pid, status, usage = os.wait4(self.pid, 0)
                 break
             time.sleep(0.05)
@@ -113,7 +121,7 @@ class Child:
     def stop(self, timeout: float = 30) -> Finished:
         """SIGTERM (a clean stop for `consume`), then wait."""
         if self.alive():
-            self.proc.terminate()
+            os.kill(self.pid, signal.SIGTERM)
         return self.finish(timeout)
 
 

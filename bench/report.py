@@ -42,6 +42,16 @@ def figure_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 _ratio(k.get("ratio")),
             )
         )
+    if k.get("consume_parallel"):
+        n = k["consume_parallel"]["processes"]
+        rows.append(
+            (
+                f"1. Kafka ingest → PostgreSQL, {n} `consume` processes in one group",
+                _rate(k["consume_parallel"]["rate"]),
+                raw_text,
+                _ratio(k.get("parallel_ratio")),
+            )
+        )
     if k.get("consume_projected"):
         rows.append(
             (
@@ -155,6 +165,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"{data['referrals']:,} referrals over {scale['years']} year(s) "
         f"({data['referrals_per_year']:,.0f} a year)"
         + (f"; {scale['fraction']:.0%} of the nominal scale" if scale["fraction"] < 1 else "")
+        + (f"; source topics of {data['partitions']} partitions" if data.get("partitions") else "")
         + ".",
         "",
         *(

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import audit, dashboard, file_ingest, kafka_ingest, latency, rebuild, report
-from bench.context import Run
+from bench.context import PARTITIONS, Run
 from bench.machine import describe
 from bench.procs import ROOT, stop_all
 from bench.scales import SCALES
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             prefix = f"bench{int(time.time())}."
             r = Run(scale, work, pg, kafka.address, prefix)
             try:
-                result = measure(r, only, sqlite=not args.no_sqlite)
+                result = measure(r, only, sqlite=scale.sqlite and not args.no_sqlite)
             finally:
                 stop_all()
             result["machine"] = describe(Postgres.binary(), Kafka.version())
@@ -145,6 +145,7 @@ def measure(r: Run, only: set[str], sqlite: bool = True) -> dict[str, Any]:
         "bytes": r.stats.bytes,
         "generate_seconds": r.stats.seconds,
         "by_type": r.stats.by_type,
+        "partitions": PARTITIONS,
         "longest_families": r.stats.events_per_family,
     }
     r.note(
@@ -169,6 +170,19 @@ def measure(r: Run, only: set[str], sqlite: bool = True) -> dict[str, Any]:
             f["kafka_ingest"] = {"consume": consume, "baseline": raw}
             if raw:
                 f["kafka_ingest"]["ratio"] = consume["rate"] / raw["rate"]
+        if scale.parallel_consumers > 1:
+            n = scale.parallel_consumers
+            got = step(
+                r,
+                f"consume ({n} processes, store only)",
+                lambda: kafka_ingest.consume(r, "kafka_parallel", "parallel", False, n),
+            )
+            if got and "kafka_ingest" in f:
+                parallel = got[1]
+                peaks.append(parallel["peak_rss_mib"])
+                f["kafka_ingest"]["consume_parallel"] = parallel
+                if raw:
+                    f["kafka_ingest"]["parallel_ratio"] = parallel["rate"] / raw["rate"]
         if scale.projected_pass:
             got = step(
                 r,
@@ -182,12 +196,20 @@ def measure(r: Run, only: set[str], sqlite: bool = True) -> dict[str, Any]:
                 if raw:
                     f["kafka_ingest"]["projected_ratio"] = projected["rate"] / raw["rate"]
     sqlite_url = None
+    if not sqlite and ({"file", "rebuild"} & only):
+        r.note("the SQLite store is not measured in this run (PostgreSQL only)")
     if "file" in only or "rebuild" in only:
         f.setdefault("file_ingest", {})
         got = step(r, "file ingest (SQLite)", lambda: file_ingest.sqlite(r)) if sqlite else None
         if got:
             sqlite_url, f["file_ingest"]["sqlite"] = got
-        if "file" in only or store_url is None:
+        file_pg = "file" in only and scale.file_ingest_postgres
+        if "file" in only and not file_pg and store_url is not None:
+            r.note(
+                "file ingest into PostgreSQL not measured at this scale (the Kafka pass "
+                "filled the store; the council scale measures it)"
+            )
+        if file_pg or store_url is None:
             got = step(r, "file ingest (PostgreSQL)", lambda: file_ingest.postgres(r))
             if got:
                 f["file_ingest"]["postgresql"] = got[1]

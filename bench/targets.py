@@ -51,6 +51,17 @@ def judge(scale: str, figures: dict[str, Any]) -> list[Verdict]:
         )
     else:
         out.append(Verdict("Kafka ingest, PostgreSQL", "≥ 10,000 events/s", "-", None))
+    parallel = _get(figures, "kafka_ingest", "consume_parallel")
+    parallel_ratio = _get(figures, "kafka_ingest", "parallel_ratio")
+    if parallel and parallel_ratio is not None:
+        out.append(
+            Verdict(
+                f"Kafka ingest, PostgreSQL, {parallel['processes']} consumer processes",
+                "≥ 10,000 events/s and ≥ 0.5 of raw",
+                f"{parallel['rate']:,.0f} events/s, {parallel_ratio:.2f} of raw",
+                parallel["rate"] >= 10_000 and parallel_ratio >= 0.5,
+            )
+        )
     for store in ("postgresql", "sqlite"):
         rebuild = _get(figures, "rebuild", store)
         name = f"rebuild, {'PostgreSQL' if store == 'postgresql' else 'SQLite'}"

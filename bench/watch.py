@@ -39,9 +39,13 @@ class Progress:
 
 
 def watch_store(
-    child: Child, database_url: str, table: str, target: int, timeout: float
+    child: Child | list[Child], database_url: str, table: str, target: int, timeout: float
 ) -> Progress:
-    """Wait until the event store holds `target` notifications (or the child exits)."""
+    """Wait until the event store holds `target` notifications (or every child exits).
+
+    Times count from the first child's start (they are started together)."""
+    children = child if isinstance(child, list) else [child]
+    child = children[0]
     progress = Progress()
     deadline = time.monotonic() + timeout
     with psycopg.connect(database_url, autocommit=True) as conn:
@@ -57,7 +61,7 @@ def watch_store(
                 if progress.seen >= target:
                     progress.done_s = now  # when the top id arrived, not after the count
                     return progress
-            if not child.alive():
+            if not any(c.alive() for c in children):
                 break
             time.sleep(POLL_S)
     with psycopg.connect(database_url, autocommit=True) as conn:

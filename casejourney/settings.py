@@ -121,9 +121,9 @@ class Settings:
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     batch_size: int = 500
-    aggregate_cache_size: int = 20_000
+    aggregate_cache_size: int = 10_000
     # Seconds between projection runs inside `consume` (alerts wait at most this long).
-    project_interval: float = 1.0
+    project_interval: float = 0.25
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -142,8 +142,8 @@ class Settings:
             kafka=kafka,
             alerts=AlertSettings.from_env(env),
             batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", "500")),
-            aggregate_cache_size=int(env.get("CASEJOURNEY_AGGREGATE_CACHE", "20000")),
-            project_interval=float(env.get("CASEJOURNEY_PROJECT_INTERVAL", "1.0")),
+            aggregate_cache_size=int(env.get("CASEJOURNEY_AGGREGATE_CACHE", "10000")),
+            project_interval=float(env.get("CASEJOURNEY_PROJECT_INTERVAL", "0.25")),
         )
 
 

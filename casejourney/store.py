@@ -74,7 +74,7 @@ class BatchResult:
 class FamilyStore:
     """Records contract events into Family aggregates, in batches, exactly once."""
 
-    def __init__(self, database_url: str, cache_size: int = 20_000) -> None:
+    def __init__(self, database_url: str, cache_size: int = 10_000) -> None:
         self.database_url = database_url
         self.app = _open_application(database_url)
         self._cache: OrderedDict[str, Family] = OrderedDict()

@@ -100,7 +100,7 @@ class StreamConsumer:
         max_message_bytes: int = MAX_MESSAGE_BYTES,
         session_timeout_ms: int = 10_000,
         after_batch: Callable[[], object] | None = None,
-        project_interval: float = 1.0,
+        project_interval: float = 0.25,
         client_id: str = "casejourney-consume",
     ) -> None:
         self.store = store
@@ -161,7 +161,9 @@ class StreamConsumer:
             if max_messages is not None:
                 limit = min(limit, max_messages - self.stats.messages)
             try:
-                batch: Batch = self.consumer.poll(timeout_ms=POLL_TIMEOUT_MS, max_records=limit)
+                batch: Batch = self.consumer.poll(
+                    timeout_ms=self._poll_timeout_ms(), max_records=limit
+                )
             except KafkaError as error:
                 log.warning("poll failed (%s); retrying in %.1f s", type(error).__name__, backoff)
                 stop.wait(backoff)
@@ -290,6 +292,14 @@ class StreamConsumer:
                 if self._pending.get(tp) == offset:
                     del self._pending[tp]
         return True
+
+    def _poll_timeout_ms(self) -> int:
+        """Wait for messages no longer than until projections are due: an alert must
+        not sit unprojected for a whole poll timeout because the stream went quiet."""
+        if not self._unprojected or self.after_batch is None:
+            return POLL_TIMEOUT_MS
+        due = self._projected_at + self.project_interval - time.monotonic()
+        return max(0, min(POLL_TIMEOUT_MS, int(due * 1000)))
 
     def _project(self, force: bool = False) -> None:
         if self.after_batch is None:

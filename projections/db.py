@@ -86,6 +86,8 @@ class Database:
 
     def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Params]) -> None:
         """Bulk insert: COPY on PostgreSQL, executemany on SQLite."""
+        if isinstance(rows, list) and not rows:
+            return  # no round trip for a table this batch has no rows for
         if self.is_postgres:
             with self.conn.cursor() as cur:
                 names = ", ".join(columns)

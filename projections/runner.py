@@ -25,6 +25,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from casejourney.store import FamilyStore
+from casejourney.streams import select_streams
 from domain.rules.base import Alert
 from domain.rules.family_rows import FamilyRows, deadline_alerts, derive
 from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
@@ -74,12 +75,24 @@ class Group:
         self.records.append(record)
 
 
+@dataclass(frozen=True)
+class Cached:
+    """A family as the live tables hold it: its records up to `version`, and its rows."""
+
+    version: int
+    records: list[Record]
+    rows: FamilyRows
+
+
 @dataclass
 class Batch:
     """A batch folded but not yet written."""
 
     results: list[FamilyRows] = field(default_factory=list)
-    keep: dict[str, tuple[int, list[Record]]] = field(default_factory=dict)  # cache entries
+    keep: dict[str, Cached] = field(default_factory=dict)  # cache entries
+    # The rows each family had before this batch, where known (the cache): only
+    # what changed is written back.
+    previous: dict[str, FamilyRows] = field(default_factory=dict)
     created: list[tuple[str, str | None]] = field(default_factory=list)  # new family ids
 
 
@@ -128,7 +141,7 @@ class Projector:
         # Rebuild worker processes: one per core, at most four (beyond that SQLite's
         # single writer, not the fold, is the limit).
         self.workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-        self._cache: OrderedDict[str, tuple[int, list[Record]]] = OrderedDict()
+        self._cache: OrderedDict[str, Cached] = OrderedDict()
         self._cache_size = cache_families
         self._family_ids: dict[str, str] = {}
         self._lock = threading.RLock()
@@ -255,7 +268,9 @@ class Projector:
         outbox: bool,
     ) -> None:
         """Recompute and write every family the notifications touch (caller's transaction)."""
-        self._write(generation, self._compute(notes, as_of), as_of, position, outbox=outbox)
+        batch = self._compute(notes, as_of)
+        batch.previous.clear()  # another generation's tables: nothing known, write whole
+        self._write(generation, batch, as_of, position, outbox=outbox)
 
     def _compute(self, notes: Sequence[Notification], as_of: date) -> Batch:
         """Every touched family's rows and alerts, from all of its records: no writes."""
@@ -274,12 +289,13 @@ class Projector:
                 group.add(record)
         self._resolve_family_ids(groups)
         batch = Batch(created=[(k, g.family_id) for k, g in groups.items() if g.created])
+        bases = self._bases(groups, batch.previous)
         for key, group in groups.items():
-            records = self._family_records(key, group)
+            records = [*bases[key], *(group.records or [])]
             assert group.family_id is not None
             batch.results.append(derive(group.family_id, records, as_of, self.thresholds))
             if records:
-                batch.keep[key] = (records[-1]["version"], records)
+                batch.keep[key] = Cached(records[-1]["version"], records, batch.results[-1])
         return batch
 
     def _write(
@@ -289,7 +305,7 @@ class Projector:
             insert_sql("cj_family_ids", ("originator_id", "family_id"), "originator_id"),
             batch.created,
         )
-        replace_families(self.db, generation, batch.results)
+        replace_families(self.db, generation, batch.results, batch.previous)
         sync_alerts(self.db, generation, batch.results, as_of, position, outbox)
 
     def _resolve_family_ids(self, groups: dict[str, Group]) -> None:
@@ -311,31 +327,38 @@ class Projector:
                 raise RuntimeError(f"no Family.Created seen for stream {key}")
             self._family_ids[key] = group.family_id
 
-    def _family_records(self, key: str, group: Group) -> list[Record]:
-        new = group.records or []
-        if group.created or not new:
-            base: list[Record] = []
-        else:
+    def _bases(
+        self, groups: dict[str, Group], previous: dict[str, FamilyRows]
+    ) -> dict[str, list[Record]]:
+        """Each family's records before the batch's first: from the cache, else all the
+        uncached ones in one query (a query per family was most of a small batch's cost)."""
+        bases: dict[str, list[Record]] = {}
+        missing: dict[str, tuple[UUID, int]] = {}
+        for key, group in groups.items():
+            new = group.records or []
+            if group.created or not new:
+                bases[key] = []
+                continue
             first = new[0]["version"]
             cached = self._cache.get(key)
-            if cached is not None and cached[0] == first - 1:
-                base = cached[1]
+            if cached is not None and cached.version == first - 1:
+                bases[key] = cached.records
+                previous[cached.rows.family_id] = cached.rows
             else:
-                base = self._load(group.uuid, first - 1)
-        return [*base, *new]
+                missing[key] = (group.uuid, first - 1)
+        streams = select_streams(self.store.recorder, [uuid for uuid, _ in missing.values()])
+        for key, (uuid, up_to) in missing.items():
+            records = bases[key] = []
+            for stored in streams.get(uuid, []):
+                if 1 < stored.originator_version <= up_to:  # version 1 is Family.Created
+                    _, _, _, record = self.decode(
+                        stored.topic, stored.originator_version, stored.state, uuid
+                    )
+                    if record is not None:
+                        records.append(record)
+        return bases
 
-    def _load(self, uuid: UUID, up_to: int) -> list[Record]:
-        """The family's records up to a version, from the store."""
-        records = []
-        for stored in self.store.recorder.select_events(uuid, gt=1, lte=up_to):
-            _, _, _, record = self.decode(
-                stored.topic, stored.originator_version, stored.state, uuid
-            )
-            if record is not None:
-                records.append(record)
-        return records
-
-    def _remember(self, entries: dict[str, tuple[int, list[Record]]]) -> None:
+    def _remember(self, entries: dict[str, Cached]) -> None:
         for key, entry in entries.items():
             self._cache.pop(key, None)
             self._cache[key] = entry

@@ -9,7 +9,7 @@ was raised and sent stays on record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -54,14 +54,52 @@ def insert_sql(table: str, columns: Sequence[str], conflict: str = "") -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}){tail}"
 
 
-def replace_families(db: Database, generation: int, results: Sequence[FamilyRows]) -> None:
-    ids = [r.family_id for r in results]
+def family_filters(db: Database, ids: Sequence[str]) -> Iterator[tuple[str, list[Any]]]:
+    """(WHERE clause, params) covering these family ids.
+
+    PostgreSQL gets one `= ANY(array)`: the statement text never changes, so it is
+    parsed once, where an IN list of varying length was parsed per call (a profile
+    of `consume` put that, with row-by-row inserts, at 40% of its time).
+    """
+    if db.is_postgres:
+        if ids:
+            yield "family_id = ANY(?)", [list(ids)]
+        return
+    for part in chunks(ids):
+        yield f"family_id IN ({', '.join('?' for _ in part)})", list(part)
+
+
+def replace_families(
+    db: Database,
+    generation: int,
+    results: Sequence[FamilyRows],
+    previous: Mapping[str, FamilyRows] | None = None,
+) -> None:
+    """Write the families' new rows over their old ones.
+
+    Where the old rows are known (`previous`: what the tables hold now) and all of
+    them are still among the new, only the new rows are inserted: the common case of
+    an event appended to a family then costs its own rows, not the family's whole
+    history again. Any other change replaces that family's rows in that table whole.
+    """
+    previous = previous or {}
     for name in FAMILY_TABLES:
         table = physical(name, generation)
-        for part in chunks(ids):
-            marks = ", ".join("?" for _ in part)
-            db.execute(f"DELETE FROM {table} WHERE family_id IN ({marks})", list(part))
-        db.executemany(insert_sql(table, TABLES[name].column_names), table_rows(name, results))
+        getter = itemgetter(*TABLES[name].column_names)
+        whole: list[str] = []
+        rows: list[tuple[Any, ...]] = []
+        for result in results:
+            new = [getter(row) for row in result.tables[name]]
+            before = previous.get(result.family_id)
+            old = {getter(row) for row in before.tables[name]} if before else None
+            if old is not None and old.issubset(new):
+                rows.extend(row for row in new if row not in old)
+            else:
+                whole.append(result.family_id)
+                rows.extend(new)
+        for where, params in family_filters(db, whole):
+            db.execute(f"DELETE FROM {table} WHERE {where}", params)
+        db.copy_rows(table, TABLES[name].column_names, rows)
 
 
 def queue_outbox(db: Database, alerts: Iterable[Alert], position: int) -> None:
@@ -91,9 +129,8 @@ def sync_alerts(
     computed = {a.alert_id: a for r in results for a in r.alerts}
     existing: dict[str, dict[str, Any]] = {}
     ids = [r.family_id for r in results]
-    for part in chunks(ids):
-        marks = ", ".join("?" for _ in part)
-        for row in db.rows(f"SELECT * FROM {table} WHERE family_id IN ({marks})", list(part)):
+    for where, params in family_filters(db, ids):
+        for row in db.rows(f"SELECT * FROM {table} WHERE {where}", params):
             existing[row["alert_id"]] = row
     inserts, updates, raised = [], [], []
     today = as_of.isoformat()

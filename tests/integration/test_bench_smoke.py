@@ -32,6 +32,7 @@ FIGURES = (
 )
 ROWS = (
     "1. Kafka ingest → PostgreSQL",
+    "1. Kafka ingest → PostgreSQL, 2 `consume` processes in one group",
     "2. File ingest → SQLite",
     "2. File ingest → PostgreSQL",
     "3. Rebuild, PostgreSQL",
@@ -75,6 +76,9 @@ def test_every_figure_is_measured_with_its_baseline(results: tuple[dict, str, st
     assert ingest["consume"]["events"] == ingest["baseline"]["events"] == result["data"]["events"]
     assert ingest["consume"]["rate"] > 0 and ingest["ratio"] > 0
     assert ingest["consume"]["dead_lettered"] == 0
+    parallel = ingest["consume_parallel"]  # two processes in one group share the work
+    assert parallel["processes"] == 2 and parallel["events"] == result["data"]["events"]
+    assert parallel["rate"] > 0 and parallel["dead_lettered"] == 0
     for store in ("sqlite", "postgresql"):
         assert figures["file_ingest"][store]["rate"] > 0
         rebuild = figures["rebuild"][store]
@@ -94,7 +98,7 @@ def test_machine_and_targets_are_reported(results: tuple[dict, str, str]) -> Non
     assert machine["nproc"] >= 1 and machine["cpu_model"] and machine["python"]
     assert machine["memory_gib"] > 0
     verdicts = {v["figure"]: v["met"] for v in result["targets"]}
-    assert len(verdicts) == 7
+    assert len(verdicts) == 8  # the five targets, per store and per part
     assert None not in verdicts.values(), result["targets"]
 
 

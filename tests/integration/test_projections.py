@@ -131,6 +131,23 @@ def test_incremental_batches_equal_a_rebuild_and_two_rebuilds_agree(database_url
         projector.close()
 
 
+def test_without_a_family_cache_every_history_is_read_back_whole(database_url: str) -> None:
+    """cache_families=0: each batch reads its families' earlier records from the store
+    (all of them in one query), and still lands exactly where a rebuild does."""
+    events = journeys(8)
+    with FamilyStore(database_url) as store:
+        projector = Projector(store, clock=clock, batch_size=5, cache_families=0)
+        projector.run_once()
+        for start in range(0, len(events), 9):
+            record(store, events[start : start + 9])
+            projector.run_once()
+        incremental, ids = dump(projector), alert_ids(projector)
+        assert incremental["rm_referrals"] and ids
+        projector.rebuild()
+        assert dump(projector) == incremental and alert_ids(projector) == ids
+        projector.close()
+
+
 def test_a_correction_and_a_retraction_withdraw_alerts_never_delete_them(database_url: str) -> None:
     f = {"family_id": "FA", "child_id": "C1"}
     base = [
