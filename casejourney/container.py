@@ -23,7 +23,11 @@ class Container:
 
     @cached_property
     def store(self) -> FamilyStore:
-        store = FamilyStore(self.settings.database_url, self.settings.aggregate_cache_size)
+        store = FamilyStore(
+            self.settings.database_url,
+            self.settings.aggregate_cache_size,
+            self.settings.aggregate_cache_events,
+        )
         self._closers.append(store)
         return store
 

@@ -122,6 +122,7 @@ class Settings:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     batch_size: int = 500
     aggregate_cache_size: int = 10_000
+    aggregate_cache_events: int = 150_000  # and at most this many events in them
     # Seconds between projection runs inside `consume` (alerts wait at most this long).
     project_interval: float = 0.25
 
@@ -143,6 +144,7 @@ class Settings:
             alerts=AlertSettings.from_env(env),
             batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", "500")),
             aggregate_cache_size=int(env.get("CASEJOURNEY_AGGREGATE_CACHE", "10000")),
+            aggregate_cache_events=int(env.get("CASEJOURNEY_AGGREGATE_CACHE_EVENTS", "150000")),
             project_interval=float(env.get("CASEJOURNEY_PROJECT_INTERVAL", "0.25")),
         )
 

@@ -74,11 +74,17 @@ class BatchResult:
 class FamilyStore:
     """Records contract events into Family aggregates, in batches, exactly once."""
 
-    def __init__(self, database_url: str, cache_size: int = 10_000) -> None:
+    def __init__(
+        self, database_url: str, cache_size: int = 10_000, cache_events: int = 150_000
+    ) -> None:
         self.database_url = database_url
         self.app = _open_application(database_url)
         self._cache: OrderedDict[str, Family] = OrderedDict()
         self._cache_size = cache_size
+        # Families differ a hundredfold in length, so memory is bounded by events held
+        # too: at council scale (ten-year histories) families alone let it pass 1 GB.
+        self._cache_events = cache_events
+        self._cached_events = 0
 
     @property
     def recorder(self) -> ApplicationRecorder:
@@ -150,7 +156,7 @@ class FamilyStore:
             except IntegrityError:
                 log.info("concurrent write on %d families; retry %d", len(touched), attempt)
                 for family_id in touched:
-                    self._cache.pop(family_id, None)
+                    self._forget(family_id)
                 continue
             for family_id, family in touched.items():
                 self._remember(family_id, family)
@@ -169,7 +175,11 @@ class FamilyStore:
 
     def _load_all(self, family_ids: list[str]) -> dict[str, Family]:
         """Every family of a batch: from the cache, else all the rest in one query."""
-        families = {fid: self._cache.pop(fid) for fid in family_ids if fid in self._cache}
+        families: dict[str, Family] = {}
+        for family_id in family_ids:
+            cached = self._forget(family_id)
+            if cached is not None:
+                families[family_id] = cached
         missing = [fid for fid in family_ids if fid not in families]
         streams = select_streams(self.recorder, [family_uuid(fid) for fid in missing])
         for family_id in missing:
@@ -188,5 +198,16 @@ class FamilyStore:
 
     def _remember(self, family_id: str, family: Family) -> None:
         self._cache[family_id] = family
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        self._cached_events += len(family.records)
+        while self._cache and (
+            len(self._cache) > self._cache_size or self._cached_events > self._cache_events
+        ):
+            _, oldest = self._cache.popitem(last=False)
+            self._cached_events -= len(oldest.records)
+
+    def _forget(self, family_id: str) -> Family | None:
+        """Take a family out of the cache (to change it, or because it is stale)."""
+        family = self._cache.pop(family_id, None)
+        if family is not None:
+            self._cached_events -= len(family.records)
+        return family

@@ -57,7 +57,7 @@ def export_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "Export CSV",
-        data=csv_bytes(frame),
+        data=partial(csv_bytes, frame),  # built on click, not on every rerun
         file_name=f"{stem}.csv",
         mime=CSV_MIME,
         key=f"{key}-csv",

@@ -14,6 +14,8 @@ from dashboard.acknowledge import Worker
 from dashboard.frames import KIND_TITLES
 from dashboard.widgets import export_buttons, family_table
 
+ACK_CHOICES = 500
+
 st.title("Alerts")
 left, middle, right, last = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
 chosen_kinds = left.multiselect(
@@ -54,6 +56,13 @@ open_alerts = frame[~frame["acknowledged"]]
 if open_alerts.empty:
     st.caption("No open alerts in this selection.")
     st.stop()
+if len(open_alerts) > ACK_CHOICES:
+    # Every option goes to the browser: thousands made the page slow to open.
+    st.caption(
+        f"The newest {ACK_CHOICES:,} open alerts of this selection can be picked here; "
+        "narrow the filters to reach older ones."
+    )
+    open_alerts = open_alerts.head(ACK_CHOICES)
 labels = {
     r["alert id"]: f"{r['raised']} · {r['alert']} · family {r['family']}"
     for r in open_alerts.to_dict("records")

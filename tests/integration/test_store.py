@@ -177,3 +177,14 @@ def test_a_batch_of_many_uncached_families_loads_each_with_its_own_history(
         result = store.record_batch(again)
     assert len(result.duplicates) == 600
     assert [reason for _, reason in result.rejected] == ["referral R1 was already recorded"] * 3
+
+
+def test_the_write_cache_is_bounded_by_events_as_well_as_families(sqlite_url: str) -> None:
+    """Long histories must not carry the writer past its memory: the oldest go first."""
+    with FamilyStore(sqlite_url, cache_size=100, cache_events=len(rich_family()) * 2) as store:
+        for n in range(5):
+            store.record_batch(rich_family(f"F{n}"))
+        assert list(store._cache) == ["F3", "F4"]
+        assert store._cached_events == sum(len(f.records) for f in store._cache.values())
+        again = store.record_batch(rich_family("F0"))  # evicted: read back, still a duplicate
+        assert again.stored == [] and len(again.duplicates) == len(rich_family())
