@@ -22,7 +22,7 @@ from eventsourcing.domain import OriginatorVersionError
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError
 
 from casejourney.settings import eventsourcing_env
-from casejourney.streams import insert_streams, select_streams
+from casejourney.streams import insert_streams, plain_history, select_streams
 from domain.contract import ContractEvent
 from domain.family import Family, family_uuid
 
@@ -85,6 +85,7 @@ class FamilyStore:
         # too: at council scale (ten-year histories) families alone let it pass 1 GB.
         self._cache_events = cache_events
         self._cached_events = 0
+        self._plain = self.app.mapper.cipher is None and self.app.mapper.compressor is None
 
     @property
     def recorder(self) -> ApplicationRecorder:
@@ -184,8 +185,20 @@ class FamilyStore:
         streams = select_streams(self.recorder, [family_uuid(fid) for fid in missing])
         for family_id in missing:
             stored = streams.get(family_uuid(family_id))
-            families[family_id] = self._replay(family_id, stored) if stored else Family(family_id)
+            families[family_id] = self._restore(family_id, stored) if stored else Family(family_id)
         return families
+
+    def _restore(self, family_id: str, stored: list[Any]) -> Family:
+        """A family not in the cache, from its stored events: plain JSON is read
+        straight into records (3x faster than building event objects), a store
+        with a cipher or compressor goes through eventsourcing's mapper."""
+        if not self._plain:
+            return self._replay(family_id, stored)
+        try:
+            created_on, records = plain_history(stored)
+        except ValueError as error:
+            raise BrokenStreamError.of(family_id, error) from None
+        return Family.restore(family_id, created_on, records)
 
     def _replay(self, family_id: str, stored: list[Any]) -> Family:
         to_domain = self.app.mapper.to_domain_event

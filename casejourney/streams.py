@@ -12,9 +12,11 @@ IntegrityError) at a fraction of the cost.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
 SQLITE_CHUNK = 500  # bound variables per statement, well under SQLite's limit
@@ -96,3 +98,36 @@ def _copy(recorder: Any, stored: Sequence[StoredEvent]) -> None:
                 copy.write_row(
                     (event.originator_id, event.originator_version, event.topic, event.state)
                 )
+
+
+def plain_history(stored: Sequence[StoredEvent]) -> tuple[datetime, list[dict[str, Any]]]:
+    """(created on, records) of one family's stream kept as plain JSON (no cipher, no
+    compression), read with orjson: the records `Family.Recorded.as_record` gives.
+
+    Raises ValueError when the stream does not start with the family's creation or
+    its versions skip or repeat: the store reports that as a broken history.
+    """
+    versions = [event.originator_version for event in stored]
+    if versions != list(range(1, len(stored) + 1)):
+        raise ValueError(f"versions {versions[:3]}... do not run 1, 2, 3 without a gap")
+    if not stored[0].topic.endswith("/Family.Created/v1"):
+        raise ValueError(f"version 1 is {stored[0].topic}, not the family's creation")
+    created_on = datetime.fromisoformat(orjson.loads(stored[0].state)["timestamp"]["_data_"])
+    records = []
+    for event in stored[1:]:
+        data = orjson.loads(event.state)
+        records.append(
+            {
+                "event_id": data["event_id"],
+                "event_type": event.topic.split("/", 2)[1],
+                "child_id": data["child_id"],
+                "occurred_at": data["occurred_at"],
+                "recorded_by": data["recorded_by"],
+                "payload": data["payload"],
+                "extra": data["extra"],
+                "recorded_at": data["timestamp"]["_data_"],
+                "version": event.originator_version,
+                "chain": data["chain"],
+            }
+        )
+    return created_on, records
