@@ -32,6 +32,8 @@ from consumers.topics import DEAD_LETTER, create_topics, missing_topics, source_
 
 Handler = Callable[[argparse.Namespace, Container], int]
 
+PUBLISH_DELIVERY_MS = 600_000
+
 
 def _reports_unreachable(handler: Handler) -> Handler:
     """A broker that cannot be reached or refuses us: say so in one line, no traceback."""
@@ -169,7 +171,11 @@ def publish(args: argparse.Namespace, container: Container) -> int:
         if not path.is_file():
             raise FileNotFoundError(f"no such file: {path}")
     _require_topics(container, source_topics(kafka))
-    producer = make_producer(kafka, "casejourney-publish")
+    # A bulk load may outrun the broker for minutes (a national file is millions of
+    # lines): batches wait up to ten minutes for delivery rather than the client's
+    # two, which lost a quarter of a million messages (kept as rejects) on a
+    # broker that fell silent for over two minutes in the national benchmark.
+    producer = make_producer(kafka, "casejourney-publish", delivery_timeout_ms=PUBLISH_DELIVERY_MS)
     summaries: list[PublishSummary] = []
     try:
         for path in args.paths:
