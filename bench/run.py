@@ -172,29 +172,9 @@ def measure(r: Run, only: set[str], sqlite: bool = True) -> dict[str, Any]:
                 f["kafka_ingest"]["ratio"] = consume["rate"] / raw["rate"]
         if scale.parallel_consumers > 1:
             n = scale.parallel_consumers
-            got = step(
-                r,
-                f"consume ({n} processes, store only)",
-                lambda: kafka_ingest.consume(r, "kafka_parallel", "parallel", False, n),
-            )
-            if got and "kafka_ingest" in f:
-                parallel = got[1]
-                peaks.append(parallel["peak_rss_mib"])
-                f["kafka_ingest"]["consume_parallel"] = parallel
-                if raw:
-                    f["kafka_ingest"]["parallel_ratio"] = parallel["rate"] / raw["rate"]
+            _another_pass(r, peaks, raw, f"consume ({n} processes, store only)", "parallel", n)
         if scale.projected_pass:
-            got = step(
-                r,
-                "consume (projections on)",
-                lambda: kafka_ingest.consume(r, "kafka_projected", "projected", True),
-            )
-            if got and "kafka_ingest" in f:
-                projected = got[1]
-                peaks.append(projected["peak_rss_mib"])
-                f["kafka_ingest"]["consume_projected"] = projected
-                if raw:
-                    f["kafka_ingest"]["projected_ratio"] = projected["rate"] / raw["rate"]
+            _another_pass(r, peaks, raw, "consume (projections on)", "projected", 1)
     sqlite_url = None
     if not sqlite and ({"file", "rebuild"} & only):
         r.note("the SQLite store is not measured in this run (PostgreSQL only)")
@@ -249,6 +229,24 @@ def measure(r: Run, only: set[str], sqlite: bool = True) -> dict[str, Any]:
         "dashboard_apptest_mib": dash.get("peak_rss_mib"),
     }
     return _result(r, data)
+
+
+def _another_pass(
+    r: Run, peaks: list[float], raw: dict[str, Any] | None, label: str, kind: str, processes: int
+) -> None:
+    """One more consume of the same messages into a fresh store, kept beside the first
+    as `consume_<kind>` with its ratio to the same raw baseline."""
+    got = step(
+        r,
+        label,
+        lambda: kafka_ingest.consume(r, f"kafka_{kind}", kind, kind == "projected", processes),
+    )
+    ingest = r.figures.get("kafka_ingest")
+    if got and ingest is not None:
+        peaks.append(got[1]["peak_rss_mib"])
+        ingest[f"consume_{kind}"] = got[1]
+        if raw:
+            ingest[f"{kind}_ratio"] = got[1]["rate"] / raw["rate"]
 
 
 def _result(r: Run, data: dict[str, Any]) -> dict[str, Any]:
