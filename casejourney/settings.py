@@ -142,10 +142,15 @@ class Settings:
             database_url=env.get("CASEJOURNEY_DATABASE_URL") or default_database_url(),
             kafka=kafka,
             alerts=AlertSettings.from_env(env),
-            batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", "500")),
-            aggregate_cache_size=int(env.get("CASEJOURNEY_AGGREGATE_CACHE", "10000")),
-            aggregate_cache_events=int(env.get("CASEJOURNEY_AGGREGATE_CACHE_EVENTS", "150000")),
-            project_interval=float(env.get("CASEJOURNEY_PROJECT_INTERVAL", "0.25")),
+            # Unset variables fall back to the field defaults above: stated once.
+            batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", cls.batch_size)),
+            aggregate_cache_size=int(
+                env.get("CASEJOURNEY_AGGREGATE_CACHE", cls.aggregate_cache_size)
+            ),
+            aggregate_cache_events=int(
+                env.get("CASEJOURNEY_AGGREGATE_CACHE_EVENTS", cls.aggregate_cache_events)
+            ),
+            project_interval=float(env.get("CASEJOURNEY_PROJECT_INTERVAL", cls.project_interval)),
         )
 
 
