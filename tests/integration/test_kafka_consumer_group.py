@@ -75,11 +75,17 @@ def test_kill_9_mid_stream_then_restart_loses_and_doubles_nothing(sqlite_url: st
 def test_two_consumers_in_one_group_share_the_partitions(postgres_url: str) -> None:
     events = list(generate(120, 2, 22))
     with kafka_world(postgres_url, name="pair") as world:
-        members = [cli_process(world, *CONSUME, "--idle-exit", "3", **SLOW) for _ in range(2)]
+        # No --idle-exit: both members are idle until the events are produced, and
+        # an idle member with nothing to read is rightly done.
+        members = [cli_process(world, *CONSUME, **SLOW) for _ in range(2)]
         wait_for(lambda: group_members(world) == ("Stable", 2), "both members in the group")
         produce_events(world, events)
+        topics = source_topics(world.kafka)
+        wait_for(lambda: committed_total(world, topics) == len(events), "the end", timeout=120)
 
-        results = [finish(member, timeout=120) for member in members]
+        for member in members:
+            member.send_signal(signal.SIGTERM)
+        results = [finish(member, timeout=60) for member in members]
         for code, _, err in results:
             assert code == 0, err[-3000:]
         stats = [last_json(out) for _, out, _ in results]
