@@ -34,9 +34,11 @@ def figure_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     raw = k.get("baseline") or {}
     raw_text = f"{_rate(raw.get('rate'))} (kafka-python + COPY)"
     if k.get("consume"):
+        n = k["consume"].get("processes", 1)
         rows.append(
             (
-                "1. Kafka ingest → PostgreSQL (`consume --no-project`)",
+                "1. Kafka ingest → PostgreSQL (`consume --no-project`"
+                + (f", {n} processes in one group)" if n > 1 else ")"),
                 _rate(k["consume"]["rate"]),
                 raw_text,
                 _ratio(k.get("ratio")),

@@ -159,10 +159,11 @@ def measure(r: Run, only: set[str], sqlite: bool = True) -> dict[str, Any]:
         f["publish"] = step(r, "publish", lambda: kafka_ingest.publish(r))
     if "ingest" in only:
         raw = step(r, "raw Kafka baseline", lambda: kafka_ingest.raw_baseline(r))
+        n = scale.consumers
         got = step(
             r,
-            "consume (store only)",
-            lambda: kafka_ingest.consume(r, "kafka_store", "store", False),
+            "consume (store only" + (f", {n} processes)" if n > 1 else ")"),
+            lambda: kafka_ingest.consume(r, "kafka_store", "store", False, n),
         )
         if got:
             store_url, consume = got

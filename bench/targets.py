@@ -41,9 +41,10 @@ def judge(scale: str, figures: dict[str, Any]) -> list[Verdict]:
     ingest = _get(figures, "kafka_ingest", "consume")
     ratio = _get(figures, "kafka_ingest", "ratio")
     if ingest and ratio is not None:
+        n = ingest.get("processes", 1)
         out.append(
             Verdict(
-                "Kafka ingest, PostgreSQL",
+                "Kafka ingest, PostgreSQL" + (f", {n} consumer processes" if n > 1 else ""),
                 "≥ 10,000 events/s and ≥ 0.5 of raw",
                 f"{ingest['rate']:,.0f} events/s, {ratio:.2f} of raw",
                 ingest["rate"] >= 10_000 and ratio >= 0.5,
