@@ -100,6 +100,22 @@ def _copy(recorder: Any, stored: Sequence[StoredEvent]) -> None:
                 )
 
 
+def plain_record(data: dict[str, Any], event_type: str, version: int) -> dict[str, Any]:
+    """The record `Family.Recorded.as_record` gives, from an event's stored JSON,
+    less its `extra` fields and `chain` hash (what the rules and read models read).
+    Shared by the writer's restore and the projections' decoder."""
+    return {
+        "event_id": data["event_id"],
+        "event_type": event_type,
+        "child_id": data["child_id"],
+        "occurred_at": data["occurred_at"],
+        "recorded_by": data["recorded_by"],
+        "payload": data["payload"],
+        "recorded_at": data["timestamp"]["_data_"],
+        "version": version,
+    }
+
+
 def plain_history(stored: Sequence[StoredEvent]) -> tuple[datetime, list[dict[str, Any]]]:
     """(created on, records) of one family's stream kept as plain JSON (no cipher, no
     compression), read with orjson: the records `Family.Recorded.as_record` gives.
@@ -116,18 +132,8 @@ def plain_history(stored: Sequence[StoredEvent]) -> tuple[datetime, list[dict[st
     records = []
     for event in stored[1:]:
         data = orjson.loads(event.state)
-        records.append(
-            {
-                "event_id": data["event_id"],
-                "event_type": event.topic.split("/", 2)[1],
-                "child_id": data["child_id"],
-                "occurred_at": data["occurred_at"],
-                "recorded_by": data["recorded_by"],
-                "payload": data["payload"],
-                "extra": data["extra"],
-                "recorded_at": data["timestamp"]["_data_"],
-                "version": event.originator_version,
-                "chain": data["chain"],
-            }
-        )
+        record = plain_record(data, event.topic.split("/", 2)[1], event.originator_version)
+        record["extra"] = data["extra"]
+        record["chain"] = data["chain"]
+        records.append(record)
     return created_on, records

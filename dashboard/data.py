@@ -1,7 +1,7 @@
 """The read models, as the pages want them: cached per projection version.
 
 Everything here reads the read-model views through `projections.queries` (and,
-for the lists behind a figure, `dashboard.behind`); nothing replays the event
+for the lists behind a figure, `projections.figures`); nothing replays the event
 store. See `dashboard.source` for how the caches follow the projection.
 """
 
@@ -18,11 +18,11 @@ import streamlit as st
 
 from dashboard import frames
 from dashboard.acknowledge import Worker, acknowledgement, record_acknowledgement
-from dashboard.behind import members_sql
 from dashboard.source import Version, container, current, database_url, read, start_view
 from domain.calendar import add_months
 from projections import queries
 from projections.db import Database
+from projections.figures import members_sql
 from projections.network import family_node, person_node
 
 _ack_lock = threading.Lock()

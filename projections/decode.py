@@ -16,6 +16,7 @@ import orjson
 from eventsourcing.persistence import StoredEvent
 
 from casejourney.store import FamilyStore
+from casejourney.streams import plain_record
 
 CREATED = "Family.Created"
 
@@ -33,16 +34,7 @@ def _fast(topic: str, version: int, state: bytes) -> Decoded:
     event_type = event_type_of(topic)
     if event_type == CREATED:
         return event_type, version, data["family_id"], None
-    record = {
-        "event_id": data["event_id"],
-        "event_type": event_type,
-        "child_id": data["child_id"],
-        "occurred_at": data["occurred_at"],
-        "recorded_by": data["recorded_by"],
-        "payload": data["payload"],
-        "recorded_at": data["timestamp"]["_data_"],
-        "version": version,
-    }
+    record = plain_record(data, event_type, version)
     return event_type, version, None, record
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from domain.calendar import add_months
 from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from projections.db import Database
+from projections.figures import COUNTED, OPEN_PLO, THIRD_REFERRAL, period
 
 Row = dict[str, Any]
 DB = Database | str
@@ -91,6 +92,28 @@ def _ratio(key: str, label: str, numerator: int, denominator: int | None, **extr
     }
 
 
+def _counts(
+    d: Database, keys: list[str], start: date, end: date, team: str | None
+) -> dict[str, tuple[int, int]]:
+    """(numerator, denominator) of plain-count figures: one query for the figures
+    that share a table, a period column and a denominator."""
+    groups: dict[tuple[str, str | None, str], list[str]] = {}
+    for key in keys:
+        c = COUNTED[key]
+        groups.setdefault((c.table, c.day, c.scope), []).append(key)
+    out: dict[str, tuple[int, int]] = {}
+    for (table, _, _), group in groups.items():
+        where, params = period(COUNTED[group[0]], start, end, team)
+        sums = ", ".join(
+            f"COALESCE(SUM(CASE WHEN {COUNTED[k].counted} THEN 1 ELSE 0 END), 0) AS n{i}"
+            for i, k in enumerate(group)
+        )
+        row = d.rows(f"SELECT COUNT(*) AS total, {sums} FROM {table} WHERE {where}", params)[0]
+        for i, key in enumerate(group):
+            out[key] = (int(row[f"n{i}"]), int(row["total"]))
+    return out
+
+
 def indicators(
     db: DB,
     start: date,
@@ -100,33 +123,33 @@ def indicators(
     th: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[Row]:
     """The headline figures for business dates start..end (inclusive), each with its
-    numerator and denominator."""
+    numerator and denominator. What each counts is defined in projections.figures."""
     s, e = start.isoformat(), end.isoformat()
     t_clause = " AND team = ?" if team else ""
     t_param: list[Any] = [team] if team else []
+    plain = [
+        "referrals",
+        "re_referral_rate",
+        "repeat_cp_plan_share",
+        "cp_plans_2y",
+        "unqualified_decisions",
+        "children_allocated_unqualified",
+    ]
     out: list[Row] = []
     with _open(db) as d:
-
-        def one(sql: str, params: list[Any]) -> Row:
-            return d.rows(sql, params)[0]
-
-        r = one(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(re_referral), 0) AS re, "
-            "COALESCE(SUM(CASE WHEN count_12m >= ? THEN 1 ELSE 0 END), 0) AS third "
-            "FROM rm_referrals WHERE received_on BETWEEN ? AND ?" + t_clause,
-            [th.third_referral_count, s, e, *t_param],
-        )
-        out.append(_ratio("referrals", "Referrals received", int(r["n"]), None))
+        n = _counts(d, plain, start, end, team)
+        out.append(_ratio("referrals", "Referrals received", n["referrals"][0], None))
         out.append(
-            _ratio("re_referral_rate", "Re-referrals within 12 months", int(r["re"]), int(r["n"]))
+            _ratio("re_referral_rate", "Re-referrals within 12 months", *n["re_referral_rate"])
         )
-        children = one(
+        children = d.rows(
             "SELECT COUNT(*) AS n, COALESCE(SUM(third), 0) AS third FROM ("
-            "SELECT family_id, child_id, MAX(CASE WHEN count_12m >= ? THEN 1 ELSE 0 END) AS third "
+            "SELECT family_id, child_id, "
+            f"MAX(CASE WHEN {THIRD_REFERRAL} THEN 1 ELSE 0 END) AS third "
             "FROM rm_referrals WHERE received_on BETWEEN ? AND ?" + t_clause + " "
             "GROUP BY family_id, child_id) c",
             [th.third_referral_count, s, e, *t_param],
-        )
+        )[0]
         out.append(
             _ratio(
                 "children_3plus_referrals",
@@ -135,60 +158,45 @@ def indicators(
                 int(children["n"]),
             )
         )
-        plans = one(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(repeat), 0) AS rep FROM rm_cp_plans "
-            "WHERE started_on BETWEEN ? AND ?" + t_clause,
-            [s, e, *t_param],
-        )
         out.append(
             _ratio(
-                "repeat_cp_plan_share",
-                "CP plans that are repeat plans",
-                int(plans["rep"]),
-                int(plans["n"]),
+                "repeat_cp_plan_share", "CP plans that are repeat plans", *n["repeat_cp_plan_share"]
             )
-        )
-        ended = one(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(lasted_long), 0) AS long FROM rm_cp_plans "
-            "WHERE ended_on BETWEEN ? AND ?" + t_clause,
-            [s, e, *t_param],
         )
         out.append(
             _ratio(
                 "cp_plans_2y",
                 f"CP plans ending that lasted {th.long_plan_years}+ years",
-                int(ended["long"]),
-                int(ended["n"]),
+                *n["cp_plans_2y"],
             )
         )
-        for kind, key, label in (
+        for key, label in (
             (
-                "assessment",
                 "assessment_timeliness",
                 f"Assessments within {th.assessment_working_days} working days",
             ),
-            ("icpc", "icpc_timeliness", f"ICPCs within {th.icpc_working_days} working days"),
-            ("cp_review", "cp_review_timeliness", "CP reviews on time"),
+            ("icpc_timeliness", f"ICPCs within {th.icpc_working_days} working days"),
+            ("cp_review_timeliness", "CP reviews on time"),
         ):
+            c = COUNTED[key]
+            where, params = period(c, start, end, team)
             rows = d.rows(
-                "SELECT on_time, working_days FROM rm_timeliness "
-                "WHERE kind = ? AND done_on BETWEEN ? AND ?" + t_clause,
-                [kind, s, e, *t_param],
+                f"SELECT CASE WHEN {c.counted} THEN 1 ELSE 0 END AS counted, working_days "
+                f"FROM {c.table} WHERE {where}",
+                params,
             )
             days = [r["working_days"] for r in rows if r["working_days"] is not None]
             out.append(
                 _ratio(
                     key,
                     label,
-                    sum(int(r["on_time"] or 0) for r in rows),
+                    sum(int(r["counted"]) for r in rows),
                     len(rows),
                     median_working_days=statistics.median(days) if days else None,
                 )
             )
         open_plo = d.rows(
-            "SELECT started_on FROM rm_plo WHERE started_on <= ? "
-            "AND (ended_on IS NULL OR ended_on > ?)" + t_clause,
-            [e, e, *t_param],
+            f"SELECT started_on FROM rm_plo WHERE {OPEN_PLO}" + t_clause, [e, e, *t_param]
         )
         weeks = [(end - date.fromisoformat(r["started_on"])).days / 7 for r in open_plo]
         beyond = sum(1 for w in weeks if w > th.plo_target_weeks)
@@ -209,30 +217,18 @@ def indicators(
                 len(weeks),
             )
         )
-        dec = one(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(1 - qualified), 0) AS unq FROM rm_decisions "
-            "WHERE occurred_on BETWEEN ? AND ?" + t_clause,
-            [s, e, *t_param],
-        )
         out.append(
             _ratio(
                 "unqualified_decisions",
                 "Decisions by unqualified workers",
-                int(dec["unq"]),
-                int(dec["n"]),
+                *n["unqualified_decisions"],
             )
-        )
-        alloc = one(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(1 - qualified), 0) AS unq FROM rm_children "
-            "WHERE qualified IS NOT NULL" + t_clause,
-            t_param,
         )
         out.append(
             _ratio(
                 "children_allocated_unqualified",
                 "Children now allocated to an unqualified worker",
-                int(alloc["unq"]),
-                int(alloc["n"]),
+                *n["children_allocated_unqualified"],
             )
         )
     return out

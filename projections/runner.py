@@ -113,6 +113,7 @@ class Projector:
         clock: Callable[[], date] | None = None,
         publisher: Any = None,
         cache_families: int = 2_000,
+        cache_events: int = 100_000,
         rebuild_backlog: int | None = None,
         workers: int | None = None,
     ) -> None:
@@ -142,7 +143,11 @@ class Projector:
         # single writer, not the fold, is the limit).
         self.workers = workers if workers is not None else min(4, os.cpu_count() or 1)
         self._cache: OrderedDict[str, Cached] = OrderedDict()
+        # Bounded by events as well as families: a few long-lived families (ten
+        # years of records, with their rows) weigh as much as thousands of new ones.
         self._cache_size = cache_families
+        self._cache_events = cache_events
+        self._cached_events = 0
         self._family_ids: dict[str, str] = {}
         self._lock = threading.RLock()
 
@@ -360,10 +365,16 @@ class Projector:
 
     def _remember(self, entries: dict[str, Cached]) -> None:
         for key, entry in entries.items():
-            self._cache.pop(key, None)
+            old = self._cache.pop(key, None)
+            if old is not None:
+                self._cached_events -= len(old.records)
             self._cache[key] = entry
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+            self._cached_events += len(entry.records)
+        while self._cache and (
+            len(self._cache) > self._cache_size or self._cached_events > self._cache_events
+        ):
+            _, oldest = self._cache.popitem(last=False)
+            self._cached_events -= len(oldest.records)
 
     # --- deadlines -------------------------------------------------------------
 
@@ -453,6 +464,7 @@ class Projector:
 
         with self._lock:
             self._cache.clear()
+            self._cached_events = 0
             return rebuild(self)
 
     def publish_pending(self) -> int:

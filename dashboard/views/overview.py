@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, source
-from dashboard.behind import LATE_KEYS, expected_rows
 from dashboard.charts import trend_figure
 from dashboard.widgets import export_buttons, family_table, period_picker
+from projections.figures import LATE_KEYS, expected_rows
 
 st.title("Overview")
 latest = data.latest_business_date()

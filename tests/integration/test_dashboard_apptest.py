@@ -24,10 +24,10 @@ from streamlit.testing.v1 import AppTest
 from casejourney.container import Container
 from dashboard import data
 from dashboard.acknowledge import Worker, acknowledgement, record_acknowledgement
-from dashboard.behind import expected_rows
 from dashboard.navigation import PAGES
 from projections import queries
 from projections.db import Database
+from projections.figures import expected_rows
 from projections.network import components
 from tests.browser.demo_store import build_demo_store, store_settings
 from tests.support.journeys import rich_family

@@ -148,6 +148,27 @@ def test_without_a_family_cache_every_history_is_read_back_whole(database_url: s
         projector.close()
 
 
+def test_the_family_cache_is_bounded_by_events_and_still_lands_where_a_rebuild_does(
+    database_url: str,
+) -> None:
+    """A few long histories must not fill memory: the cache lets families go once it
+    holds more records than its bound, and what it forgets is read back from the store."""
+    events = journeys(8)
+    with FamilyStore(database_url) as store:
+        projector = Projector(store, clock=clock, batch_size=5, cache_events=30)
+        projector.run_once()
+        for start in range(0, len(events), 9):
+            record(store, events[start : start + 9])
+            projector.run_once()
+            held = sum(len(entry.records) for entry in projector._cache.values())
+            assert held == projector._cached_events <= 30
+        assert len(projector._cache) < 8, "the bound never let a family go"
+        incremental, ids = dump(projector), alert_ids(projector)
+        projector.rebuild()
+        assert dump(projector) == incremental and alert_ids(projector) == ids
+        projector.close()
+
+
 def test_a_correction_and_a_retraction_withdraw_alerts_never_delete_them(database_url: str) -> None:
     f = {"family_id": "FA", "child_id": "C1"}
     base = [
