@@ -113,14 +113,17 @@ def trends(start: date, end: date, team: str | None = None) -> dict[str, pd.Data
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _members(url: str, v: Version, key: str, start: date, end: date, team: str | None):
+def _members(
+    url: str, v: Version, key: str, start: date, end: date, team: str | None, limit: int
+) -> pd.DataFrame:
     sql, params = members_sql(key, start, end, team)
-    return frames.members(read(lambda db: db.rows(sql, params)))
+    return frames.members(read(lambda db: db.rows(sql + " LIMIT ?", [*params, limit])))
 
 
 def members(key: str, start: date, end: date, team: str | None = None) -> pd.DataFrame:
-    """The children or families counted in an indicator's numerator."""
-    return _members(*current(), key, start, end, team)
+    """The children or families counted in an indicator's numerator (at most LIST_ROWS,
+    in the list's own order: newest first, open pre-proceedings oldest first)."""
+    return _members(*current(), key, start, end, team, LIST_ROWS)
 
 
 # --- alerts ------------------------------------------------------------------------
@@ -144,7 +147,10 @@ def alert_kinds() -> list[str]:
     return _kinds(*current())
 
 
-ALERT_ROWS = 10_000  # a page of alerts; beyond this, filter (or use `casejourney alerts`)
+# Rows any one list shows (and exports): at national scale a year's referrals behind
+# a figure are 600,000 rows, which the browser and the server's caches cannot carry.
+# Beyond this, narrow the filters (or use `casejourney alerts` for alerts).
+LIST_ROWS = 10_000
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -184,9 +190,9 @@ def alerts(
     end: date | None = None,
     include_acknowledged: bool = False,
 ) -> pd.DataFrame:
-    """Active alerts, newest first (at most ALERT_ROWS); open ones only unless asked."""
+    """Active alerts, newest first (at most LIST_ROWS); open ones only unless asked."""
     return _alerts(
-        *current(), tuple(sorted(kinds)), team, start, end, include_acknowledged, ALERT_ROWS
+        *current(), tuple(sorted(kinds)), team, start, end, include_acknowledged, LIST_ROWS
     )
 
 
@@ -291,55 +297,76 @@ class DriftList:
     key: str
     title: str
     definition: str
-    rows: pd.DataFrame
+    rows: pd.DataFrame  # the first LIST_ROWS, most urgent first
+    total: int  # how many the list holds in all
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _drift(url: str, v: Version, as_of: date, team: str | None) -> list[DriftList]:
+def _drift(url: str, v: Version, as_of: date, team: str | None, limit: int) -> list[DriftList]:
     def fetch(db: Database) -> list[DriftList]:
-        def late(kind: str) -> pd.DataFrame:
-            rows = queries.timeliness(db, as_of, kind=kind, team=team, include_late=True)
-            return frames.timeliness(rows, as_of)
-
         year_ago = as_of - timedelta(days=365)
         unqualified = queries.unqualified(db, year_ago, as_of, team=team)
-        return [
-            DriftList(
+        lists = [
+            (
                 "assessments",
                 "Assessments beyond 45 working days",
                 frames.ASSESSMENT,
-                late("assessment"),
+                queries.timeliness(db, as_of, kind="assessment", team=team, include_late=True),
+                lambda rows: frames.timeliness(rows, as_of),
             ),
-            DriftList("icpcs", "ICPCs beyond 15 working days", frames.ICPC, late("icpc")),
-            DriftList("cp-reviews", "Late CP reviews", frames.CP_REVIEW, late("cp_review")),
-            DriftList(
+            (
+                "icpcs",
+                "ICPCs beyond 15 working days",
+                frames.ICPC,
+                queries.timeliness(db, as_of, kind="icpc", team=team, include_late=True),
+                lambda rows: frames.timeliness(rows, as_of),
+            ),
+            (
+                "cp-reviews",
+                "Late CP reviews",
+                frames.CP_REVIEW,
+                queries.timeliness(db, as_of, kind="cp_review", team=team, include_late=True),
+                lambda rows: frames.timeliness(rows, as_of),
+            ),
+            (
                 "reg24",
                 "Regulation 24 near or past expiry",
                 frames.REG24,
-                frames.reg24(queries.reg24(db, as_of, team=team)),
+                queries.reg24(db, as_of, team=team),
+                frames.reg24,
             ),
-            DriftList(
+            (
                 "actions",
                 "Overdue supervision actions",
                 frames.ACTIONS,
-                frames.actions(queries.overdue_actions(db, as_of, team=team)),
+                queries.overdue_actions(db, as_of, team=team),
+                frames.actions,
             ),
-            DriftList(
+            (
                 "unqualified",
                 "Decisions by unqualified staff (12 months)",
                 frames.UNQUALIFIED,
-                frames.decisions(unqualified["decisions"]),
+                unqualified["decisions"],
+                frames.decisions,
             ),
-            DriftList(
+            (
                 "allocations",
                 "Children allocated to unqualified staff",
                 frames.ALLOCATIONS,
-                frames.allocations(unqualified["allocations"]),
+                unqualified["allocations"],
+                frames.allocations,
             ),
+        ]
+        # Each list is sorted most urgent first; only its head is shaped and shown.
+        return [
+            DriftList(key, title, definition, shape(rows[:limit]), len(rows))
+            for key, title, definition, rows, shape in lists
         ]
 
     return read(fetch)
 
 
 def drift_lists(as_of: date, team: str | None = None) -> list[DriftList]:
-    return _drift(*current(), as_of, team)
+    """The lists a manager works through, each at most LIST_ROWS long (`total` says
+    how many it holds in all)."""
+    return _drift(*current(), as_of, team, LIST_ROWS)

@@ -92,6 +92,22 @@ def _ratio(key: str, label: str, numerator: int, denominator: int | None, **extr
     }
 
 
+def grouped_median(counts: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many times}, as statistics.median
+    would give it over the values written out (the mean of the middle two when even)."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]  # 0-based positions of the middle value(s)
+    found: list[int] = []
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < 2 and middle[len(found)] < seen:
+            found.append(value)
+    return found[0] if total % 2 else (found[0] + found[1]) / 2
+
+
 def _counts(
     d: Database, keys: list[str], start: date, end: date, team: str | None
 ) -> dict[str, tuple[int, int]]:
@@ -178,21 +194,29 @@ def indicators(
             ("icpc_timeliness", f"ICPCs within {th.icpc_working_days} working days"),
             ("cp_review_timeliness", "CP reviews on time"),
         ):
+            # Grouped by working days: a few dozen rows however many were done, and the
+            # median comes from their counts (SQLite has no median of its own).
             c = COUNTED[key]
             where, params = period(c, start, end, team)
-            rows = d.rows(
-                f"SELECT CASE WHEN {c.counted} THEN 1 ELSE 0 END AS counted, working_days "
-                f"FROM {c.table} WHERE {where}",
+            groups = d.rows(
+                f"SELECT working_days, COUNT(*) AS n, "
+                f"COALESCE(SUM(CASE WHEN {c.counted} THEN 1 ELSE 0 END), 0) AS counted "
+                f"FROM {c.table} WHERE {where} GROUP BY working_days",
                 params,
             )
-            days = [r["working_days"] for r in rows if r["working_days"] is not None]
             out.append(
                 _ratio(
                     key,
                     label,
-                    sum(int(r["counted"]) for r in rows),
-                    len(rows),
-                    median_working_days=statistics.median(days) if days else None,
+                    sum(int(g["counted"]) for g in groups),
+                    sum(int(g["n"]) for g in groups),
+                    median_working_days=grouped_median(
+                        {
+                            g["working_days"]: int(g["n"])
+                            for g in groups
+                            if g["working_days"] is not None
+                        }
+                    ),
                 )
             )
         open_plo = d.rows(

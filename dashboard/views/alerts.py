@@ -39,8 +39,8 @@ frame = data.alerts(
 )
 
 counts = frame["alert"].value_counts()
-if len(frame) >= data.ALERT_ROWS:
-    st.warning(f"Showing the newest {data.ALERT_ROWS:,} alerts: narrow the filters to see others.")
+if len(frame) >= data.LIST_ROWS:
+    st.warning(f"Showing the newest {data.LIST_ROWS:,} alerts: narrow the filters to see others.")
 st.caption(
     f"{len(frame):,} alerts"
     + (" (" + ", ".join(f"{k}: {n}" for k, n in counts.items()) + ")" if len(frame) else "")

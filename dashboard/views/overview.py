@@ -66,6 +66,12 @@ else:
     )
 members = data.members(chosen, start, end, team)
 what = "late" if chosen in LATE_KEYS else "counted"
-st.caption(f"The {len(members):,} {what} behind the figure. Click a row to open the family.")
+total = expected_rows(chosen, indicator.numerator, indicator.denominator)
+if total > len(members):
+    st.warning(
+        f"Showing {len(members):,} of the {total:,} {what} behind the figure: narrow the "
+        "period or choose a team to see the others."
+    )
+st.caption(f"The {total:,} {what} behind the figure. Click a row to open the family.")
 family_table(members, key="members")
 export_buttons(members, f"{chosen}-{start:%Y%m%d}-{end:%Y%m%d}", "members")

@@ -18,9 +18,14 @@ as_of = left.date_input(
 )
 team = right.selectbox("Team", ["All teams", *data.teams()], key="drift-team")
 lists = data.drift_lists(as_of, None if team == "All teams" else team)
-tabs = st.tabs([f"{entry.title} ({len(entry.rows)})" for entry in lists])
+tabs = st.tabs([f"{entry.title} ({entry.total:,})" for entry in lists])
 for tab, entry in zip(tabs, lists, strict=True):
     with tab:
         st.caption(entry.definition)
+        if entry.total > len(entry.rows):
+            st.warning(
+                f"Showing the {len(entry.rows):,} most urgent of {entry.total:,}: choose a "
+                "team to see the others."
+            )
         family_table(entry.rows, key=f"drift-{entry.key}")
         export_buttons(entry.rows, f"{entry.key}-{as_of:%Y%m%d}", entry.key)

@@ -27,7 +27,7 @@ from dashboard.acknowledge import Worker, acknowledgement, record_acknowledgemen
 from dashboard.navigation import PAGES
 from projections import queries
 from projections.db import Database
-from projections.figures import expected_rows
+from projections.figures import expected_rows, members_sql
 from projections.network import components
 from tests.browser.demo_store import build_demo_store, store_settings
 from tests.support.journeys import rich_family
@@ -168,6 +168,21 @@ def test_the_list_behind_each_figure_has_as_many_rows_as_the_figure(dashboard_en
         assert shown == want, key
 
 
+def test_a_long_list_behind_a_figure_shows_its_head_and_says_how_many(
+    dashboard_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(data, "LIST_ROWS", 5)
+    at = open_page("overview.py")
+    start, end = at.date_input(key="period").value
+    at.selectbox(key="behind").select("referrals").run()
+    total = {r["key"]: r for r in queries.indicators(dashboard_env, start, end)}["referrals"]
+    assert total["numerator"] > 5
+    sql, params = members_sql("referrals", start, end, None)
+    newest = Database(dashboard_env).rows(sql, params)[:5]
+    assert list(table(at)["family"]) == [r["family_id"] for r in newest]
+    assert f"Showing 5 of the {total['numerator']:,} counted" in at.warning[0].value
+
+
 def test_the_period_changes_the_figures(dashboard_env: str) -> None:
     at = open_page("overview.py")
     before = {m.label: m.value for m in at.metric}["Referrals received"]
@@ -219,7 +234,7 @@ def test_alerts_are_newest_first_and_filter_by_kind_team_and_date(dashboard_env:
 def test_a_long_alert_list_shows_the_newest_and_says_so(
     dashboard_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(data, "ALERT_ROWS", 5)
+    monkeypatch.setattr(data, "LIST_ROWS", 5)
     at = open_page("alerts.py")
     newest = queries.alerts(dashboard_env, acknowledged=False, limit=5)
     assert list(table(at)["alert id"]) == [a["alert_id"] for a in newest]
@@ -333,6 +348,20 @@ def test_timeliness_lists_each_exportable(dashboard_env: str, downloads: dict[st
         same_rows(shown, exported(downloads, f"{key}-{as_of:%Y%m%d}.csv"))
     overdue = queries.overdue_actions(dashboard_env, as_of)
     assert f"({len(overdue)})" in labels[4]
+
+
+def test_a_long_drift_list_shows_the_most_urgent_and_counts_them_all(
+    dashboard_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(data, "LIST_ROWS", 3)
+    at = open_page("timeliness.py")
+    as_of = at.date_input(key="drift-as-of").value
+    late = queries.timeliness(dashboard_env, as_of, kind="assessment", include_late=True)
+    assert len(late) > 3
+    assert at.tabs[0].label == f"Assessments beyond 45 working days ({len(late):,})"
+    shown = at.tabs[0].dataframe[0].value
+    assert list(shown["id"]) == [r["subject_id"] for r in late[:3]]
+    assert f"Showing the 3 most urgent of {len(late):,}" in at.tabs[0].warning[0].value
 
 
 # --- PostgreSQL, the production store ------------------------------------------------------
