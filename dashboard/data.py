@@ -19,7 +19,6 @@ import streamlit as st
 from dashboard import frames
 from dashboard.acknowledge import Worker, acknowledgement, record_acknowledgement
 from dashboard.source import Version, container, current, database_url, read, start_view
-from domain.calendar import add_months
 from projections import queries
 from projections.db import Database
 from projections.figures import members_sql
@@ -76,24 +75,14 @@ def indicators(start: date, end: date, team: str | None = None) -> list[Indicato
     ]
 
 
-def months(start: date, end: date) -> list[tuple[date, date]]:
-    first = start.replace(day=1)
-    out = []
-    while first <= end:
-        following = add_months(first, 1)
-        out.append((max(first, start), min(following - timedelta(days=1), end)))
-        first = following
-    return out
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def _trends(
     url: str, v: Version, start: date, end: date, team: str | None
 ) -> dict[str, pd.DataFrame]:
     def fetch(db: Database) -> dict[str, pd.DataFrame]:
         rows: dict[str, list[dict[str, Any]]] = {}
-        for first, last in months(start, end):
-            for r in queries.indicators(db, first, last, team=team):
+        for first, figures in queries.monthly_indicators(db, start, end, team=team):
+            for r in figures:
                 rows.setdefault(r["key"], []).append(
                     {
                         "month": pd.Timestamp(first.replace(day=1)),

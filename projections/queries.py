@@ -108,25 +108,167 @@ def grouped_median(counts: dict[int, int]) -> float | None:
     return found[0] if total % 2 else (found[0] + found[1]) / 2
 
 
+Spans = list[tuple[date, date]]
+
+
+def _month(column: str | None, by_month: bool) -> str:
+    """The group a row falls in: its month ('2024-05'), or '' for the whole period."""
+    return f"SUBSTR({column}, 1, 7)" if by_month and column else "''"
+
+
 def _counts(
-    d: Database, keys: list[str], start: date, end: date, team: str | None
-) -> dict[str, tuple[int, int]]:
-    """(numerator, denominator) of plain-count figures: one query for the figures
-    that share a table, a period column and a denominator."""
+    d: Database, keys: list[str], start: date, end: date, team: str | None, by_month: bool
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """(numerator, denominator) of plain-count figures by group ('' or a month): one
+    query for the figures that share a table, a period column and a denominator."""
     groups: dict[tuple[str, str | None, str], list[str]] = {}
     for key in keys:
         c = COUNTED[key]
         groups.setdefault((c.table, c.day, c.scope), []).append(key)
-    out: dict[str, tuple[int, int]] = {}
-    for (table, _, _), group in groups.items():
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for (table, day, _), group in groups.items():
         where, params = period(COUNTED[group[0]], start, end, team)
         sums = ", ".join(
             f"COALESCE(SUM(CASE WHEN {COUNTED[k].counted} THEN 1 ELSE 0 END), 0) AS n{i}"
             for i, k in enumerate(group)
         )
-        row = d.rows(f"SELECT COUNT(*) AS total, {sums} FROM {table} WHERE {where}", params)[0]
-        for i, key in enumerate(group):
-            out[key] = (int(row[f"n{i}"]), int(row["total"]))
+        rows = d.rows(
+            f"SELECT {_month(day, by_month)} AS month, COUNT(*) AS total, {sums} "
+            f"FROM {table} WHERE {where} GROUP BY 1",
+            params,
+        )
+        for row in rows:
+            for i, key in enumerate(group):
+                out.setdefault(key, {})[row["month"]] = (int(row[f"n{i}"]), int(row["total"]))
+    return out
+
+
+def _figures(
+    d: Database, spans: Spans, team: str | None, th: Thresholds, by_month: bool
+) -> list[list[Row]]:
+    """The headline figures for each span: the whole period (one span), or each month
+    of it (spans from `_months`), read with one grouped query per figure, not one per
+    month. What each figure counts is defined in projections.figures."""
+    start, end = spans[0][0], spans[-1][1]
+    s, e = start.isoformat(), end.isoformat()
+    t_clause = " AND team = ?" if team else ""
+    t_param: list[Any] = [team] if team else []
+    plain = [
+        "referrals",
+        "re_referral_rate",
+        "repeat_cp_plan_share",
+        "cp_plans_2y",
+        "unqualified_decisions",
+        "children_allocated_unqualified",
+    ]
+    n = _counts(d, plain, start, end, team, by_month)
+    month = _month("received_on", by_month)
+    children = {
+        r["month"]: (int(r["third"]), int(r["n"]))
+        for r in d.rows(
+            "SELECT month, COUNT(*) AS n, COALESCE(SUM(third), 0) AS third FROM ("
+            f"SELECT {month} AS month, family_id, child_id, "
+            f"MAX(CASE WHEN {THIRD_REFERRAL} THEN 1 ELSE 0 END) AS third "
+            "FROM rm_referrals WHERE received_on BETWEEN ? AND ?" + t_clause + " "
+            "GROUP BY 1, family_id, child_id) c GROUP BY month",
+            [th.third_referral_count, s, e, *t_param],
+        )
+    }
+    # Grouped by working days too: a few dozen rows however many were done, and the
+    # median comes from their counts (SQLite has no median of its own).
+    timely: dict[str, dict[str, dict[int | None, tuple[int, int]]]] = {}
+    for key in ("assessment_timeliness", "icpc_timeliness", "cp_review_timeliness"):
+        c = COUNTED[key]
+        where, params = period(c, start, end, team)
+        for g in d.rows(
+            f"SELECT {_month(c.day, by_month)} AS month, working_days, COUNT(*) AS n, "
+            f"COALESCE(SUM(CASE WHEN {c.counted} THEN 1 ELSE 0 END), 0) AS counted "
+            f"FROM {c.table} WHERE {where} GROUP BY 1, working_days",
+            params,
+        ):
+            by_days = timely.setdefault(key, {}).setdefault(g["month"], {})
+            by_days[g["working_days"]] = (int(g["counted"]), int(g["n"]))
+    out: list[list[Row]] = []
+    for first, last in spans:
+        group = first.isoformat()[:7] if by_month else ""
+
+        def count(key: str, group: str = group) -> tuple[int, int]:
+            # A figure as things stand now (no period column) is the same in every group.
+            groups = n.get(key, {})
+            return groups.get(group) or groups.get("") or (0, 0)
+
+        figures = [
+            _ratio("referrals", "Referrals received", count("referrals")[0], None),
+            _ratio("re_referral_rate", "Re-referrals within 12 months", *count("re_referral_rate")),
+            _ratio(
+                "children_3plus_referrals",
+                "Children referred with 3+ referrals in 12 months",
+                *children.get(group, (0, 0)),
+            ),
+            _ratio(
+                "repeat_cp_plan_share",
+                "CP plans that are repeat plans",
+                *count("repeat_cp_plan_share"),
+            ),
+            _ratio(
+                "cp_plans_2y",
+                f"CP plans ending that lasted {th.long_plan_years}+ years",
+                *count("cp_plans_2y"),
+            ),
+        ]
+        for key, label in (
+            (
+                "assessment_timeliness",
+                f"Assessments within {th.assessment_working_days} working days",
+            ),
+            ("icpc_timeliness", f"ICPCs within {th.icpc_working_days} working days"),
+            ("cp_review_timeliness", "CP reviews on time"),
+        ):
+            by_days = timely.get(key, {}).get(group, {})
+            figures.append(
+                _ratio(
+                    key,
+                    label,
+                    sum(counted for counted, _ in by_days.values()),
+                    sum(rows for _, rows in by_days.values()),
+                    median_working_days=grouped_median(
+                        {days: rows for days, (_, rows) in by_days.items() if days is not None}
+                    ),
+                )
+            )
+        # Open at the span's end: no grouping gives that, one small query per span.
+        open_plo = d.rows(
+            f"SELECT started_on FROM rm_plo WHERE {OPEN_PLO}" + t_clause,
+            [last.isoformat(), last.isoformat(), *t_param],
+        )
+        weeks = [(last - date.fromisoformat(r["started_on"])).days / 7 for r in open_plo]
+        beyond = sum(1 for w in weeks if w > th.plo_target_weeks)
+        figures += [
+            _ratio(
+                "open_pre_proceedings",
+                "Families in pre-proceedings at the period end",
+                len(weeks),
+                None,
+                median_weeks=round(statistics.median(weeks), 1) if weeks else None,
+            ),
+            _ratio(
+                "pre_proceedings_beyond_target",
+                f"Open pre-proceedings beyond {th.plo_target_weeks} weeks",
+                beyond,
+                len(weeks),
+            ),
+            _ratio(
+                "unqualified_decisions",
+                "Decisions by unqualified workers",
+                *count("unqualified_decisions"),
+            ),
+            _ratio(
+                "children_allocated_unqualified",
+                "Children now allocated to an unqualified worker",
+                *count("children_allocated_unqualified"),
+            ),
+        ]
+        out.append(figures)
     return out
 
 
@@ -139,123 +281,27 @@ def indicators(
     th: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[Row]:
     """The headline figures for business dates start..end (inclusive), each with its
-    numerator and denominator. What each counts is defined in projections.figures."""
-    s, e = start.isoformat(), end.isoformat()
-    t_clause = " AND team = ?" if team else ""
-    t_param: list[Any] = [team] if team else []
-    plain = [
-        "referrals",
-        "re_referral_rate",
-        "repeat_cp_plan_share",
-        "cp_plans_2y",
-        "unqualified_decisions",
-        "children_allocated_unqualified",
-    ]
-    out: list[Row] = []
+    numerator and denominator."""
     with _open(db) as d:
-        n = _counts(d, plain, start, end, team)
-        out.append(_ratio("referrals", "Referrals received", n["referrals"][0], None))
-        out.append(
-            _ratio("re_referral_rate", "Re-referrals within 12 months", *n["re_referral_rate"])
-        )
-        children = d.rows(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(third), 0) AS third FROM ("
-            "SELECT family_id, child_id, "
-            f"MAX(CASE WHEN {THIRD_REFERRAL} THEN 1 ELSE 0 END) AS third "
-            "FROM rm_referrals WHERE received_on BETWEEN ? AND ?" + t_clause + " "
-            "GROUP BY family_id, child_id) c",
-            [th.third_referral_count, s, e, *t_param],
-        )[0]
-        out.append(
-            _ratio(
-                "children_3plus_referrals",
-                "Children referred with 3+ referrals in 12 months",
-                int(children["third"]),
-                int(children["n"]),
-            )
-        )
-        out.append(
-            _ratio(
-                "repeat_cp_plan_share", "CP plans that are repeat plans", *n["repeat_cp_plan_share"]
-            )
-        )
-        out.append(
-            _ratio(
-                "cp_plans_2y",
-                f"CP plans ending that lasted {th.long_plan_years}+ years",
-                *n["cp_plans_2y"],
-            )
-        )
-        for key, label in (
-            (
-                "assessment_timeliness",
-                f"Assessments within {th.assessment_working_days} working days",
-            ),
-            ("icpc_timeliness", f"ICPCs within {th.icpc_working_days} working days"),
-            ("cp_review_timeliness", "CP reviews on time"),
-        ):
-            # Grouped by working days: a few dozen rows however many were done, and the
-            # median comes from their counts (SQLite has no median of its own).
-            c = COUNTED[key]
-            where, params = period(c, start, end, team)
-            groups = d.rows(
-                f"SELECT working_days, COUNT(*) AS n, "
-                f"COALESCE(SUM(CASE WHEN {c.counted} THEN 1 ELSE 0 END), 0) AS counted "
-                f"FROM {c.table} WHERE {where} GROUP BY working_days",
-                params,
-            )
-            out.append(
-                _ratio(
-                    key,
-                    label,
-                    sum(int(g["counted"]) for g in groups),
-                    sum(int(g["n"]) for g in groups),
-                    median_working_days=grouped_median(
-                        {
-                            g["working_days"]: int(g["n"])
-                            for g in groups
-                            if g["working_days"] is not None
-                        }
-                    ),
-                )
-            )
-        open_plo = d.rows(
-            f"SELECT started_on FROM rm_plo WHERE {OPEN_PLO}" + t_clause, [e, e, *t_param]
-        )
-        weeks = [(end - date.fromisoformat(r["started_on"])).days / 7 for r in open_plo]
-        beyond = sum(1 for w in weeks if w > th.plo_target_weeks)
-        out.append(
-            _ratio(
-                "open_pre_proceedings",
-                "Families in pre-proceedings at the period end",
-                len(weeks),
-                None,
-                median_weeks=round(statistics.median(weeks), 1) if weeks else None,
-            )
-        )
-        out.append(
-            _ratio(
-                "pre_proceedings_beyond_target",
-                f"Open pre-proceedings beyond {th.plo_target_weeks} weeks",
-                beyond,
-                len(weeks),
-            )
-        )
-        out.append(
-            _ratio(
-                "unqualified_decisions",
-                "Decisions by unqualified workers",
-                *n["unqualified_decisions"],
-            )
-        )
-        out.append(
-            _ratio(
-                "children_allocated_unqualified",
-                "Children now allocated to an unqualified worker",
-                *n["children_allocated_unqualified"],
-            )
-        )
-    return out
+        return _figures(d, [(start, end)], team, th, by_month=False)[0]
+
+
+def monthly_indicators(
+    db: DB,
+    start: date,
+    end: date,
+    *,
+    team: str | None = None,
+    th: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[tuple[date, list[Row]]]:
+    """The headline figures of each calendar month in start..end (the first and last
+    clipped to the period), as `indicators` would give them month by month."""
+    spans = _months(start, end)
+    if not spans:
+        return []
+    with _open(db) as d:
+        per_month = _figures(d, spans, team, th, by_month=True)
+    return [(first, figures) for (first, _), figures in zip(spans, per_month, strict=True)]
 
 
 def _months(start: date, end: date) -> list[tuple[date, date]]:
@@ -271,23 +317,22 @@ def _months(start: date, end: date) -> list[tuple[date, date]]:
 def monthly_trend(db: DB, start: date, end: date, *, team: str | None = None) -> list[Row]:
     """Per calendar month: referrals, re-referral rate, assessment timeliness, CP plans
     started and repeat share, unqualified decisions."""
-    with _open(db) as d:
-        out = []
-        for first, last in _months(start, end):
-            figures = {r["key"]: r for r in indicators(d, first, last, team=team)}
-            out.append(
-                {
-                    "month": first.strftime("%Y-%m"),
-                    "referrals": figures["referrals"]["value"],
-                    "re_referral_rate": figures["re_referral_rate"]["value"],
-                    "assessments_completed": figures["assessment_timeliness"]["denominator"],
-                    "assessment_timeliness": figures["assessment_timeliness"]["value"],
-                    "cp_plans_started": figures["repeat_cp_plan_share"]["denominator"],
-                    "repeat_cp_plan_share": figures["repeat_cp_plan_share"]["value"],
-                    "unqualified_decisions": figures["unqualified_decisions"]["numerator"],
-                }
-            )
-        return out
+    out = []
+    for first, rows in monthly_indicators(db, start, end, team=team):
+        figures = {r["key"]: r for r in rows}
+        out.append(
+            {
+                "month": first.strftime("%Y-%m"),
+                "referrals": figures["referrals"]["value"],
+                "re_referral_rate": figures["re_referral_rate"]["value"],
+                "assessments_completed": figures["assessment_timeliness"]["denominator"],
+                "assessment_timeliness": figures["assessment_timeliness"]["value"],
+                "cp_plans_started": figures["repeat_cp_plan_share"]["denominator"],
+                "repeat_cp_plan_share": figures["repeat_cp_plan_share"]["value"],
+                "unqualified_decisions": figures["unqualified_decisions"]["numerator"],
+            }
+        )
+    return out
 
 
 # --- alerts --------------------------------------------------------------------------

@@ -183,6 +183,18 @@ def test_a_long_list_behind_a_figure_shows_its_head_and_says_how_many(
     assert f"Showing 5 of the {total['numerator']:,} counted" in at.warning[0].value
 
 
+def test_the_trend_holds_each_month_as_the_figures_for_that_month_alone(
+    dashboard_env: str,
+) -> None:
+    at = open_page("overview.py")
+    start, end = at.date_input(key="period").value
+    monthly = queries.monthly_indicators(dashboard_env, start, end)
+    assert len(monthly) >= 12
+    for first, rows in monthly:
+        last = min(end, (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date())
+        assert rows == queries.indicators(dashboard_env, first, last), first
+
+
 def test_the_period_changes_the_figures(dashboard_env: str) -> None:
     at = open_page("overview.py")
     before = {m.label: m.value for m in at.metric}["Referrals received"]

@@ -3,7 +3,7 @@ read models with the figures the definitions give."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -111,6 +111,28 @@ def test_indicators_trend_and_alerts(db_url: str) -> None:
     assert queries.alerts(db_url, team="Team B", kind="pre_proceedings_drift")
     assert queries.alerts(db_url, acknowledged=True) == []
     assert queries.network(db_url, "F1", 1)["families"][0]["family_id"] == "F1"
+
+
+def month_spans(start: date, end: date) -> list[tuple[date, date]]:
+    spans, first = [], start.replace(day=1)
+    while first <= end:
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        spans.append((max(first, start), min(following - timedelta(days=1), end)))
+        first = following
+    return spans
+
+
+def test_monthly_indicators_are_the_indicators_of_each_month(db_url: str) -> None:
+    """The trend reads every month with one grouped query per figure; each month must
+    hold exactly what asking for that month alone gives (first and last clipped)."""
+    start, end = date(2023, 1, 15), date(2024, 12, 10)
+    for team in (None, "Team B"):
+        want = [
+            (first, queries.indicators(db_url, first, last, team=team))
+            for first, last in month_spans(start, end)
+        ]
+        assert queries.monthly_indicators(db_url, start, end, team=team) == want
+        assert any(row["numerator"] for _, rows in want for row in rows)
 
 
 def test_alert_settings_come_from_the_environment() -> None:
