@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -293,63 +293,41 @@ class DriftList:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _drift(url: str, v: Version, as_of: date, team: str | None, limit: int) -> list[DriftList]:
     def fetch(db: Database) -> list[DriftList]:
-        year_ago = as_of - timedelta(days=365)
-        unqualified = queries.unqualified(db, year_ago, as_of, team=team)
-        lists = [
+        lists = queries.drift_lists(db, as_of, team=team, limit=limit)
+
+        def late(rows: list[dict[str, Any]]) -> pd.DataFrame:
+            return frames.timeliness(rows, as_of)
+
+        shown = [
             (
                 "assessments",
+                "assessment",
                 "Assessments beyond 45 working days",
                 frames.ASSESSMENT,
-                queries.timeliness(db, as_of, kind="assessment", team=team, include_late=True),
-                lambda rows: frames.timeliness(rows, as_of),
+                late,
             ),
-            (
-                "icpcs",
-                "ICPCs beyond 15 working days",
-                frames.ICPC,
-                queries.timeliness(db, as_of, kind="icpc", team=team, include_late=True),
-                lambda rows: frames.timeliness(rows, as_of),
-            ),
-            (
-                "cp-reviews",
-                "Late CP reviews",
-                frames.CP_REVIEW,
-                queries.timeliness(db, as_of, kind="cp_review", team=team, include_late=True),
-                lambda rows: frames.timeliness(rows, as_of),
-            ),
-            (
-                "reg24",
-                "Regulation 24 near or past expiry",
-                frames.REG24,
-                queries.reg24(db, as_of, team=team),
-                frames.reg24,
-            ),
-            (
-                "actions",
-                "Overdue supervision actions",
-                frames.ACTIONS,
-                queries.overdue_actions(db, as_of, team=team),
-                frames.actions,
-            ),
+            ("icpcs", "icpc", "ICPCs beyond 15 working days", frames.ICPC, late),
+            ("cp-reviews", "cp_review", "Late CP reviews", frames.CP_REVIEW, late),
+            ("reg24", "reg24", "Regulation 24 near or past expiry", frames.REG24, frames.reg24),
+            ("actions", "actions", "Overdue supervision actions", frames.ACTIONS, frames.actions),
             (
                 "unqualified",
+                "decisions",
                 "Decisions by unqualified staff (12 months)",
                 frames.UNQUALIFIED,
-                unqualified["decisions"],
                 frames.decisions,
             ),
             (
                 "allocations",
+                "allocations",
                 "Children allocated to unqualified staff",
                 frames.ALLOCATIONS,
-                unqualified["allocations"],
                 frames.allocations,
             ),
         ]
-        # Each list is sorted most urgent first; only its head is shaped and shown.
         return [
-            DriftList(key, title, definition, shape(rows[:limit]), len(rows))
-            for key, title, definition, rows, shape in lists
+            DriftList(key, title, definition, shape(lists[name].rows), lists[name].total)
+            for key, name, title, definition, shape in shown
         ]
 
     return read(fetch)

@@ -13,6 +13,7 @@ import json
 import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -493,6 +494,59 @@ def plo_tracker(
     return rows
 
 
+@dataclass(frozen=True)
+class Listed:
+    """The head of a list, in its order, and how many the whole list holds."""
+
+    rows: list[Row]
+    total: int
+
+
+def _listed(
+    d: Database, table: str, clauses: list[str], params: list[Any], order: str, limit: int | None
+) -> Listed:
+    """Rows of `table` in `order`, at most `limit` of them: the database sorts and cuts,
+    so a national list of 100,000 late items never crosses the wire whole."""
+    sql = f"SELECT * FROM {table}{_sql_where(clauses)} ORDER BY {order}"
+    if limit is None:
+        rows = d.rows(sql, params)
+        return Listed(rows, len(rows))
+    rows = d.rows(sql + " LIMIT ?", [*params, limit])
+    if len(rows) < limit:
+        return Listed(rows, len(rows))
+    total = d.scalar(f"SELECT COUNT(*) FROM {table}{_sql_where(clauses)}", params)
+    return Listed(rows, int(total))
+
+
+def _days(d: Database, later: str, earlier: str) -> str:
+    """SQL for the whole days from `earlier` to `later`, both ISO dates kept as text."""
+    if d.is_postgres:
+        return f"(CAST({later} AS date) - CAST({earlier} AS date))"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _timeliness(
+    d: Database,
+    as_of: date,
+    kind: str | None,
+    team: str | None,
+    include_late: bool,
+    limit: int | None,
+) -> Listed:
+    clauses = ["((done_on IS NULL AND due_on < ?)" + (" OR on_time = 0)" if include_late else ")")]
+    params: list[Any] = [as_of.isoformat()]
+    _where(clauses, params, "kind", kind)
+    _where(clauses, params, "team", team)
+    overdue = _days(d, f"COALESCE(done_on, '{as_of.isoformat()}')", "due_on")
+    listed = _listed(
+        d, "rm_timeliness", clauses, params, f"{overdue} DESC, family_id, kind, subject_id", limit
+    )
+    for row in listed.rows:
+        done = date.fromisoformat(row["done_on"]) if row["done_on"] else as_of
+        row["days_overdue"] = (done - date.fromisoformat(row["due_on"])).days
+    return listed
+
+
 def timeliness(
     db: DB,
     as_of: date,
@@ -500,32 +554,30 @@ def timeliness(
     kind: str | None = None,
     team: str | None = None,
     include_late: bool = False,
+    limit: int | None = None,
 ) -> list[Row]:
     """Drift: assessments, ICPCs and CP reviews not done and past due on `as_of`
     (and, with include_late, those done late), most overdue first."""
-    clauses = ["((done_on IS NULL AND due_on < ?)" + (" OR on_time = 0)" if include_late else ")")]
-    params: list[Any] = [as_of.isoformat()]
-    _where(clauses, params, "kind", kind)
-    _where(clauses, params, "team", team)
     with _open(db) as d:
-        rows = d.rows("SELECT * FROM rm_timeliness" + _sql_where(clauses), params)
-    for row in rows:
-        done = date.fromisoformat(row["done_on"]) if row["done_on"] else as_of
-        row["days_overdue"] = (done - date.fromisoformat(row["due_on"])).days
-    rows.sort(key=lambda r: -r["days_overdue"])
-    return rows
+        return _timeliness(d, as_of, kind, team, include_late, limit).rows
 
 
 def reg24(
     db: DB, as_of: date, *, team: str | None = None, th: Thresholds = DEFAULT_THRESHOLDS
 ) -> list[Row]:
     """Connected-person placements neither approved nor ended, soonest expiry first."""
+    with _open(db) as d:
+        return _reg24(d, as_of, team, th, None).rows
+
+
+def _reg24(d: Database, as_of: date, team: str | None, th: Thresholds, limit: int | None) -> Listed:
     clauses = ["approved_on IS NULL", "ended_on IS NULL"]
     params: list[Any] = []
     _where(clauses, params, "team", team)
-    with _open(db) as d:
-        rows = d.rows("SELECT * FROM rm_placements" + _sql_where(clauses), params)
-    for row in rows:
+    listed = _listed(
+        d, "rm_placements", clauses, params, "expires_on, family_id, placement_id", limit
+    )
+    for row in listed.rows:
         expires = date.fromisoformat(row["expires_on"])
         row["days_to_expiry"] = (expires - as_of).days
         row["phase"] = (
@@ -535,41 +587,77 @@ def reg24(
             if as_of >= expires - timedelta(weeks=th.reg24_warn_weeks)
             else "ok"
         )
-    rows.sort(key=lambda r: r["days_to_expiry"])
-    return rows
+    return listed
 
 
-def overdue_actions(db: DB, as_of: date, *, team: str | None = None) -> list[Row]:
+def _overdue_actions(d: Database, as_of: date, team: str | None, limit: int | None) -> Listed:
     clauses = ["completed_on IS NULL", "due_on < ?"]
     params: list[Any] = [as_of.isoformat()]
     _where(clauses, params, "team", team)
-    with _open(db) as d:
-        rows = d.rows("SELECT * FROM rm_actions" + _sql_where(clauses) + " ORDER BY due_on", params)
-    for row in rows:
+    listed = _listed(d, "rm_actions", clauses, params, "due_on, family_id, action_id", limit)
+    for row in listed.rows:
         row["days_overdue"] = (as_of - date.fromisoformat(row["due_on"])).days
-    return rows
+    return listed
 
 
-def unqualified(db: DB, start: date, end: date, *, team: str | None = None) -> dict[str, list[Row]]:
-    """Decisions by unqualified workers in the period, and children now allocated to one."""
+def overdue_actions(db: DB, as_of: date, *, team: str | None = None) -> list[Row]:
+    """Supervision actions not completed and past due, longest overdue first."""
+    with _open(db) as d:
+        return _overdue_actions(d, as_of, team, None).rows
+
+
+def _unqualified(
+    d: Database, start: date, end: date, team: str | None, limit: int | None
+) -> dict[str, Listed]:
     clauses = ["qualified = 0", "occurred_on BETWEEN ? AND ?"]
     params: list[Any] = [start.isoformat(), end.isoformat()]
     _where(clauses, params, "team", team)
     child_clauses, child_params = ["qualified = 0"], []
     _where(child_clauses, child_params, "team", team)
+    return {
+        "decisions": _listed(
+            d, "rm_decisions", clauses, params, "occurred_on DESC, family_id, event_id", limit
+        ),
+        "allocations": _listed(
+            d,
+            "rm_children",
+            child_clauses,
+            child_params,
+            "allocated_since, family_id, child_id",
+            limit,
+        ),
+    }
+
+
+def unqualified(db: DB, start: date, end: date, *, team: str | None = None) -> dict[str, list[Row]]:
+    """Decisions by unqualified workers in the period, and children now allocated to one."""
     with _open(db) as d:
         return {
-            "decisions": d.rows(
-                "SELECT * FROM rm_decisions" + _sql_where(clauses) + " ORDER BY occurred_on DESC",
-                params,
-            ),
-            "allocations": d.rows(
-                "SELECT * FROM rm_children"
-                + _sql_where(child_clauses)
-                + " ORDER BY allocated_since",
-                child_params,
-            ),
+            name: listed.rows for name, listed in _unqualified(d, start, end, team, None).items()
         }
+
+
+def drift_lists(
+    db: DB,
+    as_of: date,
+    *,
+    team: str | None = None,
+    limit: int | None = None,
+    th: Thresholds = DEFAULT_THRESHOLDS,
+) -> dict[str, Listed]:
+    """Every list the Timeliness and drift page shows, each its most urgent `limit`
+    rows and its total: late or overdue assessments, ICPCs and CP reviews (done late
+    included), Regulation 24 placements, overdue actions, and decisions by (12 months)
+    and allocations to unqualified staff."""
+    with _open(db) as d:
+        lists = {
+            kind: _timeliness(d, as_of, kind, team, True, limit)
+            for kind in ("assessment", "icpc", "cp_review")
+        }
+        lists["reg24"] = _reg24(d, as_of, team, th, limit)
+        lists["actions"] = _overdue_actions(d, as_of, team, limit)
+        lists.update(_unqualified(d, as_of - timedelta(days=365), as_of, team, limit))
+        return lists
 
 
 def supervision_changes(db: DB, start: date, end: date, *, team: str | None = None) -> list[Row]:

@@ -135,6 +135,31 @@ def test_monthly_indicators_are_the_indicators_of_each_month(db_url: str) -> Non
         assert any(row["numerator"] for _, rows in want for row in rows)
 
 
+def test_drift_lists_are_the_heads_of_the_whole_lists_with_their_totals(
+    database_url: str,
+) -> None:
+    """The database sorts and cuts each list: the head must be what the whole list
+    starts with (ties between families broken the same way every time), and the
+    total what the whole list holds."""
+    with FamilyStore(database_url) as store:
+        for n in range(4):
+            assert not store.record_batch(rich_family(f"F{n}")).rejected
+        Projector(store, clock=lambda: date(2024, 12, 31)).run_once()
+    as_of = date(2025, 6, 1)
+    whole = queries.drift_lists(database_url, as_of)
+    long_lists = [name for name, listed in whole.items() if listed.total >= 4]
+    assert len(long_lists) >= 2, {name: listed.total for name, listed in whole.items()}
+    assert whole["cp_review"].rows == queries.timeliness(
+        database_url, as_of, kind="cp_review", include_late=True
+    )
+    for limit in (1, 3):
+        cut = queries.drift_lists(database_url, as_of, limit=limit)
+        assert cut.keys() == whole.keys()
+        for name, listed in cut.items():
+            assert listed.rows == whole[name].rows[:limit], name
+            assert listed.total == whole[name].total == len(whole[name].rows), name
+
+
 def test_alert_settings_come_from_the_environment() -> None:
     settings = AlertSettings.from_env(
         {"CASEJOURNEY_THIRD_REFERRAL_COUNT": "2", "CASEJOURNEY_PLO_TARGET_WEEKS": "20"}
