@@ -101,18 +101,32 @@ def trends(start: date, end: date, team: str | None = None) -> dict[str, pd.Data
     return _trends(*current(), start, end, team)
 
 
+def _fetch_members(
+    key: str, start: date, end: date, team: str | None, limit: int | None
+) -> pd.DataFrame:
+    sql, params = members_sql(key, start, end, team)
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [*params, limit]
+    return frames.members(read(lambda db: db.rows(sql, params)))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _members(
     url: str, v: Version, key: str, start: date, end: date, team: str | None, limit: int
 ) -> pd.DataFrame:
-    sql, params = members_sql(key, start, end, team)
-    return frames.members(read(lambda db: db.rows(sql + " LIMIT ?", [*params, limit])))
+    return _fetch_members(key, start, end, team, limit)
 
 
 def members(key: str, start: date, end: date, team: str | None = None) -> pd.DataFrame:
     """The children or families counted in an indicator's numerator (at most LIST_ROWS,
     in the list's own order: newest first, open pre-proceedings oldest first)."""
     return _members(*current(), key, start, end, team, LIST_ROWS)
+
+
+def all_members(key: str, start: date, end: date, team: str | None = None) -> pd.DataFrame:
+    """The whole list behind a figure, for an export: read when the button is
+    clicked and never cached, so a national list does not stay in memory."""
+    return _fetch_members(key, start, end, team, None)
 
 
 # --- alerts ------------------------------------------------------------------------
@@ -136,22 +150,20 @@ def alert_kinds() -> list[str]:
     return _kinds(*current())
 
 
-# Rows any one list shows (and exports): at national scale a year's referrals behind
-# a figure are 600,000 rows, which the browser and the server's caches cannot carry.
-# Beyond this, narrow the filters (or use `casejourney alerts` for alerts).
-LIST_ROWS = 10_000
+# Rows any one list shows: at national scale a year's referrals behind a figure are
+# 600,000 rows, which the browser and the server's caches cannot carry, and at
+# council scale 10,000 alerts took over a second to open in Chromium. Exports of a
+# longer list hold all of it, read when the button is clicked.
+LIST_ROWS = 2_000
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _alerts(
-    url: str,
-    v: Version,
+def _fetch_alerts(
     kinds: tuple[str, ...],
     team: str | None,
     start: date | None,
     end: date | None,
     acked: bool,
-    limit: int,
+    limit: int | None,
 ) -> pd.DataFrame:
     def fetch(db: Database) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -167,9 +179,23 @@ def _alerts(
             )
         rows.sort(key=lambda r: r["alert_id"])
         rows.sort(key=lambda r: r["occurred_at"], reverse=True)
-        return rows[:limit]
+        return rows if limit is None else rows[:limit]
 
     return frames.alerts(read(fetch))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _alerts(
+    url: str,
+    v: Version,
+    kinds: tuple[str, ...],
+    team: str | None,
+    start: date | None,
+    end: date | None,
+    acked: bool,
+    limit: int,
+) -> pd.DataFrame:
+    return _fetch_alerts(kinds, team, start, end, acked, limit)
 
 
 def alerts(
@@ -183,6 +209,17 @@ def alerts(
     return _alerts(
         *current(), tuple(sorted(kinds)), team, start, end, include_acknowledged, LIST_ROWS
     )
+
+
+def all_alerts(
+    kinds: tuple[str, ...] = (),
+    team: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    include_acknowledged: bool = False,
+) -> pd.DataFrame:
+    """Every alert of a selection, for an export (read on click, never cached)."""
+    return _fetch_alerts(tuple(sorted(kinds)), team, start, end, include_acknowledged, None)
 
 
 def acknowledge(alert_id: str, family_id: str, worker: Worker, reason: str) -> str:
@@ -290,8 +327,7 @@ class DriftList:
     total: int  # how many the list holds in all
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _drift(url: str, v: Version, as_of: date, team: str | None, limit: int) -> list[DriftList]:
+def _fetch_drift(as_of: date, team: str | None, limit: int | None) -> list[DriftList]:
     def fetch(db: Database) -> list[DriftList]:
         lists = queries.drift_lists(db, as_of, team=team, limit=limit)
 
@@ -333,7 +369,17 @@ def _drift(url: str, v: Version, as_of: date, team: str | None, limit: int) -> l
     return read(fetch)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _drift(url: str, v: Version, as_of: date, team: str | None, limit: int) -> list[DriftList]:
+    return _fetch_drift(as_of, team, limit)
+
+
 def drift_lists(as_of: date, team: str | None = None) -> list[DriftList]:
     """The lists a manager works through, each at most LIST_ROWS long (`total` says
     how many it holds in all)."""
     return _drift(*current(), as_of, team, LIST_ROWS)
+
+
+def whole_drift_list(key: str, as_of: date, team: str | None = None) -> pd.DataFrame:
+    """One drift list whole, for an export (read on click, never cached)."""
+    return next(entry.rows for entry in _fetch_drift(as_of, team, None) if entry.key == key)

@@ -7,6 +7,7 @@ everywhere, not only on the Alerts page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
 
@@ -52,12 +53,27 @@ def table_height(rows: int) -> int | str:
     return "auto" if rows <= 10 else 35 * (min(rows, TABLE_ROWS) + 1) + 3
 
 
-def export_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV and Excel of exactly the rows on screen."""
+def _csv(source: Callable[[], pd.DataFrame]) -> bytes:
+    return csv_bytes(source())
+
+
+def _excel(source: Callable[[], pd.DataFrame], sheet: str) -> bytes:
+    return excel_bytes(source(), sheet)
+
+
+def export_buttons(
+    frame: pd.DataFrame,
+    stem: str,
+    key: str,
+    whole: Callable[[], pd.DataFrame] | None = None,
+) -> None:
+    """CSV and Excel of the list: the rows on screen, or with `whole` (for a list cut
+    short on screen) every row of it, read when a button is clicked."""
+    source = whole or (lambda: frame)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "Export CSV",
-        data=partial(csv_bytes, frame),  # built on click, not on every rerun
+        data=partial(_csv, source),  # built on click, not on every rerun
         file_name=f"{stem}.csv",
         mime=CSV_MIME,
         key=f"{key}-csv",
@@ -66,7 +82,7 @@ def export_buttons(frame: pd.DataFrame, stem: str, key: str) -> None:
     )
     right.download_button(
         "Export Excel",
-        data=partial(excel_bytes, frame, stem),  # built on click: Excel is the slow one
+        data=partial(_excel, source, stem),  # built on click: Excel is the slow one
         file_name=f"{stem}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}-xlsx",

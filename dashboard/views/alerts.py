@@ -7,6 +7,8 @@ who acknowledged what, when and why.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import data
@@ -39,15 +41,21 @@ frame = data.alerts(
 )
 
 counts = frame["alert"].value_counts()
-if len(frame) >= data.LIST_ROWS:
-    st.warning(f"Showing the newest {data.LIST_ROWS:,} alerts: narrow the filters to see others.")
+cut = len(frame) >= data.LIST_ROWS
+if cut:
+    st.warning(
+        f"Showing the newest {data.LIST_ROWS:,} alerts: narrow the filters to see others. "
+        "The exports hold every alert of this selection."
+    )
 st.caption(
     f"{len(frame):,} alerts"
     + (" (" + ", ".join(f"{k}: {n}" for k, n in counts.items()) + ")" if len(frame) else "")
     + ". Click a row to open the family."
 )
 family_table(frame, key="alerts-table")
-export_buttons(frame, "alerts", "alerts")
+selection = (tuple(chosen_kinds), None if team == "All teams" else team, start, end)
+whole = partial(data.all_alerts, *selection, show_acknowledged) if cut else None
+export_buttons(frame, "alerts", "alerts", whole)
 
 st.subheader("Acknowledge an alert")
 if message := st.session_state.pop("ack-message", None):

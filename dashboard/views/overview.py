@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import data, source
@@ -67,11 +69,17 @@ else:
 members = data.members(chosen, start, end, team)
 what = "late" if chosen in LATE_KEYS else "counted"
 total = expected_rows(chosen, indicator.numerator, indicator.denominator)
-if total > len(members):
+cut = total > len(members)
+if cut:
     st.warning(
         f"Showing {len(members):,} of the {total:,} {what} behind the figure: narrow the "
-        "period or choose a team to see the others."
+        f"period or choose a team to see the others. The exports hold all {total:,}."
     )
 st.caption(f"The {total:,} {what} behind the figure. Click a row to open the family.")
 family_table(members, key="members")
-export_buttons(members, f"{chosen}-{start:%Y%m%d}-{end:%Y%m%d}", "members")
+export_buttons(
+    members,
+    f"{chosen}-{start:%Y%m%d}-{end:%Y%m%d}",
+    "members",
+    partial(data.all_members, chosen, start, end, team) if cut else None,
+)

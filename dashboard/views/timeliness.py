@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import data, source
@@ -17,15 +19,18 @@ as_of = left.date_input(
     "As at", value=source.reference_date(), format="DD/MM/YYYY", key="drift-as-of"
 )
 team = right.selectbox("Team", ["All teams", *data.teams()], key="drift-team")
-lists = data.drift_lists(as_of, None if team == "All teams" else team)
+chosen_team = None if team == "All teams" else team
+lists = data.drift_lists(as_of, chosen_team)
 tabs = st.tabs([f"{entry.title} ({entry.total:,})" for entry in lists])
 for tab, entry in zip(tabs, lists, strict=True):
     with tab:
         st.caption(entry.definition)
-        if entry.total > len(entry.rows):
+        cut = entry.total > len(entry.rows)
+        if cut:
             st.warning(
                 f"Showing the {len(entry.rows):,} most urgent of {entry.total:,}: choose a "
-                "team to see the others."
+                f"team to see the others. The exports hold all {entry.total:,}."
             )
         family_table(entry.rows, key=f"drift-{entry.key}")
-        export_buttons(entry.rows, f"{entry.key}-{as_of:%Y%m%d}", entry.key)
+        whole = partial(data.whole_drift_list, entry.key, as_of, chosen_team) if cut else None
+        export_buttons(entry.rows, f"{entry.key}-{as_of:%Y%m%d}", entry.key, whole)

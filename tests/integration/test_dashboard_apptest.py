@@ -168,8 +168,8 @@ def test_the_list_behind_each_figure_has_as_many_rows_as_the_figure(dashboard_en
         assert shown == want, key
 
 
-def test_a_long_list_behind_a_figure_shows_its_head_and_says_how_many(
-    dashboard_env: str, monkeypatch: pytest.MonkeyPatch
+def test_a_long_list_behind_a_figure_shows_its_head_and_exports_it_whole(
+    dashboard_env: str, monkeypatch: pytest.MonkeyPatch, downloads: dict[str, Any]
 ) -> None:
     monkeypatch.setattr(data, "LIST_ROWS", 5)
     at = open_page("overview.py")
@@ -181,6 +181,9 @@ def test_a_long_list_behind_a_figure_shows_its_head_and_says_how_many(
     newest = Database(dashboard_env).rows(sql, params)[:5]
     assert list(table(at)["family"]) == [r["family_id"] for r in newest]
     assert f"Showing 5 of the {total['numerator']:,} counted" in at.warning[0].value
+    file = exported(downloads, f"referrals-{start:%Y%m%d}-{end:%Y%m%d}.csv")
+    assert len(file) == total["numerator"]
+    assert list(file["family"][:5]) == [r["family_id"] for r in newest]
 
 
 def test_the_trend_holds_each_month_as_the_figures_for_that_month_alone(
@@ -243,14 +246,18 @@ def test_alerts_are_newest_first_and_filter_by_kind_team_and_date(dashboard_env:
     assert dated["raised"].between(first, last).all()
 
 
-def test_a_long_alert_list_shows_the_newest_and_says_so(
-    dashboard_env: str, monkeypatch: pytest.MonkeyPatch
+def test_a_long_alert_list_shows_the_newest_and_exports_them_all(
+    dashboard_env: str, monkeypatch: pytest.MonkeyPatch, downloads: dict[str, Any]
 ) -> None:
     monkeypatch.setattr(data, "LIST_ROWS", 5)
     at = open_page("alerts.py")
     newest = queries.alerts(dashboard_env, acknowledged=False, limit=5)
     assert list(table(at)["alert id"]) == [a["alert_id"] for a in newest]
     assert "Showing the newest 5 alerts" in at.warning[0].value
+    every = {a["alert_id"] for a in queries.alerts(dashboard_env, acknowledged=False)}
+    for name in ("alerts.csv", "alerts.xlsx"):
+        file = exported(downloads, name)
+        assert len(file) == len(every) > 5 and set(file["alert id"]) == every, name
 
 
 def test_alert_export_holds_the_rows_on_screen(
@@ -362,8 +369,8 @@ def test_timeliness_lists_each_exportable(dashboard_env: str, downloads: dict[st
     assert f"({len(overdue)})" in labels[4]
 
 
-def test_a_long_drift_list_shows_the_most_urgent_and_counts_them_all(
-    dashboard_env: str, monkeypatch: pytest.MonkeyPatch
+def test_a_long_drift_list_shows_the_most_urgent_and_exports_them_all(
+    dashboard_env: str, monkeypatch: pytest.MonkeyPatch, downloads: dict[str, Any]
 ) -> None:
     monkeypatch.setattr(data, "LIST_ROWS", 3)
     at = open_page("timeliness.py")
@@ -374,6 +381,8 @@ def test_a_long_drift_list_shows_the_most_urgent_and_counts_them_all(
     shown = at.tabs[0].dataframe[0].value
     assert list(shown["id"]) == [r["subject_id"] for r in late[:3]]
     assert f"Showing the 3 most urgent of {len(late):,}" in at.tabs[0].warning[0].value
+    file = exported(downloads, f"assessments-{as_of:%Y%m%d}.csv")
+    assert list(file["id"]) == [r["subject_id"] for r in late]
 
 
 # --- PostgreSQL, the production store ------------------------------------------------------
