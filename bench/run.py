@@ -179,9 +179,13 @@ def measure(r: Run, only: set[str], sqlite: bool = True) -> dict[str, Any]:
     sqlite_url = None
     if not sqlite and ({"file", "rebuild"} & only):
         r.note("the SQLite store is not measured in this run (PostgreSQL only)")
-    if "file" in only or "rebuild" in only:
+    # The later figures read a filled PostgreSQL store: without the Kafka pass, the
+    # file ingest fills it (so `--only dashboard` works on its own).
+    needs_store = bool({"rebuild", "dashboard", "audit", "latency"} & only)
+    if "file" in only or "rebuild" in only or (store_url is None and needs_store):
         f.setdefault("file_ingest", {})
-        got = step(r, "file ingest (SQLite)", lambda: file_ingest.sqlite(r)) if sqlite else None
+        sqlite_too = sqlite and ("file" in only or "rebuild" in only)
+        got = step(r, "file ingest (SQLite)", lambda: file_ingest.sqlite(r)) if sqlite_too else None
         if got:
             sqlite_url, f["file_ingest"]["sqlite"] = got
         file_pg = "file" in only and scale.file_ingest_postgres
