@@ -10,7 +10,6 @@ sees the other's events, so an event is recorded once across processes.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, proje
 from eventsourcing.domain import OriginatorVersionError
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError
 
+from casejourney.bounded_cache import BoundedCache
 from casejourney.settings import eventsourcing_env
 from casejourney.streams import insert_streams, plain_history, select_streams
 from domain.contract import ContractEvent
@@ -79,17 +79,21 @@ class FamilyStore:
     ) -> None:
         self.database_url = database_url
         self.app = _open_application(database_url)
-        self._cache: OrderedDict[str, Family] = OrderedDict()
-        self._cache_size = cache_size
-        # Families differ a hundredfold in length, so memory is bounded by events held
-        # too: at council scale (ten-year histories) families alone let it pass 1 GB.
-        self._cache_events = cache_events
-        self._cached_events = 0
-        self._plain = self.app.mapper.cipher is None and self.app.mapper.compressor is None
+        # Bounded by events held too: at council scale (ten-year histories) a bound
+        # on families alone let the writer pass 1 GB.
+        self._cache: BoundedCache[Family] = BoundedCache(
+            cache_size, cache_events, lambda family: len(family.records)
+        )
 
     @property
     def recorder(self) -> ApplicationRecorder:
         return self.app.recorder
+
+    @property
+    def plain_json(self) -> bool:
+        """Events kept as plain JSON (no cipher, no compressor): readable straight
+        into records, without eventsourcing's event objects."""
+        return self.app.mapper.cipher is None and self.app.mapper.compressor is None
 
     @property
     def dialect(self) -> str:
@@ -192,7 +196,7 @@ class FamilyStore:
         """A family not in the cache, from its stored events: plain JSON is read
         straight into records (3x faster than building event objects), a store
         with a cipher or compressor goes through eventsourcing's mapper."""
-        if not self._plain:
+        if not self.plain_json:
             return self._replay(family_id, stored)
         try:
             created_on, records = plain_history(stored)
@@ -210,17 +214,8 @@ class FamilyStore:
         return family
 
     def _remember(self, family_id: str, family: Family) -> None:
-        self._cache[family_id] = family
-        self._cached_events += len(family.records)
-        while self._cache and (
-            len(self._cache) > self._cache_size or self._cached_events > self._cache_events
-        ):
-            _, oldest = self._cache.popitem(last=False)
-            self._cached_events -= len(oldest.records)
+        self._cache.put(family_id, family)
 
     def _forget(self, family_id: str) -> Family | None:
         """Take a family out of the cache (to change it, or because it is stale)."""
-        family = self._cache.pop(family_id, None)
-        if family is not None:
-            self._cached_events -= len(family.records)
-        return family
+        return self._cache.pop(family_id)

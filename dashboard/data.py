@@ -117,16 +117,16 @@ def _members(
     return _fetch_members(key, start, end, team, limit)
 
 
-def members(key: str, start: date, end: date, team: str | None = None) -> pd.DataFrame:
-    """The children or families counted in an indicator's numerator (at most LIST_ROWS,
-    in the list's own order: newest first, open pre-proceedings oldest first)."""
+def members(
+    key: str, start: date, end: date, team: str | None = None, *, whole: bool = False
+) -> pd.DataFrame:
+    """The children or families counted in an indicator's numerator, in the list's
+    own order (newest first, open pre-proceedings oldest first): at most LIST_ROWS,
+    or with `whole` (an export) every one, read now and never cached, so a national
+    list does not stay in memory."""
+    if whole:
+        return _fetch_members(key, start, end, team, None)
     return _members(*current(), key, start, end, team, LIST_ROWS)
-
-
-def all_members(key: str, start: date, end: date, team: str | None = None) -> pd.DataFrame:
-    """The whole list behind a figure, for an export: read when the button is
-    clicked and never cached, so a national list does not stay in memory."""
-    return _fetch_members(key, start, end, team, None)
 
 
 # --- alerts ------------------------------------------------------------------------
@@ -204,22 +204,15 @@ def alerts(
     start: date | None = None,
     end: date | None = None,
     include_acknowledged: bool = False,
+    *,
+    whole: bool = False,
 ) -> pd.DataFrame:
-    """Active alerts, newest first (at most LIST_ROWS); open ones only unless asked."""
-    return _alerts(
-        *current(), tuple(sorted(kinds)), team, start, end, include_acknowledged, LIST_ROWS
-    )
-
-
-def all_alerts(
-    kinds: tuple[str, ...] = (),
-    team: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    include_acknowledged: bool = False,
-) -> pd.DataFrame:
-    """Every alert of a selection, for an export (read on click, never cached)."""
-    return _fetch_alerts(tuple(sorted(kinds)), team, start, end, include_acknowledged, None)
+    """Active alerts, newest first, open ones only unless asked: at most LIST_ROWS,
+    or with `whole` (an export) every one, read now and never cached."""
+    selection = (tuple(sorted(kinds)), team, start, end, include_acknowledged)
+    if whole:
+        return _fetch_alerts(*selection, None)
+    return _alerts(*current(), *selection, LIST_ROWS)
 
 
 def acknowledge(alert_id: str, family_id: str, worker: Worker, reason: str) -> str:
@@ -327,46 +320,56 @@ class DriftList:
     total: int  # how many the list holds in all
 
 
-def _fetch_drift(as_of: date, team: str | None, limit: int | None) -> list[DriftList]:
-    def fetch(db: Database) -> list[DriftList]:
-        lists = queries.drift_lists(db, as_of, team=team, limit=limit)
+def _late(rows: list[dict[str, Any]], as_of: date) -> pd.DataFrame:
+    return frames.timeliness(rows, as_of)
 
-        def late(rows: list[dict[str, Any]]) -> pd.DataFrame:
-            return frames.timeliness(rows, as_of)
 
-        shown = [
-            (
-                "assessments",
-                "assessment",
-                "Assessments beyond 45 working days",
-                frames.ASSESSMENT,
-                late,
-            ),
-            ("icpcs", "icpc", "ICPCs beyond 15 working days", frames.ICPC, late),
-            ("cp-reviews", "cp_review", "Late CP reviews", frames.CP_REVIEW, late),
-            ("reg24", "reg24", "Regulation 24 near or past expiry", frames.REG24, frames.reg24),
-            ("actions", "actions", "Overdue supervision actions", frames.ACTIONS, frames.actions),
-            (
-                "unqualified",
-                "decisions",
-                "Decisions by unqualified staff (12 months)",
-                frames.UNQUALIFIED,
-                frames.decisions,
-            ),
-            (
-                "allocations",
-                "allocations",
-                "Children allocated to unqualified staff",
-                frames.ALLOCATIONS,
-                frames.allocations,
-            ),
-        ]
-        return [
-            DriftList(key, title, definition, shape(lists[name].rows), lists[name].total)
-            for key, name, title, definition, shape in shown
-        ]
+# key on the page, list in queries.drift_lists, title, definition, shaping.
+DRIFT = (
+    ("assessments", "assessment", "Assessments beyond 45 working days", frames.ASSESSMENT, _late),
+    ("icpcs", "icpc", "ICPCs beyond 15 working days", frames.ICPC, _late),
+    ("cp-reviews", "cp_review", "Late CP reviews", frames.CP_REVIEW, _late),
+    (
+        "reg24",
+        "reg24",
+        "Regulation 24 near or past expiry",
+        frames.REG24,
+        lambda rows, _: frames.reg24(rows),
+    ),
+    (
+        "actions",
+        "actions",
+        "Overdue supervision actions",
+        frames.ACTIONS,
+        lambda rows, _: frames.actions(rows),
+    ),
+    (
+        "unqualified",
+        "decisions",
+        "Decisions by unqualified staff (12 months)",
+        frames.UNQUALIFIED,
+        lambda rows, _: frames.decisions(rows),
+    ),
+    (
+        "allocations",
+        "allocations",
+        "Children allocated to unqualified staff",
+        frames.ALLOCATIONS,
+        lambda rows, _: frames.allocations(rows),
+    ),
+)
 
-    return read(fetch)
+
+def _fetch_drift(
+    as_of: date, team: str | None, limit: int | None, keys: tuple[str, ...] | None = None
+) -> list[DriftList]:
+    chosen = [entry for entry in DRIFT if keys is None or entry[0] in keys]
+    names = [name for _, name, *_ in chosen]
+    lists = read(lambda db: queries.drift_lists(db, as_of, team=team, limit=limit, only=names))
+    return [
+        DriftList(key, title, definition, shape(lists[name].rows, as_of), lists[name].total)
+        for key, name, title, definition, shape in chosen
+    ]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -382,4 +385,5 @@ def drift_lists(as_of: date, team: str | None = None) -> list[DriftList]:
 
 def whole_drift_list(key: str, as_of: date, team: str | None = None) -> pd.DataFrame:
     """One drift list whole, for an export (read on click, never cached)."""
-    return next(entry.rows for entry in _fetch_drift(as_of, team, None) if entry.key == key)
+    (entry,) = _fetch_drift(as_of, team, None, (key,))
+    return entry.rows

@@ -203,14 +203,10 @@ class Family(Aggregate):
         family = cls.__new__(cls)
         family.__base_init__(family_uuid(family_id), 1, created_on)
         family.family_id = family_id
-        family.records = []
-        family.event_ids = {}
-        family.chain_head = GENESIS
-        for record in records:
-            family.records.append(record)
-            family.event_ids[record["event_id"]] = record["version"]
+        family.records = list(records)
+        family.event_ids = {record["event_id"]: record["version"] for record in records}
+        family.chain_head = records[-1]["chain"] if records else GENESIS
         if records:
-            family.chain_head = records[-1]["chain"]
             family._version = records[-1]["version"]
             family._modified_on = datetime.fromisoformat(records[-1]["recorded_at"])
         family._state = None  # folded when first needed

@@ -46,14 +46,10 @@ def plain_decode(topic: str, version: int, state: bytes, originator_id: Any = No
     return _fast(topic, version, state)
 
 
-def is_plain(store: FamilyStore) -> bool:
-    return store.app.mapper.cipher is None and store.app.mapper.compressor is None
-
-
 def decoder_for(store: FamilyStore) -> Decoder:
     """A function (topic, version, state, originator_id) -> Decoded for this store."""
     mapper = store.app.mapper
-    plain = is_plain(store)
+    plain = store.plain_json
 
     def decode(topic: str, version: int, state: bytes, originator_id: UUID | str) -> Decoded:
         if plain:

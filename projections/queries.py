@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -606,35 +606,33 @@ def overdue_actions(db: DB, as_of: date, *, team: str | None = None) -> list[Row
         return _overdue_actions(d, as_of, team, None).rows
 
 
-def _unqualified(
+def _unqualified_decisions(
     d: Database, start: date, end: date, team: str | None, limit: int | None
-) -> dict[str, Listed]:
+) -> Listed:
     clauses = ["qualified = 0", "occurred_on BETWEEN ? AND ?"]
     params: list[Any] = [start.isoformat(), end.isoformat()]
     _where(clauses, params, "team", team)
-    child_clauses, child_params = ["qualified = 0"], []
-    _where(child_clauses, child_params, "team", team)
-    return {
-        "decisions": _listed(
-            d, "rm_decisions", clauses, params, "occurred_on DESC, family_id, event_id", limit
-        ),
-        "allocations": _listed(
-            d,
-            "rm_children",
-            child_clauses,
-            child_params,
-            "allocated_since, family_id, child_id",
-            limit,
-        ),
-    }
+    order = "occurred_on DESC, family_id, event_id"
+    return _listed(d, "rm_decisions", clauses, params, order, limit)
+
+
+def _unqualified_allocations(d: Database, team: str | None, limit: int | None) -> Listed:
+    clauses, params = ["qualified = 0"], []
+    _where(clauses, params, "team", team)
+    order = "allocated_since, family_id, child_id"
+    return _listed(d, "rm_children", clauses, params, order, limit)
 
 
 def unqualified(db: DB, start: date, end: date, *, team: str | None = None) -> dict[str, list[Row]]:
     """Decisions by unqualified workers in the period, and children now allocated to one."""
     with _open(db) as d:
         return {
-            name: listed.rows for name, listed in _unqualified(d, start, end, team, None).items()
+            "decisions": _unqualified_decisions(d, start, end, team, None).rows,
+            "allocations": _unqualified_allocations(d, team, None).rows,
         }
+
+
+DRIFT_LISTS = ("assessment", "icpc", "cp_review", "reg24", "actions", "decisions", "allocations")
 
 
 def drift_lists(
@@ -643,21 +641,26 @@ def drift_lists(
     *,
     team: str | None = None,
     limit: int | None = None,
+    only: Sequence[str] = DRIFT_LISTS,
     th: Thresholds = DEFAULT_THRESHOLDS,
 ) -> dict[str, Listed]:
-    """Every list the Timeliness and drift page shows, each its most urgent `limit`
-    rows and its total: late or overdue assessments, ICPCs and CP reviews (done late
-    included), Regulation 24 placements, overdue actions, and decisions by (12 months)
-    and allocations to unqualified staff."""
+    """The lists the Timeliness and drift page shows (those named in `only`), each
+    its most urgent `limit` rows and its total: late or overdue assessments, ICPCs
+    and CP reviews (done late included), Regulation 24 placements, overdue actions,
+    and decisions by (12 months) and allocations to unqualified staff."""
+    readers: dict[str, Callable[[Database], Listed]] = {
+        "assessment": lambda d: _timeliness(d, as_of, "assessment", team, True, limit),
+        "icpc": lambda d: _timeliness(d, as_of, "icpc", team, True, limit),
+        "cp_review": lambda d: _timeliness(d, as_of, "cp_review", team, True, limit),
+        "reg24": lambda d: _reg24(d, as_of, team, th, limit),
+        "actions": lambda d: _overdue_actions(d, as_of, team, limit),
+        "decisions": lambda d: _unqualified_decisions(
+            d, as_of - timedelta(days=365), as_of, team, limit
+        ),
+        "allocations": lambda d: _unqualified_allocations(d, team, limit),
+    }
     with _open(db) as d:
-        lists = {
-            kind: _timeliness(d, as_of, kind, team, True, limit)
-            for kind in ("assessment", "icpc", "cp_review")
-        }
-        lists["reg24"] = _reg24(d, as_of, team, th, limit)
-        lists["actions"] = _overdue_actions(d, as_of, team, limit)
-        lists.update(_unqualified(d, as_of - timedelta(days=365), as_of, team, limit))
-        return lists
+        return {name: readers[name](d) for name in only}
 
 
 def supervision_changes(db: DB, start: date, end: date, *, team: str | None = None) -> list[Row]:

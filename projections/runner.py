@@ -15,7 +15,6 @@ import logging
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +23,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from casejourney.bounded_cache import BoundedCache
 from casejourney.store import FamilyStore
 from casejourney.streams import select_streams
 from domain.rules.base import Alert
@@ -31,7 +31,7 @@ from domain.rules.family_rows import FamilyRows, deadline_alerts, derive
 from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.state import Record
 from projections.db import Database
-from projections.decode import decoder_for, is_plain
+from projections.decode import decoder_for
 from projections.schema import (
     ALERT_COLUMNS,
     PROJECTION,
@@ -138,16 +138,15 @@ class Projector:
         self.db = Database(self.database_url)
         _create_control_tables(self.db)
         self.decode = decoder_for(self.store)
-        self.plain_json = is_plain(self.store)
+        self.plain_json = self.store.plain_json
         # Rebuild worker processes: one per core, at most four (beyond that SQLite's
         # single writer, not the fold, is the limit).
         self.workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-        self._cache: OrderedDict[str, Cached] = OrderedDict()
         # Bounded by events as well as families: a few long-lived families (ten
         # years of records, with their rows) weigh as much as thousands of new ones.
-        self._cache_size = cache_families
-        self._cache_events = cache_events
-        self._cached_events = 0
+        self._cache: BoundedCache[Cached] = BoundedCache(
+            cache_families, cache_events, lambda entry: len(entry.records)
+        )
         self._family_ids: dict[str, str] = {}
         self._lock = threading.RLock()
 
@@ -365,16 +364,7 @@ class Projector:
 
     def _remember(self, entries: dict[str, Cached]) -> None:
         for key, entry in entries.items():
-            old = self._cache.pop(key, None)
-            if old is not None:
-                self._cached_events -= len(old.records)
-            self._cache[key] = entry
-            self._cached_events += len(entry.records)
-        while self._cache and (
-            len(self._cache) > self._cache_size or self._cached_events > self._cache_events
-        ):
-            _, oldest = self._cache.popitem(last=False)
-            self._cached_events -= len(oldest.records)
+            self._cache.put(key, entry)
 
     # --- deadlines -------------------------------------------------------------
 
@@ -464,7 +454,6 @@ class Projector:
 
         with self._lock:
             self._cache.clear()
-            self._cached_events = 0
             return rebuild(self)
 
     def publish_pending(self) -> int:

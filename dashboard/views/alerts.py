@@ -54,7 +54,7 @@ st.caption(
 )
 family_table(frame, key="alerts-table")
 selection = (tuple(chosen_kinds), None if team == "All teams" else team, start, end)
-whole = partial(data.all_alerts, *selection, show_acknowledged) if cut else None
+whole = partial(data.alerts, *selection, show_acknowledged, whole=True) if cut else None
 export_buttons(frame, "alerts", "alerts", whole)
 
 st.subheader("Acknowledge an alert")

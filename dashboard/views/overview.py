@@ -81,5 +81,5 @@ export_buttons(
     members,
     f"{chosen}-{start:%Y%m%d}-{end:%Y%m%d}",
     "members",
-    partial(data.all_members, chosen, start, end, team) if cut else None,
+    partial(data.members, chosen, start, end, team, whole=True) if cut else None,
 )

@@ -185,7 +185,7 @@ def test_the_write_cache_is_bounded_by_events_as_well_as_families(sqlite_url: st
         for n in range(5):
             store.record_batch(rich_family(f"F{n}"))
         assert list(store._cache) == ["F3", "F4"]
-        assert store._cached_events == sum(len(f.records) for f in store._cache.values())
+        assert store._cache.weight == sum(len(f.records) for f in store._cache.values())
         again = store.record_batch(rich_family("F0"))  # evicted: read back, still a duplicate
         assert again.stored == [] and len(again.duplicates) == len(rich_family())
 
