@@ -117,7 +117,7 @@ def members_sql(
     """SQL and parameters listing the rows behind figure `key` (family, child, day,
     what, team), newest first; open pre-proceedings oldest first."""
     team_clause, tail = (" AND team = ?", [team]) if team else ("", [])
-    s, e = start.isoformat(), end.isoformat()
+    e = end.isoformat()
     if key in COUNTED:
         c = COUNTED[key]
         where, params = period(c, start, end, team)
@@ -127,22 +127,24 @@ def members_sql(
         )
         return sql + " ORDER BY 3 DESC, 1, 2", params
     if key == "children_3plus_referrals":  # one row per child, as the figure counts children
+        referrals = COUNTED["referrals"]
+        where, params = period(referrals, start, end, team)
         sql = (
-            "SELECT family_id, child_id, MAX(received_on) AS day, "
+            f"SELECT family_id, child_id, MAX({referrals.day}) AS day, "
             "'up to ' || MAX(count_12m) || ' referrals in 12 months' AS what, MAX(team) AS team "
-            f"FROM rm_referrals WHERE {THIRD_REFERRAL} AND received_on BETWEEN ? AND ?"
-            f"{team_clause} GROUP BY family_id, child_id ORDER BY 3 DESC, 1, 2"
+            f"FROM {referrals.table} WHERE {THIRD_REFERRAL} AND {where} "
+            "GROUP BY family_id, child_id ORDER BY 3 DESC, 1, 2"
         )
-        return sql, [th.third_referral_count, s, e, *tail]
+        return sql, [th.third_referral_count, *params]
     if key in {"open_pre_proceedings", "pre_proceedings_beyond_target"}:
         sql = (
             "SELECT family_id, child_ids AS child_id, started_on AS day, "
             f"'pre-proceedings ' || plo_id AS what, team FROM rm_plo WHERE {OPEN_PLO}"
         )
-        params: list[Any] = [e, e]
+        open_at: list[Any] = [e, e]
         if key == "pre_proceedings_beyond_target":
             cutoff = date.fromordinal(end.toordinal() - 7 * th.plo_target_weeks)
             sql += " AND started_on < ?"
-            params.append(cutoff.isoformat())
-        return sql + team_clause + " ORDER BY 3, 1", [*params, *tail]
+            open_at.append(cutoff.isoformat())
+        return sql + team_clause + " ORDER BY 3, 1", [*open_at, *tail]
     raise KeyError(f"no member list for indicator {key!r}")

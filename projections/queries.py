@@ -151,28 +151,22 @@ def _figures(
     of it (spans from `_months`), read with one grouped query per figure, not one per
     month. What each figure counts is defined in projections.figures."""
     start, end = spans[0][0], spans[-1][1]
-    s, e = start.isoformat(), end.isoformat()
     t_clause = " AND team = ?" if team else ""
     t_param: list[Any] = [team] if team else []
-    plain = [
-        "referrals",
-        "re_referral_rate",
-        "repeat_cp_plan_share",
-        "cp_plans_2y",
-        "unqualified_decisions",
-        "children_allocated_unqualified",
-    ]
-    n = _counts(d, plain, start, end, team, by_month)
-    month = _month("received_on", by_month)
+    # Timeliness figures (counting what went well) also need their medians: below.
+    n = _counts(d, [k for k, c in COUNTED.items() if not c.late], start, end, team, by_month)
+    # Children referred in the period, and those with a third referral among them.
+    referrals = COUNTED["referrals"]
+    where, params = period(referrals, start, end, team)
     children = {
         r["month"]: (int(r["third"]), int(r["n"]))
         for r in d.rows(
             "SELECT month, COUNT(*) AS n, COALESCE(SUM(third), 0) AS third FROM ("
-            f"SELECT {month} AS month, family_id, child_id, "
+            f"SELECT {_month(referrals.day, by_month)} AS month, family_id, child_id, "
             f"MAX(CASE WHEN {THIRD_REFERRAL} THEN 1 ELSE 0 END) AS third "
-            "FROM rm_referrals WHERE received_on BETWEEN ? AND ?" + t_clause + " "
+            f"FROM {referrals.table} WHERE {where} "
             "GROUP BY 1, family_id, child_id) c GROUP BY month",
-            [th.third_referral_count, s, e, *t_param],
+            [th.third_referral_count, *params],
         )
     }
     # Grouped by working days too: a few dozen rows however many were done, and the
