@@ -32,13 +32,15 @@ span = right.date_input("Raised between", value=(), format="DD/MM/YYYY", key="al
 show_acknowledged = last.toggle("Include acknowledged", key="alert-acked")
 
 start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
-frame = data.alerts(
-    kinds=tuple(chosen_kinds),
-    team=None if team == "All teams" else team,
-    start=start,
-    end=end,
-    include_acknowledged=show_acknowledged,
+# kinds, team, raised from, raised to, acknowledged too: the table and its exports
+selection = (
+    tuple(chosen_kinds),
+    None if team == "All teams" else team,
+    start,
+    end,
+    show_acknowledged,
 )
+frame = data.alerts(*selection)
 
 counts = frame["alert"].value_counts()
 cut = len(frame) >= data.LIST_ROWS
@@ -53,8 +55,7 @@ st.caption(
     + ". Click a row to open the family."
 )
 family_table(frame, key="alerts-table")
-selection = (tuple(chosen_kinds), None if team == "All teams" else team, start, end)
-whole = partial(data.alerts, *selection, show_acknowledged, whole=True) if cut else None
+whole = partial(data.alerts, *selection, whole=True) if cut else None
 export_buttons(frame, "alerts", "alerts", whole)
 
 st.subheader("Acknowledge an alert")
