@@ -15,6 +15,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY domain ./domain
+COPY store ./store
+COPY audit ./audit
+COPY synthetic ./synthetic
 COPY casejourney ./casejourney
 COPY consumers ./consumers
 COPY projections ./projections

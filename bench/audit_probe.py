@@ -17,10 +17,10 @@ import sys
 import time
 from typing import Any
 
-from casejourney.audit.api import family_as_at
-from casejourney.audit.chains import FamilyChains
-from casejourney.store import FamilyStore
+from audit.api import family_as_at
+from audit.chains import FamilyChains
 from domain.family import family_uuid
+from store.family_store import FamilyStore
 
 REPEATS = 5
 

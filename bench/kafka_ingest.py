@@ -124,7 +124,7 @@ def consume(
 def events_table(url: str) -> str:
     """Create the event store's tables (so the watcher can query them at once) and
     return the events table's qualified name."""
-    from casejourney.store import FamilyStore
+    from store.family_store import FamilyStore
 
     with FamilyStore(url) as store:
         recorder: Any = store.recorder

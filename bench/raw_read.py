@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from casejourney.settings import eventsourcing_env
-from casejourney.store import FamilyStore
+from store.family_store import FamilyStore
 
 PAGE = 5_000
 

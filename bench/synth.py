@@ -1,6 +1,6 @@
 """Synthetic data for the benchmarks, written to JSON Lines in bounded memory.
 
-`casejourney.synthetic.generate` sorts every family's events in memory, which at
+`synthetic.generate` sorts every family's events in memory, which at
 national scale (~6 M events) would take many gigabytes. This builds the very same
 stream (same master seed, same family numbering, same arrival order) chunk by
 chunk: each chunk of families is sorted and spilled to a temporary file, and the
@@ -23,12 +23,12 @@ from pathlib import Path
 from random import Random
 from typing import IO
 
-from casejourney.synthetic import DEFAULT_END, shared_adults
-from casejourney.synthetic.base import SharedAdult
-from casejourney.synthetic.journey import FamilyJourney
-from casejourney.synthetic.ordering import arrivals
-from casejourney.synthetic.vocab import Roster
 from domain.calendar import minus_years
+from synthetic import DEFAULT_END, shared_adults
+from synthetic.base import SharedAdult
+from synthetic.journey import FamilyJourney
+from synthetic.ordering import arrivals
+from synthetic.vocab import Roster
 
 CHUNK_FAMILIES = 25_000
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from casejourney.settings import Settings
-from casejourney.store import FamilyStore
+from store.family_store import FamilyStore
 
 if TYPE_CHECKING:
     from projections.runner import Projector

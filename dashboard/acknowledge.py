@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from casejourney.store import BatchResult, FamilyStore
 from domain.contract import ContractEvent, parse_event
+from store.family_store import BatchResult, FamilyStore
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The Audit page's data: a family as the event store held it at a moment.
 
 Unlike the rest of the dashboard this reads the event store itself, one family
-at a time, through `casejourney.audit` (an audit must not rest on read models
+at a time, through `audit` (an audit must not rest on read models
 that could have been rebuilt since). The family's records as known then go
 through the same pure `derive` the projector uses, so "then" is shown in the
 same shapes as "now".
@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from casejourney.audit import api as audit
-from casejourney.audit import moments as audit_moments
-from casejourney.audit.findings import VerifyReport
-from casejourney.audit.verify_family import verify_family as check_family
+from audit import api as audit
+from audit import moments as audit_moments
+from audit.findings import VerifyReport
+from audit.verify_family import verify_family as check_family
 from dashboard import frames
 from dashboard.source import Version, container, current, database_url, read
 from domain.rules.family_rows import derive

@@ -15,8 +15,8 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import StoredEvent
 
-from casejourney.store import FamilyStore
-from casejourney.streams import plain_record
+from store.family_store import FamilyStore
+from store.streams import plain_record
 
 CREATED = "Family.Created"
 

@@ -23,9 +23,6 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from casejourney.bounded_cache import BoundedCache
-from casejourney.store import FamilyStore
-from casejourney.streams import select_streams
 from domain.rules.base import Alert
 from domain.rules.family_rows import FamilyRows, deadline_alerts, derive
 from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
@@ -46,6 +43,9 @@ from projections.writer import (
     replace_families,
     sync_alerts,
 )
+from store.bounded_cache import BoundedCache
+from store.family_store import FamilyStore
+from store.streams import select_streams
 
 log = logging.getLogger(__name__)
 

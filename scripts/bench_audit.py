@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from casejourney.audit.api import family_as_at, verify
-from casejourney.store import FamilyStore
+from audit.api import family_as_at, verify
 from domain.contract import ContractEvent
 from domain.family import Family
+from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from casejourney.audit import api
+from audit import api
 from casejourney.container import Container
-from casejourney.family_view import family_json, family_text
+from domain.family_view import family_json, family_text
 
 
 def register(sub: Any) -> None:
@@ -117,7 +117,7 @@ def run_verify(args: argparse.Namespace, container: Container) -> int:
 
 def past_alerts(args: argparse.Namespace, container: Container) -> int:
     """`casejourney alerts --as-at T`: the alerts as they stood then, from a replay."""
-    from casejourney.audit.replay import alerts_as_at, day_of
+    from audit.replay import alerts_as_at, day_of
 
     if args.as_of:
         raise ValueError("--as-of cannot be combined with --as-at (the day of --as-at is used)")
@@ -149,7 +149,7 @@ def past_indicators(args: argparse.Namespace, container: Container) -> int:
     """`casejourney indicators --as-at T`: the figures from what was recorded by then."""
     from datetime import timedelta
 
-    from casejourney.audit.replay import day_of, indicators_as_at
+    from audit.replay import day_of, indicators_as_at
     from domain.calendar import minus_years
 
     as_at = api.parse_moment(args.as_at)

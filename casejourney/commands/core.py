@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from casejourney.container import Container
-from casejourney.family_view import family_json, family_text
-from consumers.ingest import IngestSummary, ingest_file
+from consumers.files.ingest import IngestSummary, ingest_file
+from domain.family_view import family_json, family_text
 
 
 def register(sub: Any) -> None:
@@ -72,8 +72,8 @@ def ingest(args: argparse.Namespace, container: Container) -> int:
 
 
 def generate(args: argparse.Namespace, container: Container) -> int:
-    from casejourney.synthetic import generate as make_events
-    from casejourney.synthetic import write_jsonl
+    from synthetic import generate as make_events
+    from synthetic import write_jsonl
 
     events = make_events(args.families, args.years, args.seed, end=args.end)
     count = write_jsonl(events, args.out)
@@ -98,7 +98,7 @@ def show_family(args: argparse.Namespace, container: Container) -> int:
 
 
 def summary(args: argparse.Namespace, container: Container) -> int:
-    from casejourney.census import store_census
+    from store.census import store_census
 
     figures = store_census(container.store)
     figures["database"] = container.settings.database_url

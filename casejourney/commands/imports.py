@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from casejourney.container import Container
-from consumers.cin_census.families import load_family_map, own_family
-from consumers.cin_census.run import import_files
-from consumers.cin_census.source_file import SourceFile
-from consumers.cin_census.summary import FileReport, ImportReport, RejectsFile
+from consumers.returns.families import load_family_map, own_family
+from consumers.returns.run import import_files
+from consumers.returns.source_file import SourceFile
+from consumers.returns.summary import FileReport, ImportReport, RejectsFile
 
 
 def register(sub: Any) -> None:
@@ -36,13 +36,13 @@ def register(sub: Any) -> None:
 
 
 def import_annex_a(args: argparse.Namespace, container: Container) -> int:
-    from consumers.annex_a.workbook import read_annex_a
+    from consumers.returns.annex_a.workbook import read_annex_a
 
     return _run(args, container, lambda path: read_annex_a(path, as_of=args.as_of))
 
 
 def import_cin_census(args: argparse.Namespace, container: Container) -> int:
-    from consumers.cin_census.census import read_cin_census
+    from consumers.returns.cin_census.census import read_cin_census
 
     return _run(args, container, lambda path: read_cin_census(path, as_of=args.as_of))
 

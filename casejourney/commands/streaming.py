@@ -22,13 +22,13 @@ from typing import IO, Any
 from kafka.errors import KafkaError
 
 from casejourney.container import Container
-from consumers.ingest import RejectsWriter, default_rejects_path
-from consumers.jsonl import read_lines
-from consumers.kafka_clients import make_admin, make_producer
-from consumers.lag import group_lag, lag_json
-from consumers.messages import MAX_MESSAGE_BYTES
-from consumers.publisher import PublishSummary, publish_lines
-from consumers.topics import DEAD_LETTER, create_topics, missing_topics, source_topics
+from consumers.files.ingest import RejectsWriter, default_rejects_path
+from consumers.files.jsonl import read_lines
+from consumers.kafka.clients import make_admin, make_producer
+from consumers.kafka.lag import group_lag, lag_json
+from consumers.kafka.messages import MAX_MESSAGE_BYTES
+from consumers.kafka.publisher import PublishSummary, publish_lines
+from consumers.kafka.topics import DEAD_LETTER, create_topics, missing_topics, source_topics
 
 Handler = Callable[[argparse.Namespace, Container], int]
 
@@ -234,7 +234,7 @@ def _print_publish(path: Path, summary: PublishSummary, as_json: bool) -> None:
 
 
 def consume(args: argparse.Namespace, container: Container) -> int:
-    from consumers.stream import StreamConsumer
+    from consumers.kafka.stream import StreamConsumer
 
     settings = container.settings
     kafka = settings.kafka

@@ -3,7 +3,7 @@
 "What did we know on the 20th of May, and who recorded it" is a question about
 recording time, not business time: events recorded later, including later
 corrections and retractions, are left out. The view comes from the event store
-itself through `casejourney.audit`, never from the live read models.
+itself through `audit`, never from the live read models.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime, time
 
 import streamlit as st
 
-from casejourney.audit.moments import LOCAL, parse_moment
+from audit.moments import LOCAL, parse_moment
 from dashboard import past
 from dashboard.charts import timeline_figure
 from dashboard.family_panels import children_frame, open_work_frame

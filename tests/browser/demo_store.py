@@ -12,8 +12,8 @@ from pathlib import Path
 
 from casejourney.container import Container
 from casejourney.settings import KafkaSettings, Settings
-from casejourney.synthetic import generate, write_jsonl
-from consumers.ingest import ingest_file
+from consumers.files.ingest import ingest_file
+from synthetic import generate, write_jsonl
 
 DEMO_FAMILIES = 150
 DEMO_YEARS = 3

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from casejourney.audit.api import diff, family_as_at, parse_moment
+from audit.api import diff, family_as_at, parse_moment
 from casejourney.cli import main
-from casejourney.store import FamilyStore
 from domain.contract import ContractEvent
 from domain.family import Family
 from domain.state import FamilyState
+from store.family_store import FamilyStore
 from tests.support.journeys import rich_family
 
 # Four recording moments; the PersonLinked event (business date 2023-01-02) is keyed

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from casejourney.cli import main
-from casejourney.store import FamilyStore
 from domain.contract import ContractEvent
 from domain.family import Family
+from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 

@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from casejourney.audit.replay import alerts_as_at, day_of, indicators_as_at
+from audit.replay import alerts_as_at, day_of, indicators_as_at
 from casejourney.cli import main
-from casejourney.store import FamilyStore
 from domain.contract import ContractEvent
 from domain.family import Family
 from projections import queries
 from projections.runner import Projector
+from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 

@@ -9,13 +9,13 @@ from typing import Any
 import psycopg
 import pytest
 
-from casejourney.audit.api import Anchor, family_as_at, seal_new, verify
-from casejourney.audit.findings import ALTERED, DELETED, EDITED, INSERTED, UNREADABLE
-from casejourney.audit.verify_family import verify_family
+from audit.api import Anchor, family_as_at, seal_new, verify
+from audit.findings import ALTERED, DELETED, EDITED, INSERTED, UNREADABLE
+from audit.verify_family import verify_family
 from casejourney.cli import main
 from casejourney.settings import eventsourcing_env
-from casejourney.store import FamilyStore
 from domain.family import family_uuid
+from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from casejourney.cli import main
-from casejourney.store import FamilyStore
 from domain.state import effective_records
+from store.family_store import FamilyStore
 from tests.unit.test_annex_a_workbooks import LIST3, messy_workbook, write_csv, write_workbook
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from casejourney.store import FamilyStore
+from store.family_store import FamilyStore
 from tests.integration.test_import_annex_a import run
 from tests.integration.test_import_corrections import family, of_type
 from tests.unit.test_annex_a_workbooks import LIST3, LIST4, write_workbook

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from casejourney.store import FamilyStore
 from domain.family import Family
 from domain.state import effective_records
+from store.family_store import FamilyStore
 from tests.integration.test_import_annex_a import run
 from tests.unit.test_annex_a_workbooks import LIST3, LIST6, LIST7, write_workbook
 

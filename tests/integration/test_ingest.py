@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from casejourney.cli import main
-from casejourney.store import FamilyStore
-from consumers.ingest import ingest_file
+from consumers.files.ingest import ingest_file
+from store.family_store import FamilyStore
 from tests.support.events import WORKER, raw
 
 GOOD = [

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from casejourney.synthetic import generate
-from consumers.topics import source_topics
+from consumers.kafka.topics import source_topics
+from synthetic import generate
 from tests.support.kafka import (
     ROOT,
     bootstrap_servers,

@@ -11,8 +11,8 @@ import signal
 
 import pytest
 
-from casejourney.synthetic import generate
-from consumers.topics import source_topics
+from consumers.kafka.topics import source_topics
+from synthetic import generate
 from tests.support.kafka import (
     KafkaWorld,
     cli_process,

@@ -14,12 +14,12 @@ from collections.abc import Iterable
 
 import pytest
 
-from casejourney.store import BatchResult, FamilyStore
-from casejourney.synthetic import generate
-from consumers.dead_letter import DeadLetter
-from consumers.stream import StreamConsumer
-from consumers.topics import source_topics
+from consumers.kafka.dead_letter import DeadLetter
+from consumers.kafka.stream import StreamConsumer
+from consumers.kafka.topics import source_topics
 from domain.contract import ContractEvent
+from store.family_store import BatchResult, FamilyStore
+from synthetic import generate
 from tests.support.kafka import (
     KafkaWorld,
     cli_process,

@@ -16,10 +16,10 @@ import pytest
 
 from casejourney.cli import main
 from casejourney.container import Container
-from casejourney.store import FamilyStore
-from casejourney.synthetic import generate
-from consumers.topics import ALL_TOPICS, source_topics
+from consumers.kafka.topics import ALL_TOPICS, source_topics
 from domain.contract import parse_event, topic_for
+from store.family_store import FamilyStore
+from synthetic import generate
 from tests.support.events import WORKER, raw
 from tests.support.kafka import (
     KafkaWorld,

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
-from casejourney.store import FamilyStore
 from domain.contract import ContractEvent
 from projections import queries
 from projections.runner import Projector
 from projections.schema import TABLES
+from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 
@@ -251,7 +251,7 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     from datetime import date
     import projections.runner as runner
-    from casejourney.store import FamilyStore
+    from store.family_store import FamilyStore
 
     real = runner.sync_alerts
     calls = 0

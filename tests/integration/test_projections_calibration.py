@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from casejourney.store import FamilyStore
-from casejourney.synthetic import DEFAULT_END, generate
 from domain.calendar import minus_years
 from domain.contract import parse_event
 from projections import queries
 from projections.runner import Projector
+from store.family_store import FamilyStore
+from synthetic import DEFAULT_END, generate
 
 
 def test_indicators_land_near_national_rates(sqlite_url: str) -> None:

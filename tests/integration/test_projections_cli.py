@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from casejourney.cli import main
-from casejourney.store import FamilyStore
 from domain.contract import ContractEvent
 from projections import network
 from projections.runner import Projector
+from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 

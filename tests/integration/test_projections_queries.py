@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from casejourney.settings import AlertSettings
-from casejourney.store import FamilyStore
 from projections import queries
 from projections.runner import Projector
+from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 

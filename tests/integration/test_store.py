@@ -5,8 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 
-from casejourney.store import FamilyStore
 from domain.contract import ContractEvent
+from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 
@@ -126,7 +126,7 @@ def test_a_gap_in_a_stored_history_is_reported_not_crashed_on(sqlite_url: str) -
 
     import pytest
 
-    from casejourney.store import BrokenStreamError
+    from store.family_store import BrokenStreamError
 
     with FamilyStore(sqlite_url) as store:
         store.record_batch(rich_family())
@@ -143,8 +143,8 @@ def test_recording_into_a_broken_history_is_refused_with_the_family_named(
     """The write path reads uncached families in bulk; a gap still stops it, by name."""
     import pytest
 
-    from casejourney.store import BrokenStreamError
     from projections.db import Database
+    from store.family_store import BrokenStreamError
 
     with FamilyStore(database_url) as store:
         store.record_batch(rich_family())
@@ -195,8 +195,8 @@ def test_a_family_read_back_into_the_writer_equals_eventsourcings_own_replay(
 ) -> None:
     """The writer reads uncached families straight from plain JSON; the aggregate must
     be the one eventsourcing's replay gives, down to version, chain head and state."""
-    from casejourney.streams import select_streams
     from domain.family import family_uuid
+    from store.streams import select_streams
 
     events = rich_family()
     with FamilyStore(database_url) as store:

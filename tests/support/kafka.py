@@ -24,10 +24,10 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
 from casejourney.settings import KafkaSettings, Settings
-from casejourney.store import FamilyStore
-from consumers.kafka_clients import make_admin, make_consumer, make_producer
-from consumers.topics import DEAD_LETTER, all_topics, create_topics
+from consumers.kafka.clients import make_admin, make_consumer, make_producer
+from consumers.kafka.topics import DEAD_LETTER, all_topics, create_topics
 from domain.contract import topic_for
+from store.family_store import FamilyStore
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 60

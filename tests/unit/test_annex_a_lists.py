@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from consumers.annex_a.workbook import read_annex_a
-from consumers.cin_census.facts import Fact, event_or_reason
-from consumers.cin_census.links import Links
-from consumers.cin_census.run import merge
-from consumers.cin_census.source_file import SourceFile
-from consumers.cin_census.values import ValueProblem
+from consumers.returns.annex_a.workbook import read_annex_a
+from consumers.returns.facts import Fact, event_or_reason
+from consumers.returns.links import Links
+from consumers.returns.run import merge
+from consumers.returns.source_file import SourceFile
+from consumers.returns.values import ValueProblem
 from tests.unit.test_annex_a_workbooks import LIST5, LIST6, messy_workbook, write_workbook
 
 

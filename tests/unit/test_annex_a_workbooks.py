@@ -17,7 +17,7 @@ from typing import Any
 
 import openpyxl
 
-from consumers.annex_a.workbook import read_annex_a
+from consumers.returns.annex_a.workbook import read_annex_a
 
 Rows = Sequence[Sequence[Any]]
 

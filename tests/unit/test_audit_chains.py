@@ -6,8 +6,8 @@ import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
-from casejourney.audit.chains import FamilyChains, row_digest, seal_link
-from casejourney.audit.findings import DELETED, EDITED, INSERTED
+from audit.chains import FamilyChains, row_digest, seal_link
+from audit.findings import DELETED, EDITED, INSERTED
 from domain.family import GENESIS, Family
 from tests.support.journeys import rich_family
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casejourney.audit.changes import describe_correction, state_changes, what_it_says
+from audit.changes import describe_correction, state_changes, what_it_says
 from domain.family import Family
 from domain.state import FamilyState
 from tests.support.journeys import rich_family

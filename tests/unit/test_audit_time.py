@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from casejourney.audit.business_time import records_occurred_by
-from casejourney.audit.moments import parse_day, parse_moment
+from audit.business_time import records_occurred_by
+from audit.moments import parse_day, parse_moment
 from domain.family import Family
 from tests.support.events import ev
 from tests.support.journeys import rich_family

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from consumers.annex_a.schema import default_schema
-from consumers.cin_census.values import ValueProblem, normalise, parse_date, parse_id
+from consumers.returns.annex_a.schema import default_schema
+from consumers.returns.values import ValueProblem, normalise, parse_date, parse_id
 
 JAN_3 = date(2024, 1, 3)
 

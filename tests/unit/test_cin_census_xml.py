@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-from consumers.cin_census.census import read_cin_census
+from consumers.returns.cin_census.census import read_cin_census
 from tests.unit.test_annex_a_lists import by_id, facts_of, payload
 
 

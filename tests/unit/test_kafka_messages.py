@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from consumers.messages import MAX_MESSAGE_BYTES, check_message, check_value
+from consumers.kafka.messages import MAX_MESSAGE_BYTES, check_message, check_value
 from tests.support.events import WORKER, raw
 
 TOPIC_OF = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from consumers.ordering import interleave
+from consumers.kafka.ordering import interleave
 from domain.contract import ContractEvent
 from tests.support.events import ev
 

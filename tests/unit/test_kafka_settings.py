@@ -7,7 +7,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient
 
 from casejourney.settings import KAFKA_BOOLEAN_OPTIONS, KAFKA_CLIENT_ENV, Settings
-from consumers.kafka_clients import KafkaNotConfiguredError, _base
+from consumers.kafka.clients import KafkaNotConfiguredError, _base
 
 
 def test_sasl_ssl_variables_map_to_kafka_python_parameters() -> None:

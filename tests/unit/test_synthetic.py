@@ -12,18 +12,18 @@ from typing import Any
 
 import pytest
 
-from casejourney.synthetic import generate, write_jsonl
-from casejourney.synthetic.vocab import (
+from domain.calendar import minus_years, within_12_months_before, working_days_between
+from domain.contract import EVENT_SPECS, parse_business_date, parse_event, topic_for
+from domain.family import Family
+from domain.state import META_TYPES, sort_key
+from synthetic import generate, write_jsonl
+from synthetic.vocab import (
     ACTION_SUMMARIES,
     CORRECTION_REASONS,
     NEGATIVE_NOTES,
     POSITIVE_NOTES,
     RETRACTION_REASONS,
 )
-from domain.calendar import minus_years, within_12_months_before, working_days_between
-from domain.contract import EVENT_SPECS, parse_business_date, parse_event, topic_for
-from domain.family import Family
-from domain.state import META_TYPES, sort_key
 
 Event = dict[str, Any]
 SOURCE_TYPES = {name for name, spec in EVENT_SPECS.items() if spec.topic.startswith("csc.")}

@@ -1,0 +1,1 @@
+"""Kafka at the edge: clients, topics, consuming into the store, publishing, dead letters."""

@@ -1,0 +1,110 @@
+"""Publishing contract JSON Lines to Kafka: each event to its topic, keyed by family.
+
+The key is the family_id so one family's events on one topic keep their order in
+one partition; the value is the line's own bytes, so what the consumer checks is
+exactly what the source wrote. The producer is idempotent (acks=all): its own
+retries never write a message twice. Bad lines are kept in a rejects file, as
+`ingest` does, and never sent; a send the broker did not confirm is counted as
+failed and written to the rejects file too, so it can be published again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from kafka import KafkaProducer
+
+from casejourney.settings import KafkaSettings
+from consumers.files.ingest import RejectsWriter
+from consumers.files.jsonl import Line
+from consumers.kafka.messages import MAX_MESSAGE_BYTES
+from domain.contract import EVENT_SPECS, SOURCE_TOPICS
+
+
+@dataclass
+class PublishSummary:
+    read: int = 0
+    sent: int = 0
+    rejected: int = 0
+    failed: int = 0
+    by_topic: dict[str, int] = field(default_factory=dict)
+    rejects_file: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Deliveries:
+    """Counts broker confirmations; callbacks arrive on the producer's I/O thread."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.by_topic: dict[str, int] = {}
+        self.failures: list[tuple[Line, str, str]] = []
+
+    def ok(self, metadata: Any) -> None:
+        with self.lock:
+            self.by_topic[metadata.topic] = self.by_topic.get(metadata.topic, 0) + 1
+
+    def failed(self, line: Line, event_id: str, error: BaseException) -> None:
+        with self.lock:
+            self.failures.append((line, event_id, f"not delivered ({type(error).__name__})"))
+
+
+def publish_lines(
+    producer: KafkaProducer,
+    kafka: KafkaSettings,
+    lines: Iterable[Line],
+    rejects: RejectsWriter,
+    summary: PublishSummary,
+    max_bytes: int = MAX_MESSAGE_BYTES,
+    on_progress: Callable[[PublishSummary], None] | None = None,
+    flush_timeout_s: float = 120.0,
+) -> None:
+    """Send every valid line and wait for the broker to confirm all of them."""
+    deliveries = _Deliveries()
+    for line in lines:
+        summary.read += 1
+        event = line.event
+        if event is None:
+            rejects.reject(line, line.reason or "invalid", line.event_id)
+            summary.rejected += 1
+        else:
+            contract_topic = EVENT_SPECS[event.event_type].topic
+            value = line.text.encode("utf-8")
+            reason = None
+            if contract_topic not in SOURCE_TOPICS:
+                reason = f"{event.event_type} is recorded by casejourney itself, not published"
+            elif len(value) > max_bytes:
+                reason = f"line of {len(value)} bytes exceeds the message limit of {max_bytes}"
+            if reason:
+                rejects.reject(line, reason, event.event_id)
+                summary.rejected += 1
+            else:
+                topic = kafka.topic(contract_topic)
+                try:
+                    future = producer.send(topic, key=event.family_id.encode("utf-8"), value=value)
+                except Exception as error:  # e.g. no metadata for the topic in time
+                    deliveries.failed(line, event.event_id, error)
+                else:
+                    future.add_callback(deliveries.ok)
+                    future.add_errback(
+                        lambda error, line=line, eid=event.event_id: deliveries.failed(
+                            line, eid, error
+                        )
+                    )
+        if on_progress is not None:
+            on_progress(summary)
+    try:
+        producer.flush(timeout=flush_timeout_s)
+    finally:
+        with deliveries.lock:
+            summary.by_topic = dict(sorted(deliveries.by_topic.items()))
+            failures = list(deliveries.failures)
+        summary.sent = sum(summary.by_topic.values())
+        summary.failed = len(failures)
+        for line, event_id, reason in failures:
+            rejects.reject(line, reason, event_id)

@@ -1,0 +1,72 @@
+"""What a newer file leaves out: the retractions it implies (README "Corrections").
+
+Absence is weak evidence, so the rule is narrow; see `retractions`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from consumers.returns import reconcile
+from consumers.returns.facts import Fact, Reject, Where
+from consumers.returns.reconcile import StoredFact
+from consumers.returns.source_file import SourceFile
+from domain.contract import ContractEvent
+
+
+def retractions(
+    source: SourceFile,
+    facts: list[Fact],
+    views: dict[str, dict[str, StoredFact]],
+    stated: set[tuple[str, str]],
+    refused: list[Reject],
+) -> list[tuple[ContractEvent, str, Where]]:
+    """Stored imported facts this (newer) file contradicts by leaving them out.
+
+    Conservative: only facts an import of the same return and the same list or
+    section recorded; only when this file speaks for the same date or a later
+    one; never a fact this file states anywhere; and a whole record only when
+    its start date falls inside the period the file covers for that section,
+    for a child the file reports on there, none of whose rows were rejected.
+    """
+    if source.as_of is None:
+        return []
+    present: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for fact in facts:
+        if fact.key_date is not None:
+            present[(fact.record.section, fact.key)].add(fact.event_id)
+    blocked: dict[str, set[str | None]] = defaultdict(set)
+    for reject in refused:
+        blocked[reject.section].add(reject.child_id)
+    out: list[tuple[ContractEvent, str, Where]] = []
+    for family_id, view in views.items():
+        for fact in view.values():
+            if (
+                fact.retracted
+                or fact.pinned
+                or fact.source != source.source
+                or fact.key_date is None
+                or (family_id, fact.event_id) in stated
+                or (fact.as_of is not None and source.as_of < fact.as_of)
+            ):
+                continue
+            here = present.get((fact.section, fact.key))
+            if here is not None:
+                if not fact.conditional:
+                    continue
+                why = f"{source.file} ({fact.section}) keeps this record but no longer states this"
+            else:
+                span = source.coverage.get(fact.section)
+                if span is None or not span[0] <= fact.key_date <= span[1]:
+                    continue
+                if fact.child_id not in source.presence.get(fact.section, set()):
+                    continue
+                if None in blocked[fact.section] or fact.child_id in blocked[fact.section]:
+                    continue
+                why = (
+                    f"{source.file} ({fact.section}) covers {span[0]} to {span[1]} and no"
+                    " longer includes this record"
+                )
+            event = reconcile.retraction(family_id, fact, why, source.as_of, source.file)
+            out.append((event, fact.section, Where(source.file, fact.section)))
+    return out

@@ -1,0 +1,1 @@
+"""Reading the DfE children-in-need census return (XML) into facts for the shared engine."""

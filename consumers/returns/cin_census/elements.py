@@ -1,0 +1,235 @@
+"""CIN census Child elements to parsed records, or rejects naming the element.
+
+Each element is read on its own: a bad value rejects that element (an episode's
+rejection takes its assessments, enquiries and plans with it, since their
+episode key is its referral date) and never the whole child.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from consumers.returns.cin_census.xml_reader import children, descendants_text, text
+from consumers.returns.facts import Record, Reject, Where, referral_key
+from consumers.returns.source_file import SourceFile
+from consumers.returns.values import (
+    CodeTable,
+    ValueProblem,
+    is_blank,
+    parse_date,
+    parse_id,
+    parse_yes_no,
+    quote,
+)
+from domain import codes
+
+SOURCE = "cin-census"
+TRUE_FALSE = CodeTable.build(
+    "true/false", {"yes": ["^(true|1|y|yes)$"], "no": ["^(false|0|n|no)$"]}
+)
+SEX = {"1": "M", "2": "F", "0": "U", "9": "other", "M": "M", "F": "F", "U": "U"}
+
+READ = {
+    "ChildIdentifiers/LAchildID",
+    "ChildIdentifiers/PersonBirthDate",
+    "ChildIdentifiers/Sex",
+    "ChildIdentifiers/GenderCurrent",
+    "CINdetails/CINreferralDate",
+    "CINdetails/ReferralSource",
+    "CINdetails/PrimaryNeedCode",
+    "CINdetails/CINclosureDate",
+    "CINdetails/ReasonForClosure",
+    "CINdetails/ReferralNFA",
+    "CINdetails/Assessments/AssessmentActualStartDate",
+    "CINdetails/Assessments/AssessmentAuthorisationDate",
+    "CINdetails/Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors",
+    "CINdetails/Assessments/AssessmentFactors/AssessmentFactor",
+    "CINdetails/Section47/S47ActualStartDate",
+    "CINdetails/Section47/DateOfInitialCPC",
+    "CINdetails/Section47/ICPCnotRequired",
+    "CINdetails/ChildProtectionPlans/CPPstartDate",
+    "CINdetails/ChildProtectionPlans/CPPendDate",
+    "CINdetails/ChildProtectionPlans/InitialCategoryOfAbuse",
+    "CINdetails/ChildProtectionPlans/Reviews/CPPreviewDate",
+}
+CONTAINERS = {
+    "ChildIdentifiers",
+    "ChildCharacteristics",
+    "CINdetails",
+    "CINdetails/Assessments",
+    "CINdetails/Assessments/FactorsIdentifiedAtAssessment",
+    "CINdetails/Assessments/AssessmentFactors",
+    "CINdetails/Section47",
+    "CINdetails/ChildProtectionPlans",
+    "CINdetails/ChildProtectionPlans/Reviews",
+}
+WHY_IGNORED = {
+    "CINdetails/DateOfInitialCPC": "the episode's copy; the Section47 one is read",
+    "CINdetails/Section47/InitialCPCtarget": "the store computes timeliness with its own calendar",
+    "CINdetails/ChildProtectionPlans/NumberOfPreviousCPP": "the store counts plans itself",
+}
+
+
+def _code(value: str | None, allowed: frozenset[str], what: str) -> str | None:
+    if is_blank(value):
+        return None
+    code = str(value).strip().upper()
+    if code not in allowed:
+        raise ValueProblem(f"{quote(value)} is not a CIN census {what} code")
+    return code
+
+
+def _where(out: SourceFile, *steps: tuple[str, int]) -> Where:
+    return Where(out.file, "/".join(f"{name}[{n}]" for name, n in steps))
+
+
+def read_child(element: Element, number: int, out: SourceFile) -> None:
+    ids = children(element, "ChildIdentifiers")
+    ident = ids[0] if ids else None
+    where = _where(out, ("Child", number))
+    raw = {"LAchildID": text(ident, "LAchildID") or ""}
+    try:
+        child = parse_id(text(ident, "LAchildID"))
+        if child is None:
+            raise ValueProblem("LAchildID is blank")
+    except ValueProblem as problem:
+        out.rejects.append(Reject(where, "ChildIdentifiers", f"LAchildID: {problem}", raw))
+        return
+    referral_dates: list[date] = []
+    for n, details in enumerate(children(element, "CINdetails"), start=1):
+        day = _episode(details, child, (("Child", number), ("CINdetails", n)), out)
+        if day is not None:
+            referral_dates.append(day)
+    _section(
+        out,
+        "ChildIdentifiers",
+        where,
+        child,
+        raw,
+        lambda: {
+            "birth_date": parse_date(text(ident, "PersonBirthDate")),
+            "sex": SEX.get((text(ident, "Sex", "GenderCurrent") or "").upper()),
+            "first_seen": min(referral_dates) if referral_dates else None,
+        },
+    )
+
+
+def _section(
+    out: SourceFile,
+    section: str,
+    where: Where,
+    child: str,
+    raw: dict[str, str],
+    read: Any,
+) -> dict[str, Any] | None:
+    """Parse one element's values into a record, or a reject naming the problem."""
+    try:
+        values = read()
+    except ValueProblem as problem:
+        out.rejects.append(Reject(where, section, str(problem), raw, None, child))
+        return None
+    out.records.append(Record(SOURCE, section, where, child, values, raw))
+    return values
+
+
+def _raw(element: Element) -> dict[str, str]:
+    return {c.tag.rsplit("}", 1)[-1]: (c.text or "").strip() for c in element if len(c) == 0}
+
+
+def _required(value: Any, name: str) -> Any:
+    if value is None:
+        raise ValueProblem(f"{name} is blank")
+    return value
+
+
+def _episode(
+    details: Element, child: str, steps: tuple[tuple[str, int], ...], out: SourceFile
+) -> date | None:
+    where = _where(out, *steps)
+
+    def read() -> dict[str, Any]:
+        return {
+            "referral_date": _required(
+                parse_date(text(details, "CINreferralDate")), "CINreferralDate"
+            ),
+            "source": _required(
+                _code(text(details, "ReferralSource"), codes.REFERRAL_SOURCES, "referral source"),
+                "ReferralSource",
+            ),
+            "primary_need": _code(
+                text(details, "PrimaryNeedCode"), codes.PRIMARY_NEEDS, "primary need"
+            ),
+            "closure_date": parse_date(text(details, "CINclosureDate")),
+            "closure_reason": _code(
+                text(details, "ReasonForClosure"), codes.CLOSURE_REASONS, "closure reason"
+            ),
+            "nfa": parse_yes_no(text(details, "ReferralNFA"), TRUE_FALSE),
+        }
+
+    values = _section(out, "CINdetails", where, child, _raw(details), read)
+    if values is None:
+        return None
+    parent = referral_key(child, values["referral_date"])
+    closure_reason = values["closure_reason"]
+    for name, reader in (
+        ("Assessments", lambda e: _assessment(e, parent, closure_reason)),
+        ("Section47", lambda e: _s47(e, parent)),
+        ("ChildProtectionPlans", _plan),
+    ):
+        for n, element in enumerate(children(details, name), start=1):
+            sub = _where(out, *steps, (name, n))
+            _section(out, name, sub, child, _raw(element), lambda e=element, r=reader: r(e))
+    return values["referral_date"]
+
+
+def _assessment(element: Element, referral: str, closure_reason: str | None) -> dict[str, Any]:
+    listed = [
+        e
+        for e in element
+        if e.tag.rsplit("}", 1)[-1] in {"FactorsIdentifiedAtAssessment", "AssessmentFactors"}
+    ]
+    factors = None
+    if listed:
+        found: list[str] = []
+        for container in listed:
+            found += descendants_text(container, "AssessmentFactors") + descendants_text(
+                container, "AssessmentFactor"
+            )
+        factors = sorted(
+            {_code(f, codes.ASSESSMENT_FACTORS, "assessment factor") or "" for f in found} - {""}
+        )
+    return {
+        "referral_id": referral,
+        "start": _required(
+            parse_date(text(element, "AssessmentActualStartDate")), "AssessmentActualStartDate"
+        ),
+        "authorised": parse_date(text(element, "AssessmentAuthorisationDate")),
+        "factors": factors,
+        "closure_reason": closure_reason,
+    }
+
+
+def _s47(element: Element, referral: str) -> dict[str, Any]:
+    return {
+        "referral_id": referral,
+        "start": _required(parse_date(text(element, "S47ActualStartDate")), "S47ActualStartDate"),
+        "icpc": parse_date(text(element, "DateOfInitialCPC")),
+        "icpc_not_required": parse_yes_no(text(element, "ICPCnotRequired"), TRUE_FALSE),
+    }
+
+
+def _plan(element: Element) -> dict[str, Any]:
+    reviews = [parse_date(t) for t in descendants_text(element, "CPPreviewDate")]
+    return {
+        "start": _required(parse_date(text(element, "CPPstartDate")), "CPPstartDate"),
+        "end": parse_date(text(element, "CPPendDate")),
+        "category": _required(
+            _code(
+                text(element, "InitialCategoryOfAbuse"), codes.ABUSE_CATEGORIES, "category of abuse"
+            ),
+            "InitialCategoryOfAbuse",
+        ),
+        "reviews": [r for r in reviews if r is not None],
+    }
