@@ -5,6 +5,10 @@ cd "$(dirname "$0")/.."
 make --no-print-directory venv
 scripts/ensure-packages.sh
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
+  # A broker of the test run's own, in a state dir named after this checkout: never a
+  # development broker (make kafka-up) or another checkout's test run.
+  CASEJOURNEY_KAFKA_DIR="${CASEJOURNEY_TEST_KAFKA_DIR:-/tmp/cj-test-kafka-$(pwd | sha1sum | cut -c1-10)}"
+  export CASEJOURNEY_KAFKA_DIR
   scripts/kafka.sh up
   trap 'scripts/kafka.sh down' EXIT
   KAFKA_BOOTSTRAP_SERVERS="$(scripts/kafka.sh address)"
