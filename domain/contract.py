@@ -8,13 +8,19 @@ values are never copied into reasons.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from domain import codes
+from domain.limits import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_DAYS_AHEAD,
+    has_control_characters,
+    value_problem,
+)
 
 CONTRACT_FIELDS = frozenset(
     {
@@ -76,28 +82,40 @@ class ContractEvent:
 
 
 def parse_business_date(value: str) -> date:
-    """The business date of an ISO 8601 date or date-time string."""
+    """The business date of an ISO 8601 date or date-time string; ValueError when it
+    is not one or lies outside EARLIEST_DATE..LATEST_DATE (so a time zone can never
+    push a moment past the calendar's ends)."""
     if len(value) == 10:
-        return date.fromisoformat(value)
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.date()
+        day = date.fromisoformat(value)
+    else:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if not EARLIEST_DATE.year <= moment.year <= LATEST_DATE.year:
+            raise ValueError("outside the sane range of dates")
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+        day = moment.date()
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError("outside the sane range of dates")
+    return day
 
 
 # --- payload field checkers -------------------------------------------------
 
-CODE_LIKE = re.compile(r"[A-Za-z0-9_-]{1,20}")
 
 Checker = Callable[[Any], str | None]
 
 
 def _string(max_len: int = 128) -> Checker:
+    """An id, a code-like name or a team: short, and free of control characters
+    (a newline or an ANSI escape in an id would forge a line in a log)."""
+
     def check(value: Any) -> str | None:
         if not isinstance(value, str) or not value.strip():
             return "must be a non-empty string"
         if len(value) > max_len:
             return f"must be at most {max_len} characters"
+        if has_control_characters(value):
+            return "must not hold control characters"
         return None
 
     return check
@@ -112,11 +130,9 @@ def _code(allowed: frozenset[str]) -> Checker:
         if not isinstance(value, str):
             return "must be a code string"
         if value not in allowed:
-            # Echo the value only when it looks like a code: a free-text value put in
-            # a code field must not reach logs, rejects reasons or dead-letter headers.
-            if CODE_LIKE.fullmatch(value):
-                return f"unknown code {value!r}"
-            return "unknown code (value not shown: it is not code-shaped)"
+            # Never echoed: a free-text value put in a code field must not reach
+            # logs, rejects reasons or dead-letter headers.
+            return "is not a known code"
         return None
 
     return check
@@ -127,12 +143,12 @@ def _boolean(value: Any) -> str | None:
 
 
 def _iso_date(value: Any) -> str | None:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 40:
         return "must be an ISO 8601 date"
     try:
         parse_business_date(value)
     except ValueError:
-        return "must be an ISO 8601 date"
+        return f"must be an ISO 8601 date from {EARLIEST_DATE.year} to {LATEST_DATE.year}"
     return None
 
 
@@ -334,6 +350,15 @@ SOURCE_TOPICS: tuple[str, ...] = tuple(
 )
 
 
+# Field names a reason may name (any other key is "an extra field": a source could
+# fill a key with anything).
+KNOWN_FIELDS: frozenset[str] = CONTRACT_FIELDS | frozenset(
+    {"worker_id", "role", "qualified", "team", "direction", "note", "action_id", "due_on"}
+    | {"summary", "occurred_at", "payload"}
+    | {name for spec in EVENT_SPECS.values() for name in (*spec.required, *spec.optional)}
+)
+
+
 def topic_for(event_type: str) -> str:
     return EVENT_SPECS[event_type].topic
 
@@ -352,36 +377,74 @@ def _check_recorded_by(value: Any) -> str | None:
     return None
 
 
-def parse_event(raw: Any) -> ContractEvent:
-    """Validate one decoded JSON value against the contract, or raise ContractError."""
+def _is_id(value: Any, max_len: int) -> bool:
+    return (
+        isinstance(value, str)
+        and 1 <= len(value) <= max_len
+        and not has_control_characters(value)
+    )
+
+
+def safe_event_id(raw: Any) -> str | None:
+    """The event id of a record for a rejects line or a log, where it is safe to
+    show: a string of at most 128 characters without control characters."""
+    event_id = raw.get("event_id") if isinstance(raw, dict) else None
+    return event_id if _is_id(event_id, 128) else None
+
+
+def _check_occurred_at(value: Any, today: date | None) -> str | None:
+    if _iso_date(value):
+        return (
+            "occurred_at must be an ISO 8601 date or date-time "
+            f"from {EARLIEST_DATE.year} to {LATEST_DATE.year}"
+        )
+    ahead = parse_business_date(value) - (today or date.today())
+    if ahead.days > MAX_DAYS_AHEAD:
+        return f"occurred_at is more than {MAX_DAYS_AHEAD} days in the future"
+    return None
+
+
+def parse_event(raw: Any, *, today: date | None = None) -> ContractEvent:
+    """Validate one decoded JSON value against the contract, or raise ContractError.
+
+    First the bounds every later stage relies on (domain.limits), then the fields.
+    `today` (default: the real date) bounds how far ahead business time may be."""
     if not isinstance(raw, dict):
         raise ContractError("message is not a JSON object")
     event_id = raw.get("event_id")
-    if not isinstance(event_id, str) or not 1 <= len(event_id) <= 128:
-        raise ContractError("event_id must be a string of 1-128 characters")
+    if not _is_id(event_id, 128):
+        raise ContractError(
+            "event_id must be a string of 1-128 characters without control characters"
+        )
 
     def fail(reason: str) -> ContractError:
         return ContractError(reason, event_id)
 
+    problem = value_problem(raw, KNOWN_FIELDS)
+    if problem:
+        raise fail(problem)
     schema_version = raw.get("schema_version", 1)
     if schema_version != 1 or isinstance(schema_version, bool):
-        raise fail(f"unsupported schema_version {schema_version!r}")
+        raise fail("schema_version is not a known schema version (this reader knows 1)")
     event_type = raw.get("event_type")
     if not isinstance(event_type, str):
         raise fail("event_type must be a string")
     spec = EVENT_SPECS.get(event_type)
     if spec is None:
-        raise fail(f"unknown event_type {event_type[:64]!r}")
+        raise fail("event_type is not a known event type")
     family_id = raw.get("family_id")
-    if not isinstance(family_id, str) or not 1 <= len(family_id) <= 64:
-        raise fail("family_id must be a string of 1-64 characters")
+    if not _is_id(family_id, 64):
+        raise fail("family_id must be a string of 1-64 characters without control characters")
     occurred_at = raw.get("occurred_at")
-    if _iso_date(occurred_at):
-        raise fail("occurred_at must be an ISO 8601 date or date-time")
+    problem = _check_occurred_at(occurred_at, today)
+    if problem:
+        raise fail(problem)
     child_id = raw.get("child_id")
     if spec.child:
-        if not isinstance(child_id, str) or not 1 <= len(child_id) <= 64:
-            raise fail(f"child_id (1-64 characters) is required for {event_type}")
+        if not _is_id(child_id, 64):
+            raise fail(
+                f"child_id (1-64 characters, no control characters) is required for {event_type}"
+            )
     elif child_id is not None:
         raise fail(f"{event_type} is a family-level event and takes no child_id")
     recorded_by = raw.get("recorded_by")

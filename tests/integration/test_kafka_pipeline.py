@@ -171,7 +171,7 @@ def test_poison_messages_of_every_kind_go_to_the_dead_letter_topic(
     poisons = {
         "not JSON": (b"FP", b"<referral>R9</referral>", "not valid JSON"),
         "wrong types": (b"FP", bytes_of(wrong_types), "payload.referral_id"),
-        "unknown type": (b"FP", bytes_of(unknown_type), "unknown event_type"),
+        "unknown type": (b"FP", bytes_of(unknown_type), "not a known event type"),
         "oversized": (b"FP", bytes_of(oversized), "exceeds the limit"),
         "invariant": (b"FP", bytes_of({**decision, "event_id": "decide-2"}), "already decided"),
         "empty value": (b"FP", b"", "empty message value"),

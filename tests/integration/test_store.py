@@ -151,7 +151,7 @@ def test_recording_into_a_broken_history_is_refused_with_the_family_named(
         table = store.recorder.events_table_name
     with Database(database_url) as db, db.transaction():
         db.execute(f"DELETE FROM {table} WHERE originator_version = 5")
-    later = ev("ReferralReceived", "2030-01-02", family_id="F1", referral_id="RZ", source="2A")
+    later = ev("ReferralReceived", "2026-01-02", family_id="F1", referral_id="RZ", source="2A")
     with FamilyStore(database_url) as store, pytest.raises(BrokenStreamError, match=r"F1.*verify"):
         store.record_batch([later])
 
@@ -210,7 +210,7 @@ def test_a_family_read_back_into_the_writer_equals_eventsourcings_own_replay(
         assert (fast.id, fast.version, fast.chain_head) == (slow.id, slow.version, slow.chain_head)
         assert (fast.created_on, fast.modified_on) == (slow.created_on, slow.modified_on)
         assert fast.state == slow.state
-        later = ev("ReferralReceived", "2030-01-02", family_id="F1", referral_id="RZ", source="2A")
+        later = ev("ReferralReceived", "2026-01-02", family_id="F1", referral_id="RZ", source="2A")
         assert len(store.record_batch([later]).stored) == 1  # and it writes on from there
     with FamilyStore(database_url) as store:
         family = store.get("F1")

@@ -8,6 +8,13 @@ from domain.contract import EVENT_SPECS, SOURCE_TOPICS, ContractError, parse_eve
 from tests.support.events import WORKER, raw
 
 
+EVENT_ID = "event_id must be a string of 1-128 characters without control characters"
+FAMILY_ID = "family_id must be a string of 1-64 characters without control characters"
+CHILD_ID = "child_id (1-64 characters, no control characters) is required for ReferralReceived"
+OCCURRED_AT = "occurred_at must be an ISO 8601 date or date-time from 1900 to 2100"
+SCHEMA = "schema_version is not a known schema version (this reader knows 1)"
+
+
 def good() -> dict[str, Any]:
     return raw("ReferralReceived", "2024-01-05", referral_id="R1", source="2A", primary_need="N1")
 
@@ -29,26 +36,36 @@ def test_valid_event_parses_and_keeps_unknown_fields() -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"event_id": ""}, "event_id must be a string of 1-128 characters"),
-        ({"event_id": "x" * 129}, "event_id must be a string of 1-128 characters"),
-        ({"event_type": "Nonsense"}, "unknown event_type 'Nonsense'"),
+        ({"event_id": ""}, EVENT_ID),
+        ({"event_id": "x" * 129}, EVENT_ID),
+        ({"event_id": "e1\nrejected e2: forged"}, EVENT_ID),
+        ({"event_type": "Nonsense"}, "event_type is not a known event type"),
         ({"event_type": 5}, "event_type must be a string"),
-        ({"family_id": ""}, "family_id must be a string of 1-64 characters"),
-        ({"family_id": "f" * 65}, "family_id must be a string of 1-64 characters"),
-        ({"occurred_at": "yesterday"}, "occurred_at must be an ISO 8601 date or date-time"),
-        ({"occurred_at": "2024-02-30"}, "occurred_at must be an ISO 8601 date or date-time"),
-        ({"child_id": None}, "child_id (1-64 characters) is required for ReferralReceived"),
+        ({"family_id": ""}, FAMILY_ID),
+        ({"family_id": "f" * 65}, FAMILY_ID),
+        (
+            {"family_id": "F1\x1b[31m"},
+            "family_id holds a NUL, control or unpaired surrogate character",
+        ),
+        ({"occurred_at": "yesterday"}, OCCURRED_AT),
+        ({"occurred_at": "2024-02-30"}, OCCURRED_AT),
+        ({"occurred_at": "1899-12-31"}, OCCURRED_AT),
+        ({"occurred_at": "9999-12-31T23:59:59-12:00"}, OCCURRED_AT),
+        ({"occurred_at": "0001-01-01T00:00:00+14:00"}, OCCURRED_AT),
+        ({"child_id": None}, CHILD_ID),
+        ({"child_id": "C1\u202e"}, CHILD_ID),
         ({"payload": []}, "payload must be an object"),
         ({"payload": {"referral_id": "R1"}}, "payload.source is required for ReferralReceived"),
         (
             {"payload": {"referral_id": "R1", "source": "99"}},
-            "payload.source unknown code '99'",
+            "payload.source is not a known code",
         ),
         (
             {"payload": {"referral_id": "R1", "source": "2A", "primary_need": "N12"}},
-            "payload.primary_need unknown code 'N12'",
+            "payload.primary_need is not a known code",
         ),
-        ({"schema_version": 2}, "unsupported schema_version 2"),
+        ({"schema_version": 2}, SCHEMA),
+        ({"schema_version": "Jane Smith"}, SCHEMA),
     ],
 )
 def test_each_defect_has_its_reason(change: dict[str, Any], expected: str) -> None:
@@ -92,9 +109,7 @@ def test_family_level_events_take_no_child() -> None:
 def test_free_text_in_a_code_field_is_not_echoed() -> None:
     message = good()
     message["payload"]["source"] = "Mum rang about Jo"
-    assert reason(message) == (
-        "payload.source unknown code (value not shown: it is not code-shaped)"
-    )
+    assert reason(message) == ("payload.source is not a known code")
 
 
 def test_reasons_never_echo_free_text() -> None:

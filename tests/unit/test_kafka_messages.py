@@ -48,7 +48,7 @@ def test_a_valid_message_gives_its_event() -> None:
         (b"F9", None, "empty message value", None),
         (b"F9", b"\xff\xfe{}", "not valid UTF-8", None),
         (b"F9", encode([1, 2]), "not a JSON object", None),
-        (b"F9", encode(referral(event_id="u1", event_type="Nope")), "unknown event_type", "u1"),
+        (b"F9", encode(referral(event_id="u1", event_type="Nope")), "not a known event type", "u1"),
         (
             b"F9",
             encode(referral(event_id="w1", payload={"referral_id": 7, "source": "2A"})),
