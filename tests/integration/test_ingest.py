@@ -28,7 +28,10 @@ BAD: list[tuple[str, str]] = [
     ("{not json", "not valid JSON"),
     ('["a", "list"]', "message is not a JSON object"),
     (json.dumps({"event_type": "ReferralReceived"}), "event_id must be a string of 1-128"),
-    (json.dumps(raw("Teleported", "2024-01-05", event_id="b1")), "event_type is not a known event type"),
+    (
+        json.dumps(raw("Teleported", "2024-01-05", event_id="b1")),
+        "event_type is not a known event type",
+    ),
     (
         json.dumps(
             raw("ReferralReceived", "2024-13-01", event_id="b2", referral_id="R9", source="2A")

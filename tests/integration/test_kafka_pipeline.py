@@ -21,6 +21,7 @@ from domain.contract import parse_event, topic_for
 from store.family_store import FamilyStore
 from synthetic import generate
 from tests.support.events import WORKER, raw
+from tests.support.hostile import HOSTILE, SECRET
 from tests.support.kafka import (
     KafkaWorld,
     contract_lines,
@@ -179,6 +180,8 @@ def test_poison_messages_of_every_kind_go_to_the_dead_letter_topic(
         "missing key": (None, bytes_of(referral("no-key", "R5", "2025-02-06")), "has no key"),
         "other family's key": (b"FQ", bytes_of(referral("key", "R6", "2025-02-06")), "key does"),
         "not UTF-8": (b"FP", b"\xff\xfe\x00{", "not valid UTF-8"),
+        # Every shape of the hostile corpus the file ingest refuses, refused here too.
+        **{name: (b"FP", data, fragment) for name, data, fragment in HOSTILE},
     }
     topic = None
     with kafka_world(sqlite_url, name="poison") as world:
@@ -208,6 +211,7 @@ def test_poison_messages_of_every_kind_go_to_the_dead_letter_topic(
             assert h is not None, f"{name}: not on the dead-letter topic"
             assert reason_part in h["reason"], f"{name}: reason {h['reason']!r}"
             assert h["original_topic"] == topic
+            assert SECRET not in h["reason"]
 
 
 def test_an_assessment_arriving_before_its_referral_is_kept_and_linked(

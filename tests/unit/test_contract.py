@@ -7,7 +7,6 @@ import pytest
 from domain.contract import EVENT_SPECS, SOURCE_TOPICS, ContractError, parse_event
 from tests.support.events import WORKER, raw
 
-
 EVENT_ID = "event_id must be a string of 1-128 characters without control characters"
 FAMILY_ID = "family_id must be a string of 1-64 characters without control characters"
 CHILD_ID = "child_id (1-64 characters, no control characters) is required for ReferralReceived"
