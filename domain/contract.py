@@ -379,9 +379,7 @@ def _check_recorded_by(value: Any) -> str | None:
 
 def _is_id(value: Any, max_len: int) -> bool:
     return (
-        isinstance(value, str)
-        and 1 <= len(value) <= max_len
-        and not has_control_characters(value)
+        isinstance(value, str) and 1 <= len(value) <= max_len and not has_control_characters(value)
     )
 
 
@@ -402,6 +400,9 @@ def _check_occurred_at(value: Any, today: date | None) -> str | None:
     if ahead.days > MAX_DAYS_AHEAD:
         return f"occurred_at is more than {MAX_DAYS_AHEAD} days in the future"
     return None
+
+
+_META = frozenset({"RecordCorrected", "RecordRetracted"})
 
 
 def parse_event(raw: Any, *, today: date | None = None) -> ContractEvent:
@@ -468,6 +469,8 @@ def parse_event(raw: Any, *, today: date | None = None) -> ContractEvent:
             problem = checker(payload[name])
             if problem:
                 raise fail(f"payload.{name} {problem}")
+    if payload.get("target_event_id") == event_id and event_type in _META:
+        raise fail("payload.target_event_id must name another event, not this one")
     extra = {k: v for k, v in raw.items() if k not in CONTRACT_FIELDS}
     return ContractEvent(
         event_id=event_id,

@@ -12,26 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from itertools import pairwise
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.contract import ContractEvent
-from domain.state import META_TYPES, FamilyState, Record, sort_key
+from domain.state import FamilyState, Record
 
 FAMILY_NAMESPACE = uuid5(NAMESPACE_URL, "https://casejourney.invalid/family")
 GENESIS = "0" * 64
-
-
-class InvariantError(ValueError):
-    """An event that contradicts what the family's record already says."""
-
-    def __init__(self, event_id: str, reason: str) -> None:
-        super().__init__(f"event {event_id}: {reason}")
-        self.event_id = event_id
-        self.reason = reason
 
 
 def family_uuid(family_id: str) -> UUID:
@@ -226,65 +216,34 @@ class Family(Aggregate):
     # --- writing -----------------------------------------------------------------
 
     def record(self, event: ContractEvent, now: datetime | None = None) -> bool:
-        """Record one contract event; False when its event_id is already here.
-
-        Raises InvariantError, leaving the aggregate untouched, when the event
-        would break an invariant given everything recorded so far.
-        """
-        timestamp = now or datetime.now(UTC)
-        record = self._prepare(event, timestamp)
-        if record is None:
-            return False
-        self._check(record)
-        self._emit(event, record, timestamp)
-        return True
+        """Record one contract event; False when its event_id is already here."""
+        return self.record_many([event], now)[0] is True
 
     def record_many(
         self, events: list[ContractEvent], now: datetime | None = None
     ) -> list[bool | str]:
-        """Record several events with one invariant check where possible.
+        """Record several events; per event True (stored), False (duplicate) or the
+        reason it cannot belong here at all (another family's event).
 
-        Returns, per event: True (stored), False (duplicate) or the reason it was
-        rejected. Kafka hands over a family's events topic by topic, so most
-        arrive out of business order; checking them together costs one refold
-        instead of one per event. If the set breaks an invariant, the events are
-        recorded one by one so that only the culprits are rejected.
+        Nothing is judged against the family's other facts: the source is a system
+        of record, so a contradiction is recorded and reported as a finding by the
+        projections, never rejected. So recording needs no fold, only the event ids
+        and the chain head.
         """
         timestamp = now or datetime.now(UTC)
         outcomes: list[bool | str] = [False] * len(events)
-        fresh: list[tuple[int, Record]] = []
-        seen: set[str] = set()
         for index, event in enumerate(events):
-            try:
-                record = self._prepare(event, timestamp)
-            except InvariantError as error:
-                outcomes[index] = error.reason
+            if event.family_id != self.family_id:
+                outcomes[index] = "event belongs to another family"
                 continue
-            if record is not None and event.event_id not in seen:
-                seen.add(event.event_id)
-                fresh.append((index, record))
-        trial = self._check_all([record for _, record in fresh]) if len(fresh) > 1 else None
-        if trial is not None:
-            for index, record in fresh:
-                self._emit(events[index], record, timestamp)
-                outcomes[index] = True
-            self._state = trial
-            return outcomes
-        for index, _ in fresh:
-            try:
-                outcomes[index] = self.record(events[index], timestamp)
-            except InvariantError as error:
-                outcomes[index] = error.reason
+            if event.event_id in self.event_ids:
+                continue
+            self._emit(event, self._record_of(event, timestamp), timestamp)
+            outcomes[index] = True
         return outcomes
 
-    def _prepare(self, event: ContractEvent, timestamp: datetime) -> Record | None:
-        """The record for a new event, None for a duplicate; refuses what can never fit."""
-        if event.family_id != self.family_id:
-            raise InvariantError(event.event_id, "event belongs to another family")
-        if event.event_id in self.event_ids:
-            return None
-        if event.payload.get("target_event_id") == event.event_id:
-            raise InvariantError(event.event_id, "an event cannot correct or retract itself")
+    @staticmethod
+    def _record_of(event: ContractEvent, timestamp: datetime) -> Record:
         return {
             "event_id": event.event_id,
             "event_type": event.event_type,
@@ -310,47 +269,8 @@ class Family(Aggregate):
             chain=chain,
         )
 
-    def _check_all(self, records: list[Record]) -> FamilyState | None:
-        """The state with every record applied, or None if any new violation appears."""
-        state = self.state
-        known = set(state.violations)
-        keys = [sort_key(r) for r in records]
-        in_order = all(a <= b for a, b in pairwise(keys)) and not any(
-            r["event_type"] in META_TYPES for r in records
-        )
-        if in_order and (state.last_key is None or keys[0] >= state.last_key):
-            for key, record in zip(keys, records, strict=True):
-                state.apply(record, key)
-            state.resolve_waiting()
-            trial = state
-        else:
-            trial = FamilyState.fold([*self.records, *records])
-        if set(trial.violations) - known:
-            self._state = None  # the trial may have touched the live state: refold lazily
-            return None
-        return trial
-
-    def _check(self, record: Record) -> None:
-        """Apply on a trial state; a new violation rejects the event."""
-        state = self.state
-        if state.can_apply_incrementally(record):
-            known = set(state.violations)
-            state.apply(record)  # cheap path: events mostly arrive in business order
-            state.resolve_waiting()
-            trial = state
-        else:
-            known = set(state.violations)
-            trial = FamilyState.fold([*self.records, record])
-        new = set(trial.violations) - known
-        if new:
-            self._state = None  # the trial may have touched the live state: refold lazily
-            reason = trial.violations.get(record["event_id"]) or trial.violations[min(new)]
-            raise InvariantError(record["event_id"], reason)
-        self._trial = trial
-
     def _append(self, record: Record) -> None:
         self.records.append(record)
         self.event_ids[record["event_id"]] = record["version"]
         self.chain_head = record["chain"]
-        trial = self.__dict__.pop("_trial", None)
-        self._state = trial
+        self._state = None  # folded again when first read

@@ -5,10 +5,15 @@ order: the effective events (corrections applied, retractions removed) are
 sorted by business date, a fixed type rank and event id, then applied. Any
 interleaving of the same events therefore yields the same state. References to
 records that have not arrived yet are kept as `pending`, not rejected.
-Invariant breaks are collected per event in `violations`; the aggregate turns a
-new one into a rejection of the event that caused it. Because the fold runs in
-business order, "dated before the thing it refers to began" shows up as a
-reference still waiting at the end (`resolve_waiting`), not as a date check.
+Contradictions are collected per event in `violations` (a rule, a reason naming
+ids only, and the events it contradicts); nothing is rejected for them: the
+store records every well-formed fact and projections report these as data-quality
+findings (domain.findings). Where a contradicted fact would make the state
+ambiguous (a second decision on one referral) the first one stands; where it only
+overlaps (a second open CP plan) it is kept, so what hangs off it still attaches.
+Because the fold runs in business order, "dated before the thing it refers to
+began" shows up as a reference still waiting at the end (`resolve_waiting`), not
+as a date check.
 """
 
 from __future__ import annotations
@@ -69,6 +74,16 @@ def effective_records(records: list[Record]) -> list[Record]:
     return out
 
 
+@dataclass(frozen=True)
+class Violation:
+    """One contradiction: which check (`rule`, see domain.findings.RULES), a reason
+    that names ids and types only, and the event ids of the facts it contradicts."""
+
+    rule: str
+    reason: str
+    related: tuple[str, ...] = ()
+
+
 @dataclass
 class Child:
     child_id: str
@@ -97,7 +112,7 @@ class FamilyState:
     persons: dict[str, dict[str, Any]] = field(default_factory=dict)
     acknowledgements: dict[str, dict[str, Any]] = field(default_factory=dict)
     pending: dict[str, str] = field(default_factory=dict)
-    violations: dict[str, str] = field(default_factory=dict)
+    violations: dict[str, Violation] = field(default_factory=dict)
     waiting: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     last_key: tuple[date, int, str, str] | None = None
 
@@ -118,9 +133,13 @@ class FamilyState:
         """A reference still waiting whose target is now known was dated before it:
         with business order, that is the only way the target can have been missed."""
         for event_id, (table, key, what, event_type) in list(self.waiting.items()):
-            if key in getattr(self, table):
+            target = getattr(self, table).get(key)
+            if target is not None:
                 self._violate(
-                    {"event_id": event_id}, f"{event_type} is dated before {what} {key} began"
+                    {"event_id": event_id, "event_type": event_type},
+                    "dated_before_anchor",
+                    f"{event_type} is dated before {what} {key} began",
+                    target.get("event_id"),
                 )
 
     def _note_meta(self, records: list[Record]) -> None:
@@ -133,7 +152,11 @@ class FamilyState:
             if target_type is None:
                 self._wait(r, "target event not yet received")
             elif target_type in META_TYPES:
-                self._violate(r, "a correction or retraction cannot target another one")
+                self._violate(
+                    r,
+                    "correction_of_correction",
+                    "a correction or retraction cannot target another one",
+                )
 
     def can_apply_incrementally(self, record: Record) -> bool:
         """True when applying `record` on top gives the same result as a refold."""
@@ -157,8 +180,11 @@ class FamilyState:
             child = self.children[child_id] = Child(child_id)
         return child
 
-    def _violate(self, r: Record, reason: str) -> None:
-        self.violations.setdefault(r["event_id"], reason)
+    def _violate(self, r: Record, rule: str, reason: str, related: str | None = None) -> None:
+        """Note a contradiction of `r`; `related` is the event id it contradicts."""
+        self.violations.setdefault(
+            r["event_id"], Violation(rule, reason, (related,) if related else ())
+        )
 
     def _wait(self, r: Record, reason: str) -> None:
         self.pending[r["event_id"]] = reason
@@ -172,15 +198,26 @@ class FamilyState:
         return item
 
     def _new_id(self, r: Record, table: dict[str, dict[str, Any]], key: str, what: str) -> bool:
-        if r["payload"][key] in table:
-            self._violate(r, f"{what} {r['payload'][key]} was already recorded")
+        first = table.get(r["payload"][key])
+        if first is not None:
+            self._violate(
+                r,
+                "duplicate_record",
+                f"{what} {r['payload'][key]} was already recorded",
+                first.get("event_id"),
+            )
             return False
         return True
 
     def _check_referral_open(self, r: Record, referral_id: str, day: date) -> None:
         referral = self.referrals.get(referral_id)
         if referral and referral.get("closed_on") and day > referral["closed_on"]:
-            self._violate(r, f"episode of referral {referral_id} closed before this event")
+            self._violate(
+                r,
+                "after_closure",
+                f"episode of referral {referral_id} closed before this event",
+                referral.get("closed_by"),
+            )
 
     # --- referrals -------------------------------------------------------------
 
@@ -207,7 +244,7 @@ class FamilyState:
         if referral is None:
             return
         if referral.get("decided_on"):
-            self._violate(r, f"referral {p['referral_id']} was already decided")
+            self._violate(r, "repeated_outcome", f"referral {p['referral_id']} was already decided")
         else:
             referral.update(decided_on=day, outcome=p["outcome"])
 
@@ -216,9 +253,11 @@ class FamilyState:
         if referral is None:
             return
         if referral.get("closed_on"):
-            self._violate(r, f"episode of referral {p['referral_id']} was already closed")
+            self._violate(
+                r, "repeated_outcome", f"episode of referral {p['referral_id']} was already closed"
+            )
         else:
-            referral.update(closed_on=day, closure_reason=p["reason"])
+            referral.update(closed_on=day, closure_reason=p["reason"], closed_by=r["event_id"])
 
     # --- assessments and section 47 --------------------------------------------
 
@@ -232,6 +271,7 @@ class FamilyState:
             "child_id": r["child_id"],
             "referral_id": p["referral_id"],
             "started_on": day,
+            "event_id": r["event_id"],
         }
 
     def _on_AssessmentCompleted(self, r: Record, p: dict[str, Any], day: date) -> None:
@@ -239,7 +279,9 @@ class FamilyState:
         if assessment is None:
             return
         if assessment.get("completed_on"):
-            self._violate(r, f"assessment {p['assessment_id']} was already completed")
+            self._violate(
+                r, "repeated_outcome", f"assessment {p['assessment_id']} was already completed"
+            )
         else:
             self._check_referral_open(r, assessment["referral_id"], day)
             assessment.update(completed_on=day, factors=p["factors"], outcome=p["outcome"])
@@ -251,6 +293,7 @@ class FamilyState:
         self._check_referral_open(r, p["referral_id"], day)
         self.strategies[p["strategy_id"]] = {
             "strategy_id": p["strategy_id"],
+            "event_id": r["event_id"],
             "child_id": r["child_id"],
             "referral_id": p["referral_id"],
             "held_on": day,
@@ -262,11 +305,16 @@ class FamilyState:
             return
         strategy = self._known(r, "strategies", "strategy_id", "strategy discussion")
         if strategy is not None and not strategy["section47"]:
-            self._violate(r, f"strategy discussion {p['strategy_id']} decided on no section 47")
-            return
+            self._violate(
+                r,
+                "s47_without_decision",
+                f"strategy discussion {p['strategy_id']} decided on no section 47",
+                strategy.get("event_id"),
+            )
         self.s47s[p["s47_id"]] = {
             "s47_id": p["s47_id"],
             "child_id": r["child_id"],
+            "event_id": r["event_id"],
             "strategy_id": p["strategy_id"],
             "started_on": day,
         }
@@ -276,7 +324,11 @@ class FamilyState:
         if s47 is None:
             return
         if s47.get("icpc_on"):
-            self._violate(r, f"section 47 enquiry {p['s47_id']} already had its conference")
+            self._violate(
+                r,
+                "repeated_outcome",
+                f"section 47 enquiry {p['s47_id']} already had its conference",
+            )
         else:
             s47.update(icpc_on=day, plan_required=p["plan_required"])
 
@@ -289,12 +341,18 @@ class FamilyState:
         for plan_id in child.plan_ids:
             plan = self.cp_plans[plan_id]
             if plan.get("ended_on") is None or plan["ended_on"] > day:
-                self._violate(r, f"child already has an open CP plan {plan_id}")
-                return
+                self._violate(
+                    r,
+                    "overlapping_cp_plan",
+                    f"child already has an open CP plan {plan_id}",
+                    plan.get("event_id"),
+                )
+                break
         self.cp_plans[p["plan_id"]] = {
             "plan_id": p["plan_id"],
             "child_id": r["child_id"],
             "category": p["category"],
+            "event_id": r["event_id"],
             "started_on": day,
             "reviews": [],
         }
@@ -305,7 +363,7 @@ class FamilyState:
         if plan is None:
             return
         if plan.get("ended_on") and day > plan["ended_on"]:
-            self._violate(r, f"review held after CP plan {p['plan_id']} ended")
+            self._violate(r, "after_end", f"review held after CP plan {p['plan_id']} ended")
         else:
             plan["reviews"].append(day)
 
@@ -314,7 +372,7 @@ class FamilyState:
         if plan is None:
             return
         if plan.get("ended_on"):
-            self._violate(r, f"CP plan {p['plan_id']} was already ended")
+            self._violate(r, "repeated_outcome", f"CP plan {p['plan_id']} was already ended")
         else:
             plan.update(ended_on=day, step_down=p["step_down"])
 
@@ -325,13 +383,19 @@ class FamilyState:
             return
         for other in self.plo.values():
             if other.get("ended_on") is None or other["ended_on"] > day:
-                self._violate(r, f"family is already in pre-proceedings {other['plo_id']}")
-                return
+                self._violate(
+                    r,
+                    "overlapping_pre_proceedings",
+                    f"family is already in pre-proceedings {other['plo_id']}",
+                    other.get("event_id"),
+                )
+                break
         for child_id in p["child_ids"]:
             self._child(child_id)
         self.plo[p["plo_id"]] = {
             "plo_id": p["plo_id"],
             "child_ids": list(p["child_ids"]),
+            "event_id": r["event_id"],
             "started_on": day,
             "letter_on": None,
             "meetings": [],
@@ -344,7 +408,7 @@ class FamilyState:
         if plo is None:
             return None
         if plo["ended_on"] and day > plo["ended_on"]:
-            self._violate(r, f"{what} after pre-proceedings {plo['plo_id']} ended")
+            self._violate(r, "after_end", f"{what} after pre-proceedings {plo['plo_id']} ended")
             return None
         return plo
 
@@ -363,7 +427,9 @@ class FamilyState:
         if plo is None:
             return
         if plo["ended_on"]:
-            self._violate(r, f"pre-proceedings {p['plo_id']} were already ended")
+            self._violate(
+                r, "repeated_outcome", f"pre-proceedings {p['plo_id']} were already ended"
+            )
         else:
             plo.update(ended_on=day, outcome=p["outcome"])
 
@@ -375,6 +441,7 @@ class FamilyState:
         self.proceedings[p["proceedings_id"]] = {
             "proceedings_id": p["proceedings_id"],
             "plo_id": p.get("plo_id"),
+            "event_id": r["event_id"],
             "child_ids": list(p["child_ids"]),
             "issued_on": day,
             "concluded_on": None,
@@ -386,7 +453,11 @@ class FamilyState:
         if proceedings is None:
             return
         if proceedings["concluded_on"]:
-            self._violate(r, f"care proceedings {p['proceedings_id']} were already concluded")
+            self._violate(
+                r,
+                "repeated_outcome",
+                f"care proceedings {p['proceedings_id']} were already concluded",
+            )
         else:
             proceedings.update(concluded_on=day, order=p["order"])
 
@@ -399,6 +470,7 @@ class FamilyState:
             "placement_id": p["placement_id"],
             "child_id": r["child_id"],
             "carer_id": p["carer_id"],
+            "event_id": r["event_id"],
             "started_on": day,
             "extended_on": None,
             "approved_on": None,
@@ -410,7 +482,9 @@ class FamilyState:
         if placement is None:
             return None
         if placement["ended_on"] and day > placement["ended_on"]:
-            self._violate(r, f"{what} after placement {placement['placement_id']} ended")
+            self._violate(
+                r, "after_end", f"{what} after placement {placement['placement_id']} ended"
+            )
             return None
         return placement
 
@@ -419,7 +493,11 @@ class FamilyState:
         if placement is None:
             return
         if placement["extended_on"]:
-            self._violate(r, "temporary approval can be extended only once (Regulation 25)")
+            self._violate(
+                r,
+                "second_extension",
+                "temporary approval can be extended only once (Regulation 25)",
+            )
         else:
             placement["extended_on"] = day
 
@@ -433,7 +511,7 @@ class FamilyState:
         if placement is None:
             return
         if placement["ended_on"]:
-            self._violate(r, f"placement {p['placement_id']} was already ended")
+            self._violate(r, "repeated_outcome", f"placement {p['placement_id']} was already ended")
         else:
             placement["ended_on"] = day
 
@@ -454,6 +532,7 @@ class FamilyState:
         self.supervisions[p["supervision_id"]] = {
             "supervision_id": p["supervision_id"],
             "supervisor_id": p["supervisor_id"],
+            "event_id": r["event_id"],
             "child_ids": list(p["child_ids"]),
             "held_on": day,
             "positive": sum(1 for c in p["changes"] if c["direction"] == "positive"),
@@ -461,7 +540,9 @@ class FamilyState:
         }
         for action in p["actions"]:
             if action["action_id"] in self.actions:
-                self._violate(r, f"action {action['action_id']} was already recorded")
+                self._violate(
+                    r, "duplicate_record", f"action {action['action_id']} was already recorded"
+                )
                 continue
             self.actions[action["action_id"]] = {
                 "action_id": action["action_id"],
@@ -477,7 +558,7 @@ class FamilyState:
         if action is None:
             return
         if action["completed_on"]:
-            self._violate(r, f"action {p['action_id']} was already completed")
+            self._violate(r, "repeated_outcome", f"action {p['action_id']} was already completed")
         else:
             action["completed_on"] = day
 

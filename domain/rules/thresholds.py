@@ -29,6 +29,9 @@ class Thresholds:
     reg24_warn_weeks: int = 4
     # Days of grace after a supervision action's due date before it is overdue.
     action_grace_days: int = 0
+    # Days a fact may wait for the record it hangs off (an assessment for its
+    # referral) before the wait is reported as a data-quality finding.
+    anchor_grace_days: int = 30
 
 
 DEFAULT_THRESHOLDS = Thresholds()

@@ -76,13 +76,10 @@ BAD: list[tuple[str, str]] = [
         ),
         "factor 21 (no factors) must stand alone",
     ),
-    (
-        json.dumps(
-            raw("ReferralReceived", "2024-01-09", event_id="b7", referral_id="R1", source="2A")
-        ),
-        "referral R1 was already recorded",
-    ),
 ]
+# Well-formed but contradicting the family's other facts (referral R1 again): recorded,
+# and reported downstream as a finding, never rejected (GUIDE section 8).
+CONTRADICTING = raw("ReferralReceived", "2024-01-09", event_id="c1", referral_id="R1", source="2A")
 
 
 def write_corpus(path: Path) -> None:
@@ -92,6 +89,7 @@ def write_corpus(path: Path) -> None:
         if good:
             lines.append(json.dumps(good))
     lines.insert(4, "")  # blank lines are not records
+    lines.append(json.dumps(CONTRADICTING))
     path.write_bytes(("\n".join(lines) + "\n").encode() + b"\xff\xfe broken utf8\n")
 
 
@@ -105,21 +103,21 @@ def test_each_bad_line_is_rejected_with_its_reason_and_kept(
         summary = ingest_file(store, source, errors=errors)
         family = store.get("F1")
     assert family is not None
-    assert sorted(r["event_id"] for r in family.records) == ["g1", "g2", "g3"]
-    assert (summary.read, summary.stored, summary.rejected) == (14, 3, 11)
+    assert sorted(r["event_id"] for r in family.records) == ["c1", "g1", "g2", "g3"]
+    assert (summary.read, summary.stored, summary.rejected) == (14, 4, 10)
     rejects = [
         json.loads(line) for line in Path(summary.rejects_file or "").read_text().splitlines()
     ]
-    assert len(rejects) == 11
+    assert len(rejects) == 10
     by_text = {r["raw"]: r for r in rejects}
     for text, reason in BAD:
         assert reason in by_text[text]["reason"]
         assert by_text[text]["line"] > 0
     assert sum(r["reason"] == "line is not valid UTF-8" for r in rejects) == 1
     report = errors.getvalue()
-    assert f"{source}:" in report and "event_id=b7" in report
+    assert f"{source}:" in report and "event_id=b6" in report
     written = json.loads((tmp_path / "events.jsonl.summary.json").read_text())
-    assert written["rejected"] == 11
+    assert written["rejected"] == 10
 
 
 def test_cli_ingest_twice_stores_nothing_new(

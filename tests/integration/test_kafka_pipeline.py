@@ -72,7 +72,8 @@ def test_publish_then_consume_moves_a_generated_data_set(
 ) -> None:
     events = list(generate(40, 2, 11))
     decided = next(e for e in events if e["event_type"] == "ReferralDecided")
-    # Valid by the contract, refused by the aggregate: the referral was already decided.
+    # Valid by the contract but contradicting the family (the referral was already
+    # decided): recorded like any fact and reported as a finding, never dead-lettered.
     second_decision = {**decided, "event_id": "second-decision", "occurred_at": "2026-03-30"}
     lines = [
         *contract_lines(events),
@@ -112,15 +113,14 @@ def test_publish_then_consume_moves_a_generated_data_set(
 
         ids = stored_event_ids(world.database_url)
         assert len(ids) == len(set(ids)), "an event was stored twice"
-        assert set(ids) == {e["event_id"] for e in events}
+        assert set(ids) == {e["event_id"] for e in events} | {"second-decision"}
         assert consumed["messages"] == len(events) + 1 + len(foreign)
-        assert consumed["stored"] == len(events)
-        assert consumed["dead_lettered"] == 3
+        assert consumed["stored"] == len(events) + 1
+        assert consumed["dead_lettered"] == 2
 
         letters = dead_letters(world)
         reasons = {headers(r).get("event_id", r.value.decode()): headers(r) for r in letters}
-        assert set(reasons) == {"second-decision", "{broken", valid["event_id"]}
-        assert "already decided" in reasons["second-decision"]["reason"]
+        assert set(reasons) == {"{broken", valid["event_id"]}
         assert "not valid JSON" in reasons["{broken"]["reason"]
         assert reasons[valid["event_id"]]["reason"].startswith("ReferralReceived belongs on topic")
         for letter in letters:
@@ -174,7 +174,6 @@ def test_poison_messages_of_every_kind_go_to_the_dead_letter_topic(
         "wrong types": (b"FP", bytes_of(wrong_types), "payload.referral_id"),
         "unknown type": (b"FP", bytes_of(unknown_type), "not a known event type"),
         "oversized": (b"FP", bytes_of(oversized), "exceeds the limit"),
-        "invariant": (b"FP", bytes_of({**decision, "event_id": "decide-2"}), "already decided"),
         "empty value": (b"FP", b"", "empty message value"),
         "tombstone": (b"FP", None, "empty message value"),
         "missing key": (None, bytes_of(referral("no-key", "R5", "2025-02-06")), "has no key"),
@@ -188,6 +187,8 @@ def test_poison_messages_of_every_kind_go_to_the_dead_letter_topic(
         topic = world.topic("csc.referrals")
         good = [referral("good-1", "R1", "2025-02-03"), decision]
         messages = [(topic, b"FP", bytes_of(good[0])), (topic, b"FP", bytes_of(good[1]))]
+        # Well-formed but contradicting (a second decision): stored, not dead-lettered.
+        messages.append((topic, b"FP", bytes_of({**decision, "event_id": "decide-2"})))
         late_good = referral("good-after-poison", "R7", "2025-02-10")
         # All on one partition (one key), poison between good events: order is kept.
         messages += [(topic, key, value) for key, value, _ in poisons.values()]
@@ -200,7 +201,7 @@ def test_poison_messages_of_every_kind_go_to_the_dead_letter_topic(
         assert consumed["dead_lettered"] == len(poisons)
 
         assert sorted(stored_event_ids(world.database_url)) == sorted(
-            ["good-1", "decide-1", "good-after-poison"]
+            ["good-1", "decide-1", "decide-2", "good-after-poison"]
         )
         letters = dead_letters(world)
         assert len(letters) == len(poisons)

@@ -1,4 +1,4 @@
-"""The Family aggregate: every event type, every invariant, idempotency, ordering."""
+"""The Family aggregate: every event type, every contradiction found, idempotency, ordering."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.contract import EVENT_SPECS, ContractEvent, topic_for
-from domain.family import Family, InvariantError
+from domain.family import Family
+from domain.findings import family_findings
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 
@@ -21,10 +22,12 @@ def recorded(events: list[ContractEvent]) -> Family:
     return family
 
 
-def rejects(family: Family, event: ContractEvent) -> str:
-    with pytest.raises(InvariantError) as caught:
-        family.record(event)
-    return caught.value.reason
+def found(family: Family) -> dict[str, tuple[str, str]]:
+    """event id -> (rule, reason) of every finding the family's history shows."""
+    return {
+        f.event_id: (f.rule, f.reason)
+        for f in family_findings(family.family_id, family.state, family.records, date.max, 30)
+    }
 
 
 def test_rich_family_records_every_event_type() -> None:
@@ -202,17 +205,32 @@ def _plan(start: str, plan_id: str = "CP1") -> ContractEvent:
         ),
     ],
 )
-def test_invariants_reject_with_a_reason(
+def test_a_contradiction_is_recorded_and_found_whatever_the_arrival_order(
     setup: list[ContractEvent], bad: ContractEvent, reason: str
 ) -> None:
-    family = recorded(setup)
-    before = list(family.records)
-    assert rejects(family, bad) == reason
-    assert family.records == before
-    assert not family.knows(bad.event_id)
+    family = recorded([*setup, bad])
+    assert family.knows(bad.event_id)
+    assert found(family)[bad.event_id][1] == reason
+    assert found(family) == found(recorded([bad, *setup]))
 
 
-def test_correction_that_would_break_an_invariant_is_rejected() -> None:
+def test_an_overlapping_plan_is_kept_so_its_review_and_end_attach() -> None:
+    family = recorded(
+        [
+            _plan("2024-01-01"),
+            _plan("2024-02-01", "CP2"),
+            ev("CPReviewHeld", "2024-04-01", plan_id="CP2", plan_continues=True),
+            ev("CPPlanEnded", "2024-06-01", plan_id="CP2", step_down="none"),
+        ]
+    )
+    assert family.state.pending == {}
+    assert family.state.cp_plans["CP2"]["reviews"] == [date(2024, 4, 1)]
+    assert family.state.cp_plans["CP2"]["ended_on"] == date(2024, 6, 1)
+    [(rule, _)] = found(family).values()
+    assert rule == "overlapping_cp_plan"
+
+
+def test_a_correction_that_contradicts_is_recorded_and_a_later_one_resolves_it() -> None:
     family = recorded(
         [
             _plan("2024-01-01"),
@@ -227,15 +245,48 @@ def test_correction_that_would_break_an_invariant_is_rejected() -> None:
         reason="typo",
         replacement={"occurred_at": "2023-12-01"},
     )
-    assert rejects(family, bad) == "CPReviewHeld is dated before CP plan CP1 began"
+    assert family.record(bad)
+    assert found(family)["rv"] == (
+        "dated_before_anchor",
+        "CPReviewHeld is dated before CP plan CP1 began",
+    )
+    fix = ev(
+        "RecordCorrected",
+        "2024-03-06",
+        child_id=None,
+        target_event_id="rv",
+        reason="typo fixed",
+        replacement={"occurred_at": "2024-03-01"},
+    )
+    assert family.record(fix)
+    assert found(family) == {}
     assert family.state.cp_plans["CP1"]["reviews"] == [date(2024, 3, 1)]
 
 
 def test_an_event_for_another_family_is_refused() -> None:
     family = Family("F1")
-    assert rejects(family, ev("ChildAdded", "2024-01-01", family_id="F2")) == (
-        "event belongs to another family"
+    event = ev("ChildAdded", "2024-01-01", family_id="F2")
+    assert family.record_many([event]) == ["event belongs to another family"]
+    assert not family.knows(event.event_id)
+
+
+def test_a_fact_waiting_for_its_anchor_is_found_only_after_the_grace_period() -> None:
+    family = Family("F1")
+    family.record(
+        ev("AssessmentStarted", "2024-01-03", event_id="a1", assessment_id="A1", referral_id="R1")
     )
+    recorded_on = date.fromisoformat(family.records[0]["recorded_at"][:10])
+    at = lambda days: family_findings(  # noqa: E731
+        "F1",
+        family.state,
+        family.records,
+        recorded_on.fromordinal(recorded_on.toordinal() + days),
+        30,
+    )
+    assert at(29) == []
+    [finding] = at(30)
+    assert finding.rule == "awaiting_anchor" and finding.event_id == "a1"
+    assert "referral R1 not yet received" in finding.reason
 
 
 def test_event_topics_are_explicit_and_versioned() -> None:
@@ -283,15 +334,16 @@ def refolded(family: Family) -> object:
     return FamilyState.fold(family.records)
 
 
-def test_record_many_reports_each_event_and_rejects_only_the_culprit() -> None:
+def test_record_many_stores_contradictions_and_skips_duplicates() -> None:
     family = recorded([_plan("2024-01-01")])
     dup = family.records[0]["event_id"]
     good = ev("CPReviewHeld", "2024-03-01", plan_id="CP1", plan_continues=True)
     bad = _plan("2024-02-01", "CP2")
     again = ev("CPPlanStarted", "2024-01-01", event_id=dup, plan_id="CP1", category="NEG")
     outcomes = family.record_many([good, bad, again, good])
-    assert outcomes == [True, "child already has an open CP plan CP1", False, False]
+    assert outcomes == [True, True, False, False]
     assert family.state.cp_plans["CP1"]["reviews"] == [date(2024, 3, 1)]
+    assert family.state.violations[bad.event_id].rule == "overlapping_cp_plan"
     assert family.state == refolded(family)
 
 
