@@ -17,10 +17,10 @@ from typing import Any
 
 from kafka import KafkaProducer
 
-from casejourney.settings import KafkaSettings
 from consumers.files.ingest import RejectsWriter
 from consumers.files.jsonl import Line
 from consumers.kafka.messages import MAX_MESSAGE_BYTES
+from consumers.kafka.settings import KafkaSettings
 from domain.contract import EVENT_SPECS, SOURCE_TOPICS
 
 

@@ -35,11 +35,11 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata
 
-from casejourney.settings import KafkaSettings
 from consumers.kafka.clients import make_consumer, make_producer
 from consumers.kafka.dead_letter import DeadLetter, DeadLetterWriter
 from consumers.kafka.messages import MAX_MESSAGE_BYTES, check_message
 from consumers.kafka.ordering import interleave
+from consumers.kafka.settings import KafkaSettings
 from consumers.kafka.topics import DEAD_LETTER, DEAD_LETTER_MAX_BYTES
 from domain.contract import SOURCE_TOPICS, ContractEvent
 from store.family_store import FamilyStore
