@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from domain.contract import ContractError, ContractEvent, parse_event
 
@@ -20,6 +21,28 @@ class Line:
     event: ContractEvent | None
     reason: str | None = None
     event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RejectedLine:
+    """A line refused, for consumers.rejects.RejectsFile: the raw text is kept."""
+
+    line: Line
+    reason: str
+    event_id: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.line.path}:{self.line.number}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.line.path,
+            "line": self.line.number,
+            "event_id": self.event_id,
+            "reason": self.reason,
+            "raw": self.line.text,
+        }
 
 
 def decode(text: str) -> tuple[ContractEvent | None, str | None, str | None]:

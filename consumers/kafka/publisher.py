@@ -17,10 +17,10 @@ from typing import Any
 
 from kafka import KafkaProducer
 
-from consumers.files.ingest import RejectsWriter
-from consumers.files.jsonl import Line
+from consumers.files.jsonl import Line, RejectedLine
 from consumers.kafka.messages import MAX_MESSAGE_BYTES
 from consumers.kafka.settings import KafkaSettings
+from consumers.rejects import RejectsFile
 from domain.contract import EVENT_SPECS, SOURCE_TOPICS
 
 
@@ -58,7 +58,7 @@ def publish_lines(
     producer: KafkaProducer,
     kafka: KafkaSettings,
     lines: Iterable[Line],
-    rejects: RejectsWriter,
+    rejects: RejectsFile,
     summary: PublishSummary,
     max_bytes: int = MAX_MESSAGE_BYTES,
     on_progress: Callable[[PublishSummary], None] | None = None,
@@ -70,7 +70,7 @@ def publish_lines(
         summary.read += 1
         event = line.event
         if event is None:
-            rejects.reject(line, line.reason or "invalid", line.event_id)
+            rejects.write(RejectedLine(line, line.reason or "invalid", line.event_id))
             summary.rejected += 1
         else:
             contract_topic = EVENT_SPECS[event.event_type].topic
@@ -81,7 +81,7 @@ def publish_lines(
             elif len(value) > max_bytes:
                 reason = f"line of {len(value)} bytes exceeds the message limit of {max_bytes}"
             if reason:
-                rejects.reject(line, reason, event.event_id)
+                rejects.write(RejectedLine(line, reason, event.event_id))
                 summary.rejected += 1
             else:
                 topic = kafka.topic(contract_topic)
@@ -107,4 +107,4 @@ def publish_lines(
         summary.sent = sum(summary.by_topic.values())
         summary.failed = len(failures)
         for line, event_id, reason in failures:
-            rejects.reject(line, reason, event_id)
+            rejects.write(RejectedLine(line, reason, event_id))
