@@ -54,6 +54,34 @@ class _Deliveries:
             self.failures.append((line, event_id, f"not delivered ({type(error).__name__})"))
 
 
+def _refusal(line: Line, max_bytes: int) -> str | None:
+    """Why the line may not be sent (None when it may): the consumer's own reasons."""
+    event = line.event
+    if event is None:
+        return line.reason or "invalid"
+    if EVENT_SPECS[event.event_type].topic not in SOURCE_TOPICS:
+        return f"{event.event_type} is recorded by casejourney itself, not published"
+    size = len(line.text.encode("utf-8"))
+    if size > max_bytes:
+        return f"line of {size} bytes exceeds the message limit of {max_bytes}"
+    return None
+
+
+def _send(producer: KafkaProducer, topic: str, line: Line, deliveries: _Deliveries) -> None:
+    """Send one line, its confirmation or failure noted by `deliveries`."""
+    event = line.event
+    assert event is not None
+    try:
+        future = producer.send(
+            topic, key=event.family_id.encode("utf-8"), value=line.text.encode("utf-8")
+        )
+    except Exception as error:  # e.g. no metadata for the topic in time
+        deliveries.failed(line, event.event_id, error)
+        return
+    future.add_callback(deliveries.ok)
+    future.add_errback(lambda error: deliveries.failed(line, event.event_id, error))
+
+
 def publish_lines(
     producer: KafkaProducer,
     kafka: KafkaSettings,
@@ -68,34 +96,13 @@ def publish_lines(
     deliveries = _Deliveries()
     for line in lines:
         summary.read += 1
-        event = line.event
-        if event is None:
-            rejects.write(RejectedLine(line, line.reason or "invalid", line.event_id))
+        reason = _refusal(line, max_bytes)
+        if reason is not None:
+            event_id = line.event.event_id if line.event else line.event_id
+            rejects.write(RejectedLine(line, reason, event_id))
             summary.rejected += 1
-        else:
-            contract_topic = EVENT_SPECS[event.event_type].topic
-            value = line.text.encode("utf-8")
-            reason = None
-            if contract_topic not in SOURCE_TOPICS:
-                reason = f"{event.event_type} is recorded by casejourney itself, not published"
-            elif len(value) > max_bytes:
-                reason = f"line of {len(value)} bytes exceeds the message limit of {max_bytes}"
-            if reason:
-                rejects.write(RejectedLine(line, reason, event.event_id))
-                summary.rejected += 1
-            else:
-                topic = kafka.topic(contract_topic)
-                try:
-                    future = producer.send(topic, key=event.family_id.encode("utf-8"), value=value)
-                except Exception as error:  # e.g. no metadata for the topic in time
-                    deliveries.failed(line, event.event_id, error)
-                else:
-                    future.add_callback(deliveries.ok)
-                    future.add_errback(
-                        lambda error, line=line, eid=event.event_id: deliveries.failed(
-                            line, eid, error
-                        )
-                    )
+        elif line.event is not None:
+            _send(producer, kafka.topic(EVENT_SPECS[line.event.event_type].topic), line, deliveries)
         if on_progress is not None:
             on_progress(summary)
     try:
