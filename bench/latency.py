@@ -25,6 +25,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from bench.context import Run
 from bench.procs import Child, cli
+from consumers.kafka.topics import ALERTS
 from domain.contract import topic_for
 
 PROBE_TIMEOUT_S = 10.0
@@ -131,7 +132,7 @@ def measure(r: Run, url: str, background: Path, group: str) -> dict[str, Any]:
     families = [f"LAT-{r.topic_prefix.strip('.')}-{k:05d}" for k in range(probes)]
     bootstrap = r.kafka_address
     alerts = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    topic = f"{r.topic_prefix}csc.alerts"
+    topic = f"{r.topic_prefix}{ALERTS}"
     parts = [TopicPartition(topic, p) for p in sorted(alerts.partitions_for_topic(topic) or [])]
     alerts.assign(parts)
     alerts.seek_to_end(*parts)

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from casejourney.container import Container
+from consumers.rejects import RejectsFile, default_rejects_path
 from consumers.returns.families import load_family_map, own_family
 from consumers.returns.run import import_files
 from consumers.returns.source_file import SourceFile
-from consumers.returns.summary import FileReport, ImportReport, RejectsFile
+from consumers.returns.summary import FileReport, ImportReport
 
 
 def register(sub: Any) -> None:
@@ -54,21 +55,16 @@ def _run(args: argparse.Namespace, container: Container, read: Callable[[Path], 
     family_of = load_family_map(args.families) if args.families else own_family
     files = [read(path) for path in args.paths]
     first = args.paths[0]
-    rejects_path = args.rejects or first.with_name(first.name + ".rejects.jsonl")
-    rejects = RejectsFile(rejects_path)
-    try:
+    with RejectsFile(args.rejects or default_rejects_path(first)) as rejects:
         readable = [f for f in files if f.error is None]
         report = import_files(
             container.store, readable, family_of, rejects, container.settings.batch_size
         )
-    finally:
-        rejects.close()
     for f in files:
         if f.error is not None:
             report.files.append(FileReport(f.file, f.source, error=f.error))
             print(f"casejourney: {f.file}: {f.error}", file=sys.stderr)
-    if rejects.count:
-        report.rejects_file = str(rejects_path)
+    report.rejects_file = rejects.written()
     report.alerts_run = _run_projections(container)
     report.write(args.summary or first.with_name(first.name + ".summary.json"))
     print("\n".join(report_lines(report)))

@@ -22,13 +22,13 @@ from typing import IO, Any
 from kafka.errors import KafkaError
 
 from casejourney.container import Container
-from consumers.files.ingest import RejectsWriter, default_rejects_path
 from consumers.files.jsonl import read_lines
 from consumers.kafka.clients import make_admin, make_producer
 from consumers.kafka.lag import group_lag, lag_json
 from consumers.kafka.messages import MAX_MESSAGE_BYTES
 from consumers.kafka.publisher import PublishSummary, publish_lines
 from consumers.kafka.topics import DEAD_LETTER, create_topics, missing_topics, source_topics
+from consumers.rejects import RejectsFile, default_rejects_path
 
 Handler = Callable[[argparse.Namespace, Container], int]
 
@@ -184,7 +184,7 @@ def publish(args: argparse.Namespace, container: Container) -> int:
                 rejects_path = args.rejects.with_name(f"{path.name}.{args.rejects.name}")
             rejects_path = rejects_path or default_rejects_path(path)
             summary = PublishSummary()
-            rejects = RejectsWriter(rejects_path, sys.stderr)
+            rejects = RejectsFile(rejects_path, sys.stderr)
             progress = Progress(count_lines(path), str(path))
             try:
                 publish_lines(
@@ -207,8 +207,7 @@ def publish(args: argparse.Namespace, container: Container) -> int:
             finally:
                 rejects.close()
                 progress.update(summary.read, force=True)
-            if rejects.count:
-                summary.rejects_file = str(rejects_path)
+            summary.rejects_file = rejects.written()
             summaries.append(summary)
             _print_publish(path, summary, args.json)
     finally:

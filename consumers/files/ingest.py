@@ -8,13 +8,13 @@ event id and reason (never by content: lines may hold children's details).
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from consumers.files.jsonl import Line, read_lines
+from consumers.files.jsonl import Line, RejectedLine, read_lines
+from consumers.rejects import RejectsFile, default_rejects_path
 from store.family_store import FamilyStore
 
 
@@ -31,45 +31,10 @@ class IngestSummary:
         return asdict(self)
 
 
-class RejectsWriter:
-    """Keeps bad lines with their reasons; creates the file only when needed."""
-
-    def __init__(self, path: Path, errors: IO[str] | None = None) -> None:
-        self.path = path
-        self.count = 0
-        self._handle: IO[str] | None = None
-        self._errors = errors if errors is not None else sys.stderr
-
-    def reject(self, line: Line, reason: str, event_id: str | None) -> None:
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("w", encoding="utf-8")
-        where = f"{line.path}:{line.number}"
-        ident = f" event_id={event_id}" if event_id else ""
-        print(f"rejected {where}{ident}: {reason}", file=self._errors)
-        record = {
-            "file": line.path,
-            "line": line.number,
-            "event_id": event_id,
-            "reason": reason,
-            "raw": line.text,
-        }
-        self._handle.write(json.dumps(record) + "\n")
-        self.count += 1
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-
-
-def default_rejects_path(path: Path) -> Path:
-    return path.with_name(path.name + ".rejects.jsonl")
-
-
 def ingest_lines(
     store: FamilyStore,
     lines: Iterable[Line],
-    rejects: RejectsWriter,
+    rejects: RejectsFile,
     summary: IngestSummary,
     batch_size: int = 500,
     on_batch: Callable[[IngestSummary], None] | None = None,
@@ -85,7 +50,7 @@ def ingest_lines(
         summary.stored += len(result.stored)
         summary.duplicates += len(result.duplicates)
         for event, reason in result.rejected:
-            rejects.reject(by_event[id(event)], reason, event.event_id)
+            rejects.write(RejectedLine(by_event[id(event)], reason, event.event_id))
             summary.rejected += 1
         batch.clear()
         if on_batch:
@@ -94,7 +59,7 @@ def ingest_lines(
     for line in lines:
         summary.read += 1
         if line.event is None:
-            rejects.reject(line, line.reason or "invalid", line.event_id)
+            rejects.write(RejectedLine(line, line.reason or "invalid", line.event_id))
             summary.rejected += 1
             continue
         batch.append(line)
@@ -113,13 +78,9 @@ def ingest_file(
     """Ingest one JSON Lines file; rejects and a summary are written beside it."""
     rejects_path = rejects_path or default_rejects_path(path)
     summary = IngestSummary(files=[str(path)])
-    rejects = RejectsWriter(rejects_path, errors)
-    try:
+    with RejectsFile(rejects_path, errors) as rejects:
         ingest_lines(store, read_lines(path), rejects, summary, batch_size)
-    finally:
-        rejects.close()
-    if rejects.count:
-        summary.rejects_file = str(rejects_path)
+    summary.rejects_file = rejects.written()
     summary_path = path.with_name(path.name + ".summary.json")
     summary_path.write_text(json.dumps(summary.to_json(), indent=2) + "\n", encoding="utf-8")
     return summary

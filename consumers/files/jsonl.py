@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from domain.contract import ContractError, ContractEvent, parse_event, safe_event_id
 from domain.json_text import BOM, decode_json
@@ -29,6 +29,28 @@ class Line:
     event: ContractEvent | None
     reason: str | None = None
     event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RejectedLine:
+    """A line refused, for consumers.rejects.RejectsFile: the raw text is kept."""
+
+    line: Line
+    reason: str
+    event_id: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.line.path}:{self.line.number}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.line.path,
+            "line": self.line.number,
+            "event_id": self.event_id,
+            "reason": self.reason,
+            "raw": self.line.text,
+        }
 
 
 def decode(text: str | bytes) -> tuple[ContractEvent | None, str | None, str | None]:

@@ -12,7 +12,7 @@ from typing import Any
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient
 
-from casejourney.settings import KafkaSettings
+from consumers.kafka.settings import KafkaSettings
 
 # Reconnect within seconds of a broker coming back, not kafka-python's 30 s ceiling.
 RECONNECT_BACKOFF_MAX_MS = 2_000

@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass
 
 from kafka import TopicPartition
 
-from casejourney.settings import KafkaSettings
 from consumers.kafka.clients import make_consumer
+from consumers.kafka.settings import KafkaSettings
 from consumers.kafka.topics import source_topics
 
 

@@ -17,10 +17,10 @@ from typing import Any
 
 from kafka import KafkaProducer
 
-from casejourney.settings import KafkaSettings
-from consumers.files.ingest import RejectsWriter
-from consumers.files.jsonl import Line
+from consumers.files.jsonl import Line, RejectedLine
 from consumers.kafka.messages import MAX_MESSAGE_BYTES
+from consumers.kafka.settings import KafkaSettings
+from consumers.rejects import RejectsFile
 from domain.contract import EVENT_SPECS, SOURCE_TOPICS
 
 
@@ -54,11 +54,39 @@ class _Deliveries:
             self.failures.append((line, event_id, f"not delivered ({type(error).__name__})"))
 
 
+def _refusal(line: Line, max_bytes: int) -> str | None:
+    """Why the line may not be sent (None when it may): the consumer's own reasons."""
+    event = line.event
+    if event is None:
+        return line.reason or "invalid"
+    if EVENT_SPECS[event.event_type].topic not in SOURCE_TOPICS:
+        return f"{event.event_type} is recorded by casejourney itself, not published"
+    size = len(line.text.encode("utf-8"))
+    if size > max_bytes:
+        return f"line of {size} bytes exceeds the message limit of {max_bytes}"
+    return None
+
+
+def _send(producer: KafkaProducer, topic: str, line: Line, deliveries: _Deliveries) -> None:
+    """Send one line, its confirmation or failure noted by `deliveries`."""
+    event = line.event
+    assert event is not None
+    try:
+        future = producer.send(
+            topic, key=event.family_id.encode("utf-8"), value=line.text.encode("utf-8")
+        )
+    except Exception as error:  # e.g. no metadata for the topic in time
+        deliveries.failed(line, event.event_id, error)
+        return
+    future.add_callback(deliveries.ok)
+    future.add_errback(lambda error: deliveries.failed(line, event.event_id, error))
+
+
 def publish_lines(
     producer: KafkaProducer,
     kafka: KafkaSettings,
     lines: Iterable[Line],
-    rejects: RejectsWriter,
+    rejects: RejectsFile,
     summary: PublishSummary,
     max_bytes: int = MAX_MESSAGE_BYTES,
     on_progress: Callable[[PublishSummary], None] | None = None,
@@ -68,34 +96,13 @@ def publish_lines(
     deliveries = _Deliveries()
     for line in lines:
         summary.read += 1
-        event = line.event
-        if event is None:
-            rejects.reject(line, line.reason or "invalid", line.event_id)
+        reason = _refusal(line, max_bytes)
+        if reason is not None:
+            event_id = line.event.event_id if line.event else line.event_id
+            rejects.write(RejectedLine(line, reason, event_id))
             summary.rejected += 1
-        else:
-            contract_topic = EVENT_SPECS[event.event_type].topic
-            value = line.text.encode("utf-8")
-            reason = None
-            if contract_topic not in SOURCE_TOPICS:
-                reason = f"{event.event_type} is recorded by casejourney itself, not published"
-            elif len(value) > max_bytes:
-                reason = f"line of {len(value)} bytes exceeds the message limit of {max_bytes}"
-            if reason:
-                rejects.reject(line, reason, event.event_id)
-                summary.rejected += 1
-            else:
-                topic = kafka.topic(contract_topic)
-                try:
-                    future = producer.send(topic, key=event.family_id.encode("utf-8"), value=value)
-                except Exception as error:  # e.g. no metadata for the topic in time
-                    deliveries.failed(line, event.event_id, error)
-                else:
-                    future.add_callback(deliveries.ok)
-                    future.add_errback(
-                        lambda error, line=line, eid=event.event_id: deliveries.failed(
-                            line, eid, error
-                        )
-                    )
+        elif line.event is not None:
+            _send(producer, kafka.topic(EVENT_SPECS[line.event.event_type].topic), line, deliveries)
         if on_progress is not None:
             on_progress(summary)
     try:
@@ -107,4 +114,4 @@ def publish_lines(
         summary.sent = sum(summary.by_topic.values())
         summary.failed = len(failures)
         for line, event_id, reason in failures:
-            rejects.reject(line, reason, event_id)
+            rejects.write(RejectedLine(line, reason, event_id))

@@ -1,21 +1,24 @@
 """The broker's topics: the six contract source topics, alerts and dead letters.
 
-Names come from the contract (domain.contract) with the configured prefix, so a
-test or a second environment can share one broker without sharing topics.
+The one definition of every topic name. The source topics are the contract's
+(domain.contract gives each event type its topic); alerts (GUIDE section 4) and
+dead letters are named here. On the broker each carries the configured prefix, so
+a test or a second environment can share one broker without sharing topics.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from kafka.admin import KafkaAdminClient
 from kafka.errors import TopicAlreadyExistsError, for_code
 
-from casejourney.settings import DEFAULT_TOPICS, KafkaSettings
+from consumers.kafka.settings import KafkaSettings
 from domain.contract import SOURCE_TOPICS
 
-ALERTS = DEFAULT_TOPICS["alerts"]
-DEAD_LETTER = DEFAULT_TOPICS["dead-letter"]
+ALERTS = "csc.alerts"
+DEAD_LETTER = "csc.dead-letter"
 ALL_TOPICS: tuple[str, ...] = (*SOURCE_TOPICS, ALERTS, DEAD_LETTER)
 
 # A dead letter is a source message (up to the broker's limit, 1 MB by default) plus
@@ -33,26 +36,42 @@ def all_topics(kafka: KafkaSettings) -> list[str]:
     return [kafka.topic(name) for name in ALL_TOPICS]
 
 
+def source_topic_names(kafka: KafkaSettings) -> dict[str, str]:
+    """Each contract source topic (e.g. 'csc.referrals') and its broker name."""
+    return {name: kafka.topic(name) for name in SOURCE_TOPICS}
+
+
+def topic_spec(kafka: KafkaSettings, broker_name: str) -> dict[str, Any]:
+    """How a topic is created: the configured partitions and replication, and room
+    for dead letters on the dead-letter topic."""
+    spec: dict[str, Any] = {
+        "num_partitions": kafka.partitions,
+        "replication_factor": kafka.replication_factor,
+    }
+    if broker_name == kafka.topic(DEAD_LETTER):
+        spec["configs"] = {"max.message.bytes": str(DEAD_LETTER_MAX_BYTES)}
+    return spec
+
+
 @dataclass
 class TopicsResult:
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
 
 
-def create_topics(admin: KafkaAdminClient, kafka: KafkaSettings) -> TopicsResult:
-    """Create whichever topics are missing; existing ones are left exactly as they are."""
+def create_topics(
+    admin: KafkaAdminClient, kafka: KafkaSettings, wanted: list[str] | None = None
+) -> TopicsResult:
+    """Create whichever of `wanted` (broker names; default: every topic) are missing;
+    existing ones are left exactly as they are."""
     result = TopicsResult()
     present = set(admin.list_topics())
-    wanted = all_topics(kafka)
+    wanted = all_topics(kafka) if wanted is None else wanted
     missing = [name for name in wanted if name not in present]
     result.existing = [name for name in wanted if name in present]
     if not missing:
         return result
-    spec = {"num_partitions": kafka.partitions, "replication_factor": kafka.replication_factor}
-    specs = {name: dict(spec) for name in missing}
-    dead_letter = kafka.topic(DEAD_LETTER)
-    if dead_letter in specs:
-        specs[dead_letter]["configs"] = {"max.message.bytes": str(DEAD_LETTER_MAX_BYTES)}
+    specs = {name: topic_spec(kafka, name) for name in missing}
     response = admin.create_topics(specs, raise_errors=False, wait_for_metadata=False)
     ready: list[str] = []
     for topic in response["topics"]:

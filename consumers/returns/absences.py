@@ -40,33 +40,35 @@ def retractions(
         blocked[reject.section].add(reject.child_id)
     out: list[tuple[ContractEvent, str, Where]] = []
     for family_id, view in views.items():
-        for fact in view.values():
+        for stored in view.values():
             if (
-                fact.retracted
-                or fact.pinned
-                or fact.source != source.source
-                or fact.key_date is None
-                or (family_id, fact.event_id) in stated
-                or (fact.as_of is not None and source.as_of < fact.as_of)
+                stored.retracted
+                or stored.pinned
+                or stored.source != source.source
+                or stored.key_date is None
+                or (family_id, stored.event_id) in stated
+                or (stored.as_of is not None and source.as_of < stored.as_of)
             ):
                 continue
-            here = present.get((fact.section, fact.key))
+            here = present.get((stored.section, stored.key))
             if here is not None:
-                if not fact.conditional:
-                    continue
-                why = f"{source.file} ({fact.section}) keeps this record but no longer states this"
-            else:
-                span = source.coverage.get(fact.section)
-                if span is None or not span[0] <= fact.key_date <= span[1]:
-                    continue
-                if fact.child_id not in source.presence.get(fact.section, set()):
-                    continue
-                if None in blocked[fact.section] or fact.child_id in blocked[fact.section]:
+                if not stored.conditional:
                     continue
                 why = (
-                    f"{source.file} ({fact.section}) covers {span[0]} to {span[1]} and no"
+                    f"{source.file} ({stored.section}) keeps this record but no longer states this"
+                )
+            else:
+                span = source.coverage.get(stored.section)
+                if span is None or not span[0] <= stored.key_date <= span[1]:
+                    continue
+                if stored.child_id not in source.presence.get(stored.section, set()):
+                    continue
+                if None in blocked[stored.section] or stored.child_id in blocked[stored.section]:
+                    continue
+                why = (
+                    f"{source.file} ({stored.section}) covers {span[0]} to {span[1]} and no"
                     " longer includes this record"
                 )
-            event = reconcile.retraction(family_id, fact, why, source.as_of, source.file)
-            out.append((event, fact.section, Where(source.file, fact.section)))
+            event = reconcile.retraction(family_id, stored, why, source.as_of, source.file)
+            out.append((event, stored.section, Where(source.file, stored.section)))
     return out

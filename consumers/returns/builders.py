@@ -8,6 +8,7 @@ makes the same fact from either return the same event (stored once).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from consumers.returns.facts import (
     Fact,
@@ -76,7 +77,7 @@ def assessment(
     key = assessment_key(child, start)
     inferred = frozenset({"referral_id"}) if referral is None else frozenset()
     referral = referral or links.referral_for(child, start) or unlinked(child, start)
-    payload = {"assessment_id": key, "referral_id": referral}
+    payload: dict[str, Any] = {"assessment_id": key, "referral_id": referral}
     facts = [Fact("AssessmentStarted", record, key, start, "started", start, payload, inferred)]
     if done is not None:
         if factors is not None and "21" in factors and len(factors) > 1:

@@ -64,7 +64,7 @@ class Reject:
     child_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The shape of consumers.files.ingest rejects, plus sheet and section."""
+        """The shape of every rejects file (consumers.rejects), plus sheet and section."""
         return {
             "file": self.where.file,
             "sheet": self.where.sheet,

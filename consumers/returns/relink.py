@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from consumers.rejects import RejectsFile
 from consumers.returns import reconcile
 from consumers.returns.facts import IMPORT_FIELD, Reject, Where
 from consumers.returns.families import own_family
-from consumers.returns.summary import RejectsFile
 from domain.contract import ContractEvent, parse_event
 from domain.family import Family
 from domain.state import effective_records

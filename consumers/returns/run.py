@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from consumers.rejects import RejectsFile
 from consumers.returns import reconcile
 from consumers.returns.absences import retractions
 from consumers.returns.facts import Fact, Reject, Where, event_or_reason
@@ -20,7 +21,7 @@ from consumers.returns.links import Links
 from consumers.returns.reconcile import StoredFact
 from consumers.returns.relink import relink
 from consumers.returns.source_file import SourceFile
-from consumers.returns.summary import FileReport, ImportReport, RejectsFile
+from consumers.returns.summary import FileReport, ImportReport
 from consumers.returns.values import ValueProblem
 from domain.contract import ContractEvent
 from domain.family import Family

@@ -1,14 +1,11 @@
-"""What an import did, per file and per list or section, and the rejects file."""
+"""What an import did, per file and per list or section."""
 
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
-
-from consumers.returns.facts import Reject
+from typing import Any
 
 COUNTS = (
     "rows",
@@ -76,28 +73,3 @@ class ImportReport:
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.to_json(), indent=2, default=str) + "\n", "utf-8")
-
-
-class RejectsFile:
-    """Rejects as JSON Lines in the shape of `consumers.files.ingest` rejects; the file
-    is created only when needed. Only location and reason go to the console:
-    the raw cells may hold children's details."""
-
-    def __init__(self, path: Path, errors: IO[str] | None = None) -> None:
-        self.path = path
-        self.count = 0
-        self._handle: IO[str] | None = None
-        self._errors = errors if errors is not None else sys.stderr
-
-    def write(self, reject: Reject) -> None:
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("w", encoding="utf-8")
-        ident = f" event_id={reject.event_id}" if reject.event_id else ""
-        print(f"rejected {reject.where}{ident}: {reject.reason}", file=self._errors)
-        self._handle.write(json.dumps(reject.to_json(), default=str) + "\n")
-        self.count += 1
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()

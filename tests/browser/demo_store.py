@@ -11,8 +11,9 @@ import os
 from pathlib import Path
 
 from casejourney.container import Container
-from casejourney.settings import KafkaSettings, Settings
+from casejourney.settings import Settings
 from consumers.files.ingest import ingest_file
+from consumers.kafka.settings import KafkaSettings
 from synthetic import generate, write_jsonl
 
 DEMO_FAMILIES = 150

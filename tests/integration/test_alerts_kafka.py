@@ -18,9 +18,12 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 
 from casejourney.container import Container
-from casejourney.settings import KafkaSettings, Settings
+from casejourney.settings import Settings
+from consumers.kafka.alerts import KafkaAlerts
+from consumers.kafka.settings import KafkaSettings
+from consumers.kafka.topics import ALERTS
 from domain.contract import ContractEvent
-from projections.outbox import ALERTS_TOPIC, AlertPublisher
+from projections.outbox import Outbox
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 from tests.support.kafka import bootstrap_servers
@@ -48,14 +51,15 @@ def container(config: Settings) -> Container:
 def _projector(box: Container) -> Any:
     from projections.runner import Projector
 
-    projector = Projector(box, clock=lambda: date(2025, 1, 1))
+    outbox = Outbox(KafkaAlerts(box.settings.kafka))
+    projector = Projector(box, clock=lambda: date(2025, 1, 1), publisher=outbox)
     box._closers.append(projector)
     return projector
 
 
 def messages(config: Settings) -> list[Any]:
     """Every message on the alerts topic, read to its end offsets."""
-    topic = config.kafka.topic(ALERTS_TOPIC)
+    topic = config.kafka.topic(ALERTS)
     consumer = KafkaConsumer(
         bootstrap_servers=config.kafka.bootstrap_servers,
         enable_auto_commit=False,
@@ -136,15 +140,15 @@ def test_a_crash_after_the_broker_acknowledged_does_not_send_again(
     config = settings(database_url)
     with container(config) as box:
         box.store.record_batch(third_referrals("F3"))
-        real = AlertPublisher._record
+        real = Outbox._record
 
-        def crash(self: AlertPublisher, db: Any, done: Any) -> None:
+        def crash(self: Outbox, db: Any, done: Any) -> None:
             raise RuntimeError("killed after the broker acknowledged")
 
-        monkeypatch.setattr(AlertPublisher, "_record", crash)
+        monkeypatch.setattr(Outbox, "_record", crash)
         with pytest.raises(RuntimeError):
             box.projector.run_once()
-        monkeypatch.setattr(AlertPublisher, "_record", real)
+        monkeypatch.setattr(Outbox, "_record", real)
         pending = box.projector.db.rows(
             "SELECT alert_id FROM cj_alert_outbox WHERE published_at IS NULL"
         )

@@ -23,8 +23,9 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
-from casejourney.settings import KafkaSettings, Settings
+from casejourney.settings import Settings
 from consumers.kafka.clients import make_admin, make_consumer, make_producer
+from consumers.kafka.settings import KafkaSettings
 from consumers.kafka.topics import DEAD_LETTER, all_topics, create_topics
 from domain.contract import topic_for
 from store.family_store import FamilyStore

@@ -6,8 +6,9 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient
 
-from casejourney.settings import KAFKA_BOOLEAN_OPTIONS, KAFKA_CLIENT_ENV, Settings
+from casejourney.settings import Settings
 from consumers.kafka.clients import KafkaNotConfiguredError, _base
+from consumers.kafka.settings import KAFKA_BOOLEAN_OPTIONS, KAFKA_CLIENT_ENV
 
 
 def test_sasl_ssl_variables_map_to_kafka_python_parameters() -> None:

@@ -193,6 +193,7 @@ def _read_row(
     if problems:
         out.rejects.append(Reject(where, spec.section, "; ".join(problems), raw, None, child))
         return
+    assert isinstance(child, str)  # a required id column: present when nothing is wrong
     out.records.append(Record(SOURCE, spec.section, where, child, values, raw))
 
 

@@ -52,7 +52,7 @@ def paths(element: Element, prefix: str = "") -> Iterator[str]:
         yield from paths(child, path + "/")
 
 
-def stream_children(path: Path, on_header: Callable[[str, str], None]) -> Iterator[Element]:
+def stream_children(path: Path, on_header: Callable[[str, str], object]) -> Iterator[Element]:
     """Yield each Child element (then clear it); header leaves go to `on_header`."""
     in_child = 0
     try:
