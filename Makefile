@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo --cache-dir .cache/import-linter
+	$(PY) scripts/typecheck.py
 
 test-unit: venv
 	$(PY) -m pytest tests/unit -q

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from domain import codes
 from domain.limits import (
@@ -377,7 +377,7 @@ def _check_recorded_by(value: Any) -> str | None:
     return None
 
 
-def _is_id(value: Any, max_len: int) -> bool:
+def _is_id(value: Any, max_len: int) -> TypeGuard[str]:
     return (
         isinstance(value, str) and 1 <= len(value) <= max_len and not has_control_characters(value)
     )
@@ -437,6 +437,8 @@ def parse_event(raw: Any, *, today: date | None = None) -> ContractEvent:
     if not _is_id(family_id, 64):
         raise fail("family_id must be a string of 1-64 characters without control characters")
     occurred_at = raw.get("occurred_at")
+    if not isinstance(occurred_at, str):
+        raise fail("occurred_at must be an ISO 8601 date or date-time")
     problem = _check_occurred_at(occurred_at, today)
     if problem:
         raise fail(problem)

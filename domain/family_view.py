@@ -71,7 +71,8 @@ def child_states(state: FamilyState) -> dict[str, dict[str, Any]]:
             ],
             "allocated_to": child.allocation,
         }
-    return _plain(out)
+    plain: dict[str, dict[str, Any]] = _plain(out)
+    return plain
 
 
 def family_json(family: Family) -> dict[str, Any]:

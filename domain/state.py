@@ -189,9 +189,10 @@ class FamilyState:
     def _wait(self, r: Record, reason: str) -> None:
         self.pending[r["event_id"]] = reason
 
-    def _known(self, r: Record, table: str, key: str, what: str) -> Any:
+    def _known(self, r: Record, table: str, key: str, what: str) -> dict[str, Any] | None:
         value = r["payload"][key]
-        item = getattr(self, table).get(value)
+        rows: dict[str, dict[str, Any]] = getattr(self, table)
+        item = rows.get(value)
         if item is None:
             self._wait(r, f"{what} {value} not yet received")
             self.waiting[r["event_id"]] = (table, value, what, r["event_type"])

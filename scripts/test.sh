@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 make --no-print-directory venv
 scripts/ensure-packages.sh
+# The quick checks first, before any service starts: lint, the layer contract, the types.
+.venv/bin/ruff check .
+.venv/bin/lint-imports --no-logo --cache-dir .cache/import-linter
+.venv/bin/python scripts/typecheck.py
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
   # A broker of the test run's own, in a state dir named after this checkout: never a
   # development broker (make kafka-up) or another checkout's test run.
@@ -14,5 +18,4 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
   KAFKA_BOOTSTRAP_SERVERS="$(scripts/kafka.sh address)"
   export KAFKA_BOOTSTRAP_SERVERS
 fi
-.venv/bin/ruff check .
 .venv/bin/python -m pytest tests -q "$@"

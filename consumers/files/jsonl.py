@@ -97,11 +97,11 @@ def read_lines(path: Path, max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Line]:
                 data = data.removeprefix(BOM.encode("utf-8"))
             if length > max_bytes:
                 text = data[:max_bytes].decode("utf-8", errors="replace")
-                reason = (
+                too_long = (
                     f"line of {length} bytes exceeds the limit of {max_bytes} "
                     f"(its first {max_bytes} bytes are kept here)"
                 )
-                yield Line(str(path), number, text, None, reason)
+                yield Line(str(path), number, text, None, too_long)
                 continue
             stripped = data.strip()
             if not stripped:
