@@ -72,7 +72,7 @@ def check_row(
 ) -> list[Finding]:
     """The family-chain findings for one stored row, worded by what the seal knows of it."""
     try:
-        event = store.app.mapper.to_domain_event(row)
+        event = store.to_domain_event(row)
     except Exception as error:  # any decoding failure means the bytes were altered
         label = chains.label(row.originator_id)
         detail = f"cannot be decoded ({type(error).__name__})"

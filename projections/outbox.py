@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from casejourney.settings import KafkaSettings
-from projections.db import Database
+from store.database import Database
 
 log = logging.getLogger(__name__)
 
