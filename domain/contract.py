@@ -376,7 +376,7 @@ def parse_event(raw: Any) -> ContractEvent:
     if not isinstance(family_id, str) or not 1 <= len(family_id) <= 64:
         raise fail("family_id must be a string of 1-64 characters")
     occurred_at = raw.get("occurred_at")
-    if _iso_date(occurred_at):
+    if _iso_date(occurred_at) or not isinstance(occurred_at, str):
         raise fail("occurred_at must be an ISO 8601 date or date-time")
     child_id = raw.get("child_id")
     if spec.child:
