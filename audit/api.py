@@ -1,16 +1,17 @@
 """The audit functions the CLI and the dashboard's Audit page call. Nothing else.
 
 Every function takes the `FamilyStore` (from `Container.store`) and plain Python
-values, and returns dataclasses (alerts and indicators: the same row dicts as
-`projections.queries`), so the page can render them as it likes.
+values, and returns dataclasses, so the page can render them as it likes. Alerts
+and indicators as they stood come from `projections.as_at` (they are read
+models rebuilt over a snapshot); the audit pack is handed that function.
 Moments are aware datetimes (use `parse_moment` for what a user typed).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from audit.as_at import FamilyAsAt, family_as_at
 from audit.changes import Correction, FieldChange, StateChange
@@ -23,49 +24,21 @@ from audit.verify import Anchor, verify
 from audit.verify_family import verify_family
 
 if TYPE_CHECKING:
-    from audit.pack import AuditPack
-    from domain.rules.thresholds import Thresholds
+    from audit.pack import AlertsAt, AuditPack
     from store.family_store import FamilyStore
-
-
-def alerts_as_at(
-    store: FamilyStore,
-    as_at: datetime,
-    family_id: str | None = None,
-    thresholds: Thresholds | None = None,
-    **filters: Any,
-) -> list[dict[str, Any]]:
-    """Active alerts as they stood at `as_at` (rows shaped as `projections.queries.alerts`)."""
-    from audit.replay import alerts_as_at as replayed
-
-    return replayed(store, as_at, family_id, thresholds, **filters)
-
-
-def indicators_as_at(
-    store: FamilyStore,
-    as_at: datetime,
-    start: date,
-    end: date,
-    team: str | None = None,
-    thresholds: Thresholds | None = None,
-) -> list[dict[str, Any]]:
-    """Indicators for [start, end] from what was recorded by `as_at`."""
-    from audit.replay import indicators_as_at as replayed
-
-    return replayed(store, as_at, start, end, team, thresholds)
 
 
 def audit_pack(
     store: FamilyStore,
     family_id: str,
     as_at: datetime,
+    alerts_at: AlertsAt,
     out: Path | None = None,
-    thresholds: Thresholds | None = None,
 ) -> AuditPack | None:
     """The audit pack's contents; written as CSV files and index.html when `out` is given."""
     from audit.pack import build_pack, write_pack
 
-    pack = build_pack(store, family_id, as_at, thresholds)
+    pack = build_pack(store, family_id, as_at, alerts_at)
     if pack is not None and out is not None:
         write_pack(pack, out)
     return pack
@@ -81,13 +54,11 @@ __all__ = [
     "RecordedEvent",
     "StateChange",
     "VerifyReport",
-    "alerts_as_at",
     "as_jsonable",
     "audit_pack",
     "diff",
     "diff_text",
     "family_as_at",
-    "indicators_as_at",
     "local_text",
     "parse_day",
     "parse_moment",

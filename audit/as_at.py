@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from audit.business_time import records_occurred_by
 from domain.family import Family, family_uuid
@@ -42,7 +43,7 @@ class FamilyAsAt:
 
 def stored_events(store: FamilyStore, family_id: str) -> list[Family.Event]:
     """Every decoded event of the family's stream, in version order."""
-    return list(store.app.events.get(family_uuid(family_id)))
+    return cast(list[Family.Event], list(store.app.events.get(family_uuid(family_id))))
 
 
 def version_at(events: list[Family.Event], as_at: datetime) -> int:

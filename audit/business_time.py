@@ -17,12 +17,15 @@ from domain.state import META_TYPES, Record, effective_records
 def records_occurred_by(records: list[Record], day: date) -> list[Record]:
     """The records of events that happened on or before `day`, in recording order."""
     not_retracted = [r for r in records if r["event_type"] != "RecordRetracted"]
-    dated = {r["event_id"]: r["occurred_at"] for r in effective_records(not_retracted)}
+    dated: dict[str, str] = {
+        r["event_id"]: r["occurred_at"] for r in effective_records(not_retracted)
+    }
     kept: set[str] = set()
     for r in records:
         if r["event_type"] in META_TYPES:
             continue
-        if parse_business_date(dated.get(r["event_id"], r["occurred_at"])) <= day:
+        occurred = dated[r["event_id"]] if r["event_id"] in dated else r["occurred_at"]
+        if parse_business_date(occurred) <= day:
             kept.add(r["event_id"])
     known = {r["event_id"] for r in records}
     out = []

@@ -25,6 +25,11 @@ from audit.findings import DELETED, EDITED, INSERTED, Finding
 from domain.family import GENESIS, Family, chain_hash, family_uuid
 
 
+def uuid_of(originator_id: UUID | str) -> UUID:
+    """A stored row's originator as a UUID (the library types it as either)."""
+    return originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
+
+
 def row_digest(
     notification_id: int, originator_id: UUID, version: int, topic: str, state: bytes
 ) -> bytes:

@@ -115,17 +115,19 @@ def state_changes(before: FamilyState | None, after: FamilyState) -> list[StateC
         old_items: dict[str, dict[str, Any]] = getattr(before, table)
         new_items: dict[str, dict[str, Any]] = getattr(after, table)
         for key in sorted(set(old_items) | set(new_items)):
-            old = old_items.get(key)
-            new = new_items.get(key)
-            if old is None:
-                assert new is not None
-                out.append(StateChange(_scope(new), kind, key, "added", _item_fields({}, new)))
-            elif new is None:
-                out.append(StateChange(_scope(old), kind, key, "removed", _item_fields(old, {})))
+            old_item = old_items.get(key)
+            new_item = new_items.get(key)
+            if old_item is None:
+                assert new_item is not None
+                added = _item_fields({}, new_item)
+                out.append(StateChange(_scope(new_item), kind, key, "added", added))
+            elif new_item is None:
+                removed = _item_fields(old_item, {})
+                out.append(StateChange(_scope(old_item), kind, key, "removed", removed))
             else:
-                diffs = _item_fields(old, new)
+                diffs = _item_fields(old_item, new_item)
                 if diffs:
-                    out.append(StateChange(_scope(new), kind, key, "changed", diffs))
+                    out.append(StateChange(_scope(new_item), kind, key, "changed", diffs))
     for event_id in sorted(set(before.pending) | set(after.pending)):
         old_reason, new_reason = before.pending.get(event_id), after.pending.get(event_id)
         if old_reason != new_reason:

@@ -1,7 +1,8 @@
 """`casejourney audit-pack`: one family's record then and now, as CSV files and one HTML page.
 
 Everything comes from the event store (the alerts through a replay into a
-temporary read model), so the pack does not depend on derived data that may have
+temporary read model, which the caller hands in as `alerts_at`: audit does not
+build read models), so the pack does not depend on derived data that may have
 been rebuilt since. The CSV files are the full record (payloads included); the
 HTML page is the readable summary (payload free text left out, except the
 reasons given for corrections and retractions, which an auditor needs).
@@ -15,18 +16,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from audit.as_at import FamilyAsAt, family_as_at
 from audit.changes import StateChange, plain, state_changes, what_it_says
 from audit.findings import VerifyReport
-from audit.replay import alerts_as_at
 from audit.verify_family import verify_family
-from domain.rules.thresholds import Thresholds
 from domain.state import FamilyState
 from store.family_store import FamilyStore
 
 ALERT_FIELDS = ("alert_id", "kind", "child_id", "occurred_at", "team", "trigger_event_id")
+
+
+class AlertsAt(Protocol):
+    """The active alerts of one family as they stood at a moment (rows shaped as
+    `projections.queries.alerts`); the composition root supplies it, with thresholds."""
+
+    def __call__(
+        self, store: FamilyStore, as_at: datetime, family_id: str
+    ) -> list[dict[str, Any]]: ...
 
 
 @dataclass
@@ -128,7 +136,7 @@ def write_csv(path: Path, rows: list[dict[str, Any]], columns: Sequence[str]) ->
 
 
 def build_pack(
-    store: FamilyStore, family_id: str, as_at: datetime, thresholds: Thresholds | None = None
+    store: FamilyStore, family_id: str, as_at: datetime, alerts_at: AlertsAt
 ) -> AuditPack | None:
     """Gather the pack's contents; None when the store has no such family."""
     now_moment = datetime.now(UTC)
@@ -145,8 +153,8 @@ def build_pack(
         now=now,
         chronology=chronology_rows(now, then),
         changes=state_changes(then_state, now.family.state),
-        alerts_then=alerts_as_at(store, as_at, family_id, thresholds) if then.version else [],
-        alerts_now=alerts_as_at(store, now_moment, family_id, thresholds),
+        alerts_then=alerts_at(store, as_at, family_id) if then.version else [],
+        alerts_now=alerts_at(store, now_moment, family_id),
         verification=verify_family(store, family_id),
     )
 

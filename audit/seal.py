@@ -12,7 +12,7 @@ import time
 
 from eventsourcing.persistence import Notification
 
-from audit.chains import FamilyChains, Stream, row_digest
+from audit.chains import FamilyChains, Stream, row_digest, uuid_of
 from audit.findings import VerifyReport
 from audit.sealtable import SealTable
 from audit.verify import Walk, log_rows, merge
@@ -22,19 +22,18 @@ from store.family_store import FamilyStore
 
 def _seed(store: FamilyStore, chains: FamilyChains, row: Notification) -> None:
     """Give the chain check the stream's state just before the first new row."""
-    if row.originator_id in chains.streams or row.originator_version <= 1:
+    oid = uuid_of(row.originator_id)
+    if oid in chains.streams or row.originator_version <= 1:
         return
     before = list(
-        store.app.events.get(
-            row.originator_id, gt=row.originator_version - 2, lte=row.originator_version - 1
-        )
+        store.app.events.get(oid, gt=row.originator_version - 2, lte=row.originator_version - 1)
     )
-    created = list(store.app.events.get(row.originator_id, lte=1))
+    created = list(store.app.events.get(oid, lte=1))
     if not before or not created or not isinstance(created[0], Family.Created):
         return  # left unseeded: the check then reports the missing events
     previous = before[0]
     chain = previous.chain if isinstance(previous, Family.Recorded) else GENESIS
-    chains.streams[row.originator_id] = Stream(created[0].family_id, row.originator_version, chain)
+    chains.streams[oid] = Stream(created[0].family_id, row.originator_version, chain)
 
 
 def seal_new(store: FamilyStore) -> VerifyReport:
@@ -48,7 +47,8 @@ def seal_new(store: FamilyStore) -> VerifyReport:
         walk.report.events += 1
         _seed(store, walk.chains, row)
         sound = walk.family_check(row, sealed=False)
-        digest = row_digest(row.id, row.originator_id, row.originator_version, row.topic, row.state)
+        oid = uuid_of(row.originator_id)
+        digest = row_digest(row.id, oid, row.originator_version, row.topic, row.state)
         walk.unsealed_row(row, digest, sound)
         walk.flush_tail(final=False)
     walk.flush_tail(final=True)

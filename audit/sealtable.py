@@ -2,13 +2,14 @@
 
 One row per sealed notification (its log id, family, stream position and chain
 link), so a later walk can say exactly which sealed event was edited, deleted or
-slipped in. Accessed through the event store's own connection pool, so it works
-wherever the store does (SQLite file or memory, PostgreSQL).
+slipped in. Reached through the store's recorder (its own connection pool and its
+schema), so it works wherever the store does (SQLite file or memory, PostgreSQL).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,14 +32,13 @@ class SealEntry:
 
 class SealTable:
     def __init__(self, store: FamilyStore) -> None:
-        self.datastore: Any = store.recorder.datastore
+        self.recorder = store.recorder
         self.sqlite = store.dialect == "sqlite"
-        if self.sqlite:
-            self.name = SEAL_TABLE
-            self.mark = "?"
-        else:
-            self.name = f'"{self.datastore.schema}"."{SEAL_TABLE}"'
-            self.mark = "%s"
+        self.name = self.recorder.own_table(SEAL_TABLE)
+        self.mark = self.recorder.mark
+
+    def _transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
+        return self.recorder.sql_transaction(commit=commit)
 
     def create(self) -> None:
         statement = (
@@ -49,7 +49,7 @@ class SealTable:
         index = f"CREATE INDEX IF NOT EXISTS {SEAL_TABLE}_family ON {self.name} (family_id)"
         for attempt in range(2):
             try:
-                with self.datastore.transaction(commit=True) as cursor:
+                with self._transaction(commit=True) as cursor:
                     cursor.execute(statement)
                     cursor.execute(index)
                 return
@@ -59,7 +59,7 @@ class SealTable:
 
     def head(self) -> tuple[int, str]:
         """The last sealed log position and its link; (0, genesis) before the first seal."""
-        with self.datastore.transaction(commit=False) as cursor:
+        with self._transaction(commit=False) as cursor:
             cursor.execute(
                 f"SELECT notification_id, link FROM {self.name} "
                 "ORDER BY notification_id DESC LIMIT 1"
@@ -73,7 +73,7 @@ class SealTable:
         """Every sealed entry in log order, read a page at a time."""
         after = 0
         while True:
-            with self.datastore.transaction(commit=False) as cursor:
+            with self._transaction(commit=False) as cursor:
                 cursor.execute(
                     f"SELECT notification_id, family_id, originator_version, link FROM {self.name} "
                     f"WHERE notification_id > {self.mark} ORDER BY notification_id LIMIT {PAGE}",
@@ -94,7 +94,7 @@ class SealTable:
     def family_entries(self, labels: Sequence[str]) -> list[SealEntry]:
         """The sealed entries of one family (under any of its labels), in log order."""
         marks = ",".join([self.mark] * len(labels))
-        with self.datastore.transaction(commit=False) as cursor:
+        with self._transaction(commit=False) as cursor:
             cursor.execute(
                 f"SELECT notification_id, family_id, originator_version, link FROM {self.name} "
                 f"WHERE family_id IN ({marks}) ORDER BY notification_id",
@@ -113,7 +113,7 @@ class SealTable:
 
     def link_before(self, notification_id: int) -> str:
         """The link of the sealed entry just before a log position (genesis for the first)."""
-        with self.datastore.transaction(commit=False) as cursor:
+        with self._transaction(commit=False) as cursor:
             cursor.execute(
                 f"SELECT link FROM {self.name} WHERE notification_id < {self.mark} "
                 "ORDER BY notification_id DESC LIMIT 1",
@@ -132,7 +132,7 @@ class SealTable:
         rows = [(e.notification_id, e.family_id, e.version, e.link) for e in entries]
         marks = ",".join([self.mark] * 4)
         try:
-            with self.datastore.transaction(commit=True) as cursor:
+            with self._transaction(commit=True) as cursor:
                 if not self.sqlite:
                     cursor.execute(f"LOCK TABLE {self.name} IN EXCLUSIVE MODE")
                 cursor.execute(f"SELECT MAX(notification_id) AS head FROM {self.name}")

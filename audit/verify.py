@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from eventsourcing.persistence import Notification
 
-from audit.chains import FamilyChains, row_digest, seal_link
+from audit.chains import FamilyChains, row_digest, seal_link, uuid_of
 from audit.findings import (
     ALTERED,
     DELETED,
@@ -72,12 +72,12 @@ def check_row(
 ) -> list[Finding]:
     """The family-chain findings for one stored row, worded by what the seal knows of it."""
     try:
-        event = store.app.mapper.to_domain_event(row)
+        event = store.to_domain_event(row)
     except Exception as error:  # any decoding failure means the bytes were altered
-        label = chains.label(row.originator_id)
+        label = chains.label(uuid_of(row.originator_id))
         detail = f"cannot be decoded ({type(error).__name__})"
         return [Finding(UNREADABLE, label, row.originator_version, row.id, detail)]
-    found = chains.check(row.id, row.originator_id, row.originator_version, event)
+    found = chains.check(row.id, uuid_of(row.originator_id), row.originator_version, event)
     if not sealed:
         found = [_unsealed(f, inside) if f.notification_id == row.id else f for f in found]
     return found
@@ -122,7 +122,7 @@ class Walk:
         self.running = seal_link(self.running, digest)
         if seal_link(self.prev_link, digest) != entry.link:
             moved = (entry.version != row.originator_version) or (
-                self.chains.label(row.originator_id) != entry.family_id
+                self.chains.label(uuid_of(row.originator_id)) != entry.family_id
             )
             detail = (
                 "the sealed event here was replaced by another"
@@ -136,7 +136,7 @@ class Walk:
 
     def unsealed_row(self, row: Notification, digest: bytes, sound: bool) -> None:
         if row.id <= self.sealed_head:
-            label = self.chains.label(row.originator_id)
+            label = self.chains.label(uuid_of(row.originator_id))
             detail = "an event inside the sealed log that was never sealed"
             self.report.findings.append(
                 Finding(INSERTED, label, row.originator_version, row.id, detail)
@@ -146,7 +146,7 @@ class Walk:
             self.sealing = False
         if self.sealing:
             self.tail_link = seal_link(self.tail_link, digest)
-            label = self.chains.label(row.originator_id)
+            label = self.chains.label(uuid_of(row.originator_id))
             self.tail.append(SealEntry(row.id, label, row.originator_version, self.tail_link))
 
     def family_check(self, row: Notification, sealed: bool) -> bool:
@@ -185,7 +185,8 @@ def verify(
             entry = next(entries, None)
         sealed = entry is not None and entry.notification_id == row.id
         sound = walk.family_check(row, sealed)
-        digest = row_digest(row.id, row.originator_id, row.originator_version, row.topic, row.state)
+        oid = uuid_of(row.originator_id)
+        digest = row_digest(row.id, oid, row.originator_version, row.topic, row.state)
         if entry is not None and sealed:
             walk.sealed_row(row, entry, digest)
             entry = next(entries, None)

@@ -8,7 +8,6 @@ rows that moved to another family's stream (the full walk reports those).
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from eventsourcing.persistence import Notification
 
@@ -22,34 +21,7 @@ from store.family_store import FamilyStore
 
 def family_rows(store: FamilyStore, family_id: str) -> list[Notification]:
     """The family's stored rows with their log positions, in stream order."""
-    recorder: Any = store.recorder
-    oid = family_uuid(family_id)
-    if store.dialect == "sqlite":
-        sql = (
-            f"SELECT rowid AS nid, originator_version, topic, state FROM "
-            f"{recorder.events_table_name} WHERE originator_id = ? ORDER BY originator_version"
-        )
-        key: Any = oid.hex
-    else:
-        sql = (
-            "SELECT notification_id AS nid, originator_version, topic, state FROM "
-            f'"{recorder.datastore.schema}"."{recorder.events_table_name}" '
-            "WHERE originator_id = %s ORDER BY originator_version"
-        )
-        key = oid
-    with recorder.datastore.transaction(commit=False) as cursor:
-        cursor.execute(sql, (key,))
-        rows = cursor.fetchall()
-    return [
-        Notification(
-            id=int(r["nid"]),
-            originator_id=oid,
-            originator_version=int(r["originator_version"]),
-            topic=str(r["topic"]),
-            state=bytes(r["state"]),
-        )
-        for r in rows
-    ]
+    return store.recorder.stream_notifications(family_uuid(family_id))
 
 
 def verify_family(store: FamilyStore, family_id: str) -> VerifyReport:

@@ -17,7 +17,7 @@ import sys
 import time
 from typing import Any
 
-from casejourney.settings import eventsourcing_env
+from store.database_url import eventsourcing_env
 from store.family_store import FamilyStore
 
 PAGE = 5_000

@@ -9,7 +9,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import platformdirs
 
@@ -77,35 +76,3 @@ class Settings:
             ),
             project_interval=float(env.get("CASEJOURNEY_PROJECT_INTERVAL", cls.project_interval)),
         )
-
-
-def eventsourcing_env(database_url: str) -> dict[str, str]:
-    """Translate a database URL into the eventsourcing library's environment."""
-    url = urlparse(database_url)
-    if url.scheme == "sqlite":
-        path = unquote(url.path)
-        if url.netloc:  # sqlite://relative/path is read as netloc + path
-            path = url.netloc + path
-        if path in {"", "/:memory:", ":memory:"}:
-            path = ":memory:"
-        else:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": path,
-            "SQLITE_LOCK_TIMEOUT": "30",
-        }
-    if url.scheme in {"postgresql", "postgres"}:
-        return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": url.path.lstrip("/") or "casejourney",
-            "POSTGRES_HOST": unquote(url.hostname or "localhost"),
-            "POSTGRES_PORT": str(url.port or 5432),
-            "POSTGRES_USER": unquote(url.username or "postgres"),
-            "POSTGRES_PASSWORD": unquote(url.password or ""),
-            "POSTGRES_POOL_SIZE": "4",
-            "POSTGRES_MAX_OVERFLOW": "4",
-        }
-    raise ValueError(
-        f"CASEJOURNEY_DATABASE_URL must start with sqlite:/// or postgresql://, not {url.scheme!r}"
-    )

@@ -20,9 +20,9 @@ from dashboard import frames
 from dashboard.acknowledge import Worker, acknowledgement, record_acknowledgement
 from dashboard.source import Version, container, current, database_url, read, start_view
 from projections import queries
-from projections.db import Database
 from projections.figures import members_sql
 from projections.network import family_node, person_node
+from store.database import Database
 
 _ack_lock = threading.Lock()
 

@@ -25,7 +25,7 @@ import streamlit as st
 from casejourney.container import Container
 from casejourney.settings import Settings
 from projections import queries
-from projections.db import Database
+from store.database import Database
 
 Version = tuple[int, int, str]
 T = TypeVar("T")

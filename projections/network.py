@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from projections.db import Database
+from store.database import Database
 
 Row = dict[str, Any]
 REPEAT_COLUMNS = ("referrals", "re_referrals", "cp_plans", "repeat_cp_plans", "plo_episodes")

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from projections.db import Database
+from store.database import Database
 
 log = logging.getLogger(__name__)
 

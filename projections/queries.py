@@ -19,8 +19,9 @@ from typing import Any
 
 from domain.calendar import add_months
 from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from projections.db import Database
 from projections.figures import COUNTED, OPEN_PLO, THIRD_REFERRAL, period
+from store.database import Database
+from store.tracking import tracking_rows
 
 Row = dict[str, Any]
 DB = Database | str
@@ -61,7 +62,7 @@ def ready(db: DB) -> bool:
 
 def status(db: DB) -> Row:
     with _open(db) as d:
-        rows = d.rows("SELECT * FROM cj_projection") if "cj_projection" in d.table_names() else []
+        rows = tracking_rows(d)
         return rows[0] if rows else {}
 
 

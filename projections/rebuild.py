@@ -18,20 +18,20 @@ import gc
 import logging
 import multiprocessing
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
+
+from eventsourcing.persistence import Notification
 
 from domain.rules.family_rows import FamilyRows, derive
 from domain.rules.thresholds import Thresholds
 from domain.state import Record
-from projections.db import Database
-from projections.decode import Decoder, plain_decode
 from projections.schema import (
     ALERT_COLUMNS,
     FAMILY_TABLES,
@@ -46,15 +46,34 @@ from projections.schema import (
     point_views,
 )
 from projections.writer import alert_row, insert_sql, table_rows
-
-if TYPE_CHECKING:
-    from projections.runner import Projector
+from store.codec import Decoder, plain_decode
+from store.database import Database
+from store.event_log import EventLog
+from store.family_store import FamilyStore
+from store.tracking import Tracking, lock_tracking, read_tracking, swap_generation
 
 log = logging.getLogger(__name__)
 
 FLUSH_FAMILIES = 1_000
 PARALLEL_FROM = 50_000  # notifications; below this, starting worker processes costs more
-FETCH = 5_000
+
+# Recompute and write the families these notifications touch into a generation
+# (inside the caller's transaction): (generation, notifications, as_of, position).
+Apply = Callable[[int, Sequence[Notification], date, int], None]
+
+
+@dataclass(frozen=True)
+class RebuildInputs:
+    """Everything a rebuild needs, handed over by the projector (which it never sees)."""
+
+    store: FamilyStore
+    db: Database  # the read models' database: the store's own
+    thresholds: Thresholds
+    as_of: date  # the day deadline alerts are evaluated for
+    workers: int
+    batch_size: int
+    decode: Decoder
+    apply: Apply
 
 
 @dataclass(frozen=True)
@@ -76,8 +95,7 @@ class BuildJob:
     """One worker's share of a rebuild: a range of family streams, by originator id."""
 
     database_url: str
-    events_table: str
-    schema: str
+    log: EventLog
     stop: int
     generation: int
     as_of: date
@@ -98,59 +116,12 @@ def split(workers: int) -> list[tuple[str | None, str | None]]:
     return list(zip([None, *bounds], [*bounds, None], strict=True))
 
 
-def _ordered_rows(reader: Database, job: BuildJob) -> Iterator[tuple[Any, ...]]:
-    """(originator, version, topic, state) for notifications <= stop, by family then version."""
-    clauses, params = [], []
-    if reader.is_postgres:
-        if job.low:
-            clauses.append("originator_id >= %s::uuid")
-            params.append(job.low)
-        if job.high:
-            clauses.append("originator_id < %s::uuid")
-            params.append(job.high)
-        where = "".join(f" AND {c}" for c in clauses)
-        sql = (
-            "SELECT originator_id, originator_version, topic, state "
-            f'FROM "{job.schema}"."{job.events_table}" '
-            f"WHERE notification_id <= %s{where} ORDER BY originator_id, originator_version"
-        )
-        with reader.conn.transaction(), reader.conn.cursor(name="cj_rebuild") as cur:
-            cur.itersize = FETCH
-            cur.execute(sql, (job.stop, *params))
-            yield from cur
-        return
-    if job.low:
-        clauses.append("originator_id >= ?")
-        params.append(job.low)
-    if job.high:
-        clauses.append("originator_id < ?")
-        params.append(job.high)
-    where = "".join(f" AND {c}" for c in clauses)
-    reader.conn.execute("BEGIN")
-    try:
-        cur = reader.conn.execute(
-            "SELECT originator_id, originator_version, topic, state "
-            f"FROM {job.events_table} WHERE rowid <= ?{where} "
-            "ORDER BY originator_id, originator_version",
-            (job.stop, *params),
-        )
-        while True:
-            page = cur.fetchmany(FETCH)
-            if not page:
-                break
-            yield from page
-    finally:
-        reader.conn.execute("COMMIT")
-
-
-def _families(
-    reader: Database, job: BuildJob, decode: Decoder
-) -> Iterator[tuple[str, str, list[Record]]]:
+def _families(job: BuildJob, decode: Decoder) -> Iterator[tuple[str, str, list[Record]]]:
     """(originator key, family id, records) for every family in the range, one at a time."""
     key: Any = None
     family_id: str | None = None
     records: list[Record] = []
-    for originator, version, topic, state in _ordered_rows(reader, job):
+    for originator, version, topic, state in job.log.ordered_streams(job.stop, job.low, job.high):
         if originator != key:
             if key is not None and family_id is not None:
                 yield _hex(key), family_id, records
@@ -228,24 +199,25 @@ def build(job: BuildJob, decode: Decoder | None = None) -> BuildStats:
     """Fold and load every family of the job's range (in this process or a worker)."""
     decode = decode or plain_decode
     families = 0
-    with _quiet_gc(), Database(job.database_url) as db, Database(job.database_url) as reader:
+    with _quiet_gc(), Database(job.database_url) as db:
         loader = _Loader(db, job.generation)
-        for key, family_id, records in _families(reader, job, decode):
+        for key, family_id, records in _families(job, decode):
             loader.add(key, derive(family_id, records, job.as_of, job.thresholds))
             families += 1
         loader.flush()
     return BuildStats(families, loader.alerts)
 
 
-def _build_all(projector: Projector, job: BuildJob, workers: int) -> BuildStats:
+def _build_all(inputs: RebuildInputs, job: BuildJob) -> BuildStats:
     """Split the families across worker processes when the store keeps plain JSON.
 
     Worker processes are spawned (no inherited connections or threads). A script
     that calls rebuild at import time without the `__main__` guard cannot spawn
     them; then the generation is emptied and built in this process instead.
     """
-    if workers <= 1 or not projector.plain_json or job.stop < PARALLEL_FROM:
-        return build(job, projector.decode)
+    workers = inputs.workers
+    if workers <= 1 or not inputs.store.plain_json or job.stop < PARALLEL_FROM:
+        return build(job, inputs.decode)
     jobs = [replace(job, low=low, high=high) for low, high in split(workers)]
     context = multiprocessing.get_context("spawn")
     try:
@@ -253,74 +225,48 @@ def _build_all(projector: Projector, job: BuildJob, workers: int) -> BuildStats:
             stats = list(pool.map(build, jobs))
     except (BrokenProcessPool, RuntimeError) as error:
         log.warning("rebuild workers failed (%s); building in one process", type(error).__name__)
-        with projector.db.transaction():
-            drop_generation(projector.db, job.generation)
-            create_generation(projector.db, job.generation, indexes=False)
-        return build(job, projector.decode)
+        with inputs.db.transaction():
+            drop_generation(inputs.db, job.generation)
+            create_generation(inputs.db, job.generation, indexes=False)
+        return build(job, inputs.decode)
     return BuildStats(sum(s.families for s in stats), sum(s.alerts for s in stats))
 
 
-def rebuild(projector: Projector) -> RebuildReport:
-    db = projector.db
-    started = time.perf_counter()
-    as_of = projector.clock()
-    live = projector.live()
-    old = live.generation if live else None
+def _new_generation(db: Database, old: int | None) -> int:
+    """Drop what an interrupted rebuild left; create the next generation's tables."""
     leftovers = leftover_generations(db, old)
     generation = max([old or 0, *leftovers]) + 1
     with db.transaction():
         for number in leftovers:
             drop_generation(db, number)
         create_generation(db, generation, indexes=False)
-    stop = projector.store.max_notification_id()
-    recorder: Any = projector.store.recorder
+    return generation
+
+
+def rebuild(inputs: RebuildInputs) -> RebuildReport:
+    db = inputs.db
+    started = time.perf_counter()
+    live = read_tracking(db, PROJECTION)
+    old = live.generation if live else None
+    generation = _new_generation(db, old)
     job = BuildJob(
-        database_url=projector.database_url,
-        events_table=recorder.events_table_name,
-        schema=getattr(getattr(recorder, "datastore", None), "schema", "") or "public",
-        stop=stop,
+        database_url=db.url,
+        log=inputs.store.event_log,
+        stop=inputs.store.max_notification_id(),
         generation=generation,
-        as_of=as_of,
-        thresholds=projector.thresholds,
+        as_of=inputs.as_of,
+        thresholds=inputs.thresholds,
     )
     phases = {"prepare": time.perf_counter() - started}
     mark = time.perf_counter()
-    stats = _build_all(projector, job, projector.workers)
+    stats = _build_all(inputs, job)
     phases["fold_and_load"] = time.perf_counter() - mark
     mark = time.perf_counter()
     with db.transaction():
         create_indexes(db, generation)
     phases["indexes"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    # Apply what arrived during the pass, first outside the lock, then inside it.
-    position = _catch_up(projector, generation, stop, as_of)
-    with db.transaction():
-        current = projector._lock_live()
-        position = _catch_up(projector, generation, position, as_of, in_transaction=True)
-        if current is not None and current.generation != old:
-            raise RuntimeError("another rebuild swapped generations meanwhile; run it again")
-        if old is not None:
-            _carry_over_alerts(db, old, generation, as_of.isoformat())
-        db.execute(
-            "INSERT INTO cj_alert_outbox (alert_id, family_id, message, created_position) "
-            f"SELECT alert_id, family_id, message, ? FROM {physical('alert_rows', generation)} "
-            "WHERE status = 'active' ON CONFLICT (alert_id) DO NOTHING",
-            (position,),
-        )
-        values = (generation, position, SCHEMA_VERSION, as_of.isoformat(), _now(), PROJECTION)
-        if current is None:
-            db.execute(
-                "INSERT INTO cj_projection (generation, position, schema_version, deadlines_on, "
-                "rebuilt_at, name) VALUES (?, ?, ?, ?, ?, ?)",
-                values,
-            )
-        else:
-            db.execute(
-                "UPDATE cj_projection SET generation = ?, position = ?, schema_version = ?, "
-                "deadlines_on = ?, rebuilt_at = ? WHERE name = ?",
-                values,
-            )
-        point_views(db, generation)
+    position = _swap(inputs, old, generation, job.stop)
     phases["catch_up_and_swap"] = time.perf_counter() - mark
     mark = time.perf_counter()
     if old is not None:
@@ -337,26 +283,49 @@ def rebuild(projector: Projector) -> RebuildReport:
         seconds,
         report.rate,
     )
-    projector.publish_pending()
     return report
 
 
+def _swap(inputs: RebuildInputs, old: int | None, generation: int, stop: int) -> int:
+    """Apply what arrived during the pass (first outside the lock, then inside it), then
+    move the tracking row and the views to the new generation in one transaction."""
+    db, as_of = inputs.db, inputs.as_of
+    position = _catch_up(inputs, generation, stop)
+    with db.transaction():
+        current = lock_tracking(db, PROJECTION)
+        position = _catch_up(inputs, generation, position, in_transaction=True)
+        if current is not None and current.generation != old:
+            raise RuntimeError("another rebuild swapped generations meanwhile; run it again")
+        if old is not None:
+            _carry_over_alerts(db, old, generation, as_of.isoformat())
+        db.execute(
+            "INSERT INTO cj_alert_outbox (alert_id, family_id, message, created_position) "
+            f"SELECT alert_id, family_id, message, ? FROM {physical('alert_rows', generation)} "
+            "WHERE status = 'active' ON CONFLICT (alert_id) DO NOTHING",
+            (position,),
+        )
+        swapped = Tracking(generation, position, SCHEMA_VERSION, as_of.isoformat())
+        swap_generation(db, PROJECTION, swapped, rebuilt_at=_now(), exists=current is not None)
+        point_views(db, generation)
+    return position
+
+
 def _catch_up(
-    projector: Projector, generation: int, position: int, as_of: Any, in_transaction: bool = False
+    inputs: RebuildInputs, generation: int, position: int, in_transaction: bool = False
 ) -> int:
-    recorder = projector.store.recorder
+    recorder = inputs.store.recorder
     while True:
         notes = recorder.select_notifications(
-            start=position, limit=projector.batch_size, inclusive_of_start=False
+            start=position, limit=inputs.batch_size, inclusive_of_start=False
         )
         if not notes:
             return position
         end = notes[-1].id
         if in_transaction:
-            projector._apply(generation, notes, as_of, end, outbox=False)
+            inputs.apply(generation, notes, inputs.as_of, end)
         else:
-            with projector.db.transaction():
-                projector._apply(generation, notes, as_of, end, outbox=False)
+            with inputs.db.transaction():
+                inputs.apply(generation, notes, inputs.as_of, end)
         position = end
 
 

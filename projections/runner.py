@@ -27,8 +27,7 @@ from domain.rules.base import Alert
 from domain.rules.family_rows import FamilyRows, deadline_alerts, derive
 from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.state import Record
-from projections.db import Database
-from projections.decode import decoder_for
+from projections.rebuild import RebuildInputs, RebuildReport, rebuild
 from projections.schema import (
     ALERT_COLUMNS,
     PROJECTION,
@@ -44,18 +43,11 @@ from projections.writer import (
     sync_alerts,
 )
 from store.bounded_cache import BoundedCache
+from store.database import Database
 from store.family_store import FamilyStore
-from store.streams import select_streams
+from store.tracking import Tracking, advance, lock_tracking, mark_deadlines, read_tracking
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Live:
-    generation: int
-    position: int
-    schema_version: int
-    deadlines_on: str | None
 
 
 class PositionMoved(Exception):
@@ -137,7 +129,7 @@ class Projector:
         self.rebuild_backlog = rebuild_backlog
         self.db = Database(self.database_url)
         _create_control_tables(self.db)
-        self.decode = decoder_for(self.store)
+        self.decode = self.store.decoder()
         self.plain_json = self.store.plain_json
         # Rebuild worker processes: one per core, at most four (beyond that SQLite's
         # single writer, not the fold, is the limit).
@@ -152,32 +144,21 @@ class Projector:
 
     # --- reading the tracking row ----------------------------------------------
 
-    def live(self) -> Live | None:
+    def live(self) -> Tracking | None:
         with self._lock:  # the connection is shared with a follower thread
             return self._read_live()
 
-    def _read_live(self) -> Live | None:
-        row = self.db.rows(
-            "SELECT generation, position, schema_version, deadlines_on FROM cj_projection "
-            "WHERE name = ?",
-            (PROJECTION,),
-        )
-        return Live(**row[0]) if row else None
+    def _read_live(self) -> Tracking | None:
+        return read_tracking(self.db, PROJECTION)
 
     def position(self) -> int:
         """The last notification id the live read models include."""
         live = self.live()
         return live.position if live else 0
 
-    def _lock_live(self) -> Live | None:
+    def _lock_live(self) -> Tracking | None:
         """Inside a transaction: the tracking row, locked against other projectors."""
-        suffix = " FOR UPDATE" if self.db.is_postgres else ""
-        row = self.db.rows(
-            "SELECT generation, position, schema_version, deadlines_on FROM cj_projection "
-            "WHERE name = ?" + suffix,
-            (PROJECTION,),
-        )
-        return Live(**row[0]) if row else None
+        return lock_tracking(self.db, PROJECTION)
 
     # --- following the log -----------------------------------------------------
 
@@ -240,9 +221,7 @@ class Projector:
             ):
                 raise PositionMoved
             self._write(live.generation, batch, as_of, end, outbox=True)
-            self.db.execute(
-                "UPDATE cj_projection SET position = ? WHERE name = ?", (end, PROJECTION)
-            )
+            advance(self.db, PROJECTION, end)
         self._remember(batch.keep)
         return len(notes)
 
@@ -350,7 +329,7 @@ class Projector:
                 previous[cached.rows.family_id] = cached.rows
             else:
                 missing[key] = (group.uuid, first - 1)
-        streams = select_streams(self.store.recorder, [uuid for uuid, _ in missing.values()])
+        streams = self.store.recorder.select_streams([uuid for uuid, _ in missing.values()])
         for key, (uuid, up_to) in missing.items():
             records = bases[key] = []
             for stored in streams.get(uuid, []):
@@ -423,10 +402,7 @@ class Projector:
                 self.db.executemany(insert_sql(table, ALERT_COLUMNS), [alert_row(a) for a in new])
                 queue_outbox(self.db, new, current.position)
                 if as_of.isoformat() > (current.deadlines_on or ""):
-                    self.db.execute(
-                        "UPDATE cj_projection SET deadlines_on = ? WHERE name = ?",
-                        (as_of.isoformat(), PROJECTION),
-                    )
+                    mark_deadlines(self.db, PROJECTION, as_of.isoformat())
             return new
 
     def preview_deadlines(self, as_of: date) -> list[Alert]:
@@ -448,13 +424,26 @@ class Projector:
 
     # --- rebuild and publishing --------------------------------------------------
 
-    def rebuild(self) -> Any:
+    def rebuild(self) -> RebuildReport:
         """Replay everything from zero into fresh tables and swap them in."""
-        from projections.rebuild import rebuild
-
         with self._lock:
             self._cache.clear()
-            return rebuild(self)
+            report = rebuild(
+                RebuildInputs(
+                    store=self.store,
+                    db=self.db,
+                    thresholds=self.thresholds,
+                    as_of=self.clock(),
+                    workers=self.workers,
+                    batch_size=self.batch_size,
+                    decode=self.decode,
+                    apply=lambda generation, notes, as_of, end: self._apply(
+                        generation, notes, as_of, end, outbox=False
+                    ),
+                )
+            )
+            self.publish_pending()
+            return report
 
     def publish_pending(self) -> int:
         if self.publisher is None:

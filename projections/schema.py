@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from projections.db import Database
+from store.database import Database
+from store.tracking import create_tracking_table
 
 SCHEMA_VERSION = 1
 PROJECTION = "casejourney"
@@ -214,11 +215,7 @@ def point_views(db: Database, generation: int) -> None:
 
 def create_control_tables(db: Database) -> None:
     """The tables that outlive generations; safe to call from racing processes."""
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS cj_projection ("
-        "name TEXT PRIMARY KEY, generation BIGINT NOT NULL, position BIGINT NOT NULL, "
-        "schema_version INTEGER NOT NULL, deadlines_on TEXT, rebuilt_at TEXT)"
-    )
+    create_tracking_table(db)
     db.execute(
         "CREATE TABLE IF NOT EXISTS cj_family_ids (originator_id TEXT PRIMARY KEY, family_id TEXT)"
     )

@@ -16,8 +16,8 @@ from typing import Any
 
 from domain.rules.base import Alert, canonical_json
 from domain.rules.family_rows import FamilyRows
-from projections.db import Database
 from projections.schema import ALERT_COLUMNS, FAMILY_TABLES, TABLES, physical
+from store.database import Database
 
 CHUNK = 500
 

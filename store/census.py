@@ -17,7 +17,6 @@ def store_census(store: FamilyStore) -> dict[str, Any]:
     families = events = referrals = 0
     children: set[str] = set()
     start = 1
-    mapper = store.app.mapper
     while True:
         page = store.recorder.select_notifications(start=start, limit=PAGE)
         for n in page:
@@ -28,7 +27,7 @@ def store_census(store: FamilyStore) -> dict[str, Any]:
             if n.topic.endswith("/ReferralReceived/v1"):
                 referrals += 1
             if n.topic.endswith(("/ChildAdded/v1", "/ReferralReceived/v1")):
-                child_id = mapper.to_domain_event(n).child_id
+                child_id = getattr(store.to_domain_event(n), "child_id", None)
                 if child_id:
                     children.add(child_id)
         if len(page) < PAGE:

@@ -17,14 +17,16 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
-from eventsourcing.domain import OriginatorVersionError
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError
+from eventsourcing.domain import DomainEventProtocol, OriginatorVersionError
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from casejourney.settings import eventsourcing_env
 from domain.contract import ContractEvent
 from domain.family import Family, family_uuid
 from store.bounded_cache import BoundedCache
-from store.streams import insert_streams, plain_history, select_streams
+from store.codec import Decoder, decoder, is_plain, plain_history
+from store.database_url import Dialect, dialect_of, eventsourcing_env
+from store.event_log import EventLog
+from store.recorder import FamilyRecorder
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ class FamilyApplication(Application[UUID]):
 def _open_application(database_url: str) -> FamilyApplication:
     """Open the application. On PostgreSQL, processes starting together would race
     to create the tables, so creation is serialised with an advisory lock."""
-    if not database_url.startswith("postgres"):
+    if dialect_of(database_url) == "sqlite":
         return FamilyApplication(env=eventsourcing_env(database_url))
     import psycopg
 
@@ -86,18 +88,35 @@ class FamilyStore:
         )
 
     @property
-    def recorder(self) -> ApplicationRecorder:
-        return self.app.recorder
+    def recorder(self) -> FamilyRecorder:
+        """Our recorder (store.sqlite_recorder or store.postgres_recorder), never the
+        library's plain one: the environment names our factories."""
+        recorder = self.app.recorder
+        assert isinstance(recorder, FamilyRecorder)
+        return recorder
 
     @property
     def plain_json(self) -> bool:
         """Events kept as plain JSON (no cipher, no compressor): readable straight
         into records, without eventsourcing's event objects."""
-        return self.app.mapper.cipher is None and self.app.mapper.compressor is None
+        return is_plain(self.app.mapper)
 
     @property
-    def dialect(self) -> str:
-        return "postgresql" if self.database_url.startswith("postgres") else "sqlite"
+    def dialect(self) -> Dialect:
+        return dialect_of(self.database_url)
+
+    @property
+    def event_log(self) -> EventLog:
+        """The events table for a reader in another process (a rebuild worker)."""
+        return EventLog(self.database_url, self.recorder.qualified_events_table)
+
+    def decoder(self) -> Decoder:
+        """Stored (topic, version, state, originator id) to the records the rules read."""
+        return decoder(self.app.mapper)
+
+    def to_domain_event(self, stored: StoredEvent) -> DomainEventProtocol[UUID]:
+        """A stored event (or notification) as eventsourcing's event object."""
+        return self.app.mapper.to_domain_event(stored)
 
     def close(self) -> None:
         self.app.close()
@@ -176,7 +195,7 @@ class FamilyStore:
         """
         to_stored = self.app.mapper.to_stored_event
         stored = [to_stored(event) for family in families for event in family.collect_events()]
-        insert_streams(self.recorder, stored)
+        self.recorder.insert_streams(stored)
 
     def _load_all(self, family_ids: list[str]) -> dict[str, Family]:
         """Every family of a batch: from the cache, else all the rest in one query."""
@@ -186,13 +205,13 @@ class FamilyStore:
             if cached is not None:
                 families[family_id] = cached
         missing = [fid for fid in family_ids if fid not in families]
-        streams = select_streams(self.recorder, [family_uuid(fid) for fid in missing])
+        streams = self.recorder.select_streams([family_uuid(fid) for fid in missing])
         for family_id in missing:
             stored = streams.get(family_uuid(family_id))
             families[family_id] = self._restore(family_id, stored) if stored else Family(family_id)
         return families
 
-    def _restore(self, family_id: str, stored: list[Any]) -> Family:
+    def _restore(self, family_id: str, stored: list[StoredEvent]) -> Family:
         """A family not in the cache, from its stored events: plain JSON is read
         straight into records (3x faster than building event objects), a store
         with a cipher or compressor goes through eventsourcing's mapper."""
@@ -204,7 +223,7 @@ class FamilyStore:
             raise BrokenStreamError.of(family_id, error) from None
         return Family.restore(family_id, created_on, records)
 
-    def _replay(self, family_id: str, stored: list[Any]) -> Family:
+    def _replay(self, family_id: str, stored: list[StoredEvent]) -> Family:
         to_domain = self.app.mapper.to_domain_event
         try:
             family = project_aggregate(None, (to_domain(s) for s in stored))

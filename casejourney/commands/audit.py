@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from audit import api
 from casejourney.container import Container
 from domain.family_view import family_json, family_text
+from store.family_store import FamilyStore
 
 
 def register(sub: Any) -> None:
@@ -117,7 +119,7 @@ def run_verify(args: argparse.Namespace, container: Container) -> int:
 
 def past_alerts(args: argparse.Namespace, container: Container) -> int:
     """`casejourney alerts --as-at T`: the alerts as they stood then, from a replay."""
-    from audit.replay import alerts_as_at, day_of
+    from projections.as_at import alerts_as_at, day_of
 
     if args.as_of:
         raise ValueError("--as-of cannot be combined with --as-at (the day of --as-at is used)")
@@ -125,8 +127,8 @@ def past_alerts(args: argparse.Namespace, container: Container) -> int:
     rows = alerts_as_at(
         container.store,
         as_at,
-        family_id=args.family,
         thresholds=container.settings.alerts,
+        family_id=args.family,
         kind=args.kind,
         team=args.team,
         since=args.since,
@@ -149,8 +151,8 @@ def past_indicators(args: argparse.Namespace, container: Container) -> int:
     """`casejourney indicators --as-at T`: the figures from what was recorded by then."""
     from datetime import timedelta
 
-    from audit.replay import day_of, indicators_as_at
     from domain.calendar import minus_years
+    from projections.as_at import day_of, indicators_as_at
 
     as_at = api.parse_moment(args.as_at)
     end = args.end or day_of(as_at)
@@ -177,12 +179,13 @@ def past_indicators(args: argparse.Namespace, container: Container) -> int:
 
 
 def audit_pack(args: argparse.Namespace, container: Container) -> int:
+    from projections.as_at import alerts_as_at
+
+    def alerts_at(store: FamilyStore, as_at: datetime, family_id: str) -> list[dict[str, Any]]:
+        return alerts_as_at(store, as_at, thresholds=container.settings.alerts, family_id=family_id)
+
     pack = api.audit_pack(
-        container.store,
-        args.family_id,
-        api.parse_moment(args.as_at),
-        args.out,
-        thresholds=container.settings.alerts,
+        container.store, args.family_id, api.parse_moment(args.as_at), alerts_at, args.out
     )
     if pack is None:
         print(f"casejourney: no family {args.family_id!r} in the store", file=sys.stderr)

@@ -36,8 +36,8 @@ PAGES = ("overview", "alerts", "family", "plo", "timeliness", "audit")
 def pick_family(url: str) -> str:
     """A family a practice lead would open: linked to another, with an open alert."""
     from projections import queries
-    from projections.db import Database
     from projections.network import components
+    from store.database import Database
 
     linked = set(components(Database(url))[0]["families"])
     alerts = queries.alerts(url, acknowledged=False)

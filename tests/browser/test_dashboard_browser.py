@@ -19,8 +19,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from projections import queries
-from projections.db import Database
 from projections.network import components
+from store.database import Database
 from tests.browser.demo_store import build_demo_store
 from tests.browser.harness import (
     ARTIFACTS,

@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from audit.replay import alerts_as_at, day_of, indicators_as_at
 from casejourney.cli import main
 from domain.contract import ContractEvent
 from domain.family import Family
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
+from projections.as_at import alerts_as_at, day_of, indicators_as_at
 from projections.runner import Projector
 from store.family_store import FamilyStore
 from tests.support.events import ev
@@ -93,7 +94,7 @@ def test_alerts_as_at_each_moment_equal_what_the_live_system_had_raised(
     assert seen[1].keys() - seen[0].keys() and seen[2].keys() - seen[1].keys()
     assert "F1:third_referral_child" in seen[2].values()
     for moment, expected in zip(MOMENTS, seen, strict=True):
-        assert active_ids(alerts_as_at(store, moment)) == expected
+        assert active_ids(alerts_as_at(store, moment, thresholds=DEFAULT_THRESHOLDS)) == expected
 
 
 def test_a_later_retraction_does_not_rewrite_what_was_shown_then(
@@ -105,7 +106,9 @@ def test_a_later_retraction_does_not_rewrite_what_was_shown_then(
         "F1:third_referral_child",
         "F1:third_referral_family",
     }
-    then = active_ids(alerts_as_at(store, MOMENTS[2], family_id="F1"))
+    then = active_ids(
+        alerts_as_at(store, MOMENTS[2], thresholds=DEFAULT_THRESHOLDS, family_id="F1")
+    )
     assert withdrawn <= then.keys()  # ...but as at the 3rd of June it was live
     assert then == {a: k for a, k in seen[2].items() if k.startswith("F1:")}
 
@@ -116,7 +119,7 @@ def test_the_live_read_models_are_not_touched(
     store, _ = history
     live = Projector(store)
     before = (live.live(), queries.alerts(live.db, status=None))
-    alerts_as_at(store, MOMENTS[1])
+    alerts_as_at(store, MOMENTS[1], thresholds=DEFAULT_THRESHOLDS)
     assert (live.live(), queries.alerts(live.db, status=None)) == before
     live.close()
 
@@ -130,8 +133,12 @@ def test_indicators_as_at_count_only_what_was_recorded_by_then(
     def referrals(rows: list[dict]) -> int:
         return next(r for r in rows if r["key"] == "re_referral_rate")["denominator"]
 
-    early = referrals(indicators_as_at(store, MOMENTS[0], start, end))
-    later = referrals(indicators_as_at(store, MOMENTS[2], start, end))
+    early = referrals(
+        indicators_as_at(store, MOMENTS[0], start, end, thresholds=DEFAULT_THRESHOLDS)
+    )
+    later = referrals(
+        indicators_as_at(store, MOMENTS[2], start, end, thresholds=DEFAULT_THRESHOLDS)
+    )
     assert early < later
 
 

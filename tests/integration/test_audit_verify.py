@@ -13,8 +13,8 @@ from audit.api import Anchor, family_as_at, seal_new, verify
 from audit.findings import ALTERED, DELETED, EDITED, INSERTED, UNREADABLE
 from audit.verify_family import verify_family
 from casejourney.cli import main
-from casejourney.settings import eventsourcing_env
 from domain.family import family_uuid
+from store.database_url import eventsourcing_env
 from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family

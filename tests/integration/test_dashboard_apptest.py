@@ -26,9 +26,9 @@ from dashboard import data
 from dashboard.acknowledge import Worker, acknowledgement, record_acknowledgement
 from dashboard.navigation import PAGES
 from projections import queries
-from projections.db import Database
 from projections.figures import expected_rows, members_sql
 from projections.network import components
+from store.database import Database
 from tests.browser.demo_store import build_demo_store, store_settings
 from tests.support.journeys import rich_family
 

@@ -145,7 +145,7 @@ def test_recording_into_a_broken_history_is_refused_with_the_family_named(
     """The write path reads uncached families in bulk; a gap still stops it, by name."""
     import pytest
 
-    from projections.db import Database
+    from store.database import Database
     from store.family_store import BrokenStreamError
 
     with FamilyStore(database_url) as store:
@@ -197,15 +197,15 @@ def test_a_family_read_back_into_the_writer_equals_eventsourcings_own_replay(
 ) -> None:
     """The writer reads uncached families straight from plain JSON; the aggregate must
     be the one eventsourcing's replay gives, down to version, chain head and state."""
+
     from domain.family import family_uuid
-    from store.streams import select_streams
 
     events = rich_family()
     with FamilyStore(database_url) as store:
         store.record_batch(events[:20])
         store.record_batch(events[20:])
     with FamilyStore(database_url) as store:
-        stored = select_streams(store.recorder, [family_uuid("F1")])[family_uuid("F1")]
+        stored = store.recorder.select_streams([family_uuid("F1")])[family_uuid("F1")]
         fast = store._restore("F1", stored)
         slow = store._replay("F1", stored)
         assert fast.records == slow.records and fast.event_ids == slow.event_ids

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from projections.db import Database
 from projections.outbox import AlertTransport, Outbox
 from projections.schema import create_control_tables
+from store.database import Database
 
 
 class MemoryTopic:

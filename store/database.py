@@ -1,4 +1,4 @@
-"""One small connection wrapper over sqlite3 and psycopg 3, for the read models.
+"""One small connection wrapper over sqlite3 and psycopg 3, for our own tables.
 
 The read models live in the event store's own database (SQLite file or
 PostgreSQL database), reached through a connection of our own, so a batch of
@@ -11,9 +11,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from casejourney.settings import eventsourcing_env
+from store.database_url import dialect_of, sqlite_path
 
 Params = Sequence[Any]
 
@@ -23,16 +24,16 @@ class Database:
 
     def __init__(self, database_url: str, *, timeout_s: float = 30.0) -> None:
         self.url = database_url
-        env = eventsourcing_env(database_url)
-        if env["PERSISTENCE_MODULE"].endswith("sqlite"):
-            self.dialect = "sqlite"
-            path = env["SQLITE_DBNAME"]
+        self.dialect = dialect_of(database_url)
+        if self.dialect == "sqlite":
+            path = sqlite_path(database_url)
             if path == ":memory:":
                 raise ValueError(
                     "the projections need a SQLite file shared with the event store, "
                     "not an in-memory database"
                 )
             self.path = path
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
                 path, isolation_level=None, timeout=timeout_s, check_same_thread=False
             )
@@ -47,7 +48,6 @@ class Database:
         else:
             import psycopg
 
-            self.dialect = "postgresql"
             self.conn = psycopg.connect(database_url, autocommit=True)
         self._depth = 0
 
