@@ -22,7 +22,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from audit.moments import LOCAL
-from domain.rules.thresholds import Thresholds
+from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from projections import queries
 from projections.runner import Projector
 from store.family_store import FamilyStore
@@ -153,7 +153,8 @@ def read_models_as_at(
         projector: Projector | None = None
         try:
             copy_recorded_by(store, past, as_at, family_ids)
-            projector = Projector(past, thresholds=thresholds, clock=lambda: day)
+            th = thresholds or DEFAULT_THRESHOLDS
+            projector = Projector(past, thresholds=th, clock=lambda: day)
             projector.rebuild()
             projector.evaluate_deadlines(day)
             yield projector

@@ -48,7 +48,12 @@ def container(config: Settings) -> Container:
 def _projector(box: Container) -> Any:
     from projections.runner import Projector
 
-    projector = Projector(box, clock=lambda: date(2025, 1, 1))
+    projector = Projector(
+        box.store,
+        thresholds=box.settings.alerts,
+        publisher=box.publisher,
+        clock=lambda: date(2025, 1, 1),
+    )
     box._closers.append(projector)
     return projector
 
