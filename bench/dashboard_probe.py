@@ -33,7 +33,9 @@ def main(argv: list[str]) -> int:
     from dashboard.navigation import PAGES
 
     imports_s = time.perf_counter() - started
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=TIMEOUT_S)
+    at = AppTest.from_file(
+        str(ROOT / "casejourney" / "dashboard_app.py"), default_timeout=TIMEOUT_S
+    )
     pages: dict[str, dict[str, Any]] = {}
     for run_kind in ("cold", "warm"):
         for spec in PAGES:

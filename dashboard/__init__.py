@@ -1,6 +1,7 @@
 """The Streamlit dashboard for practice leads: reads read models, never replays the store.
 
-`app.py` is the entry point (`casejourney dashboard` or `streamlit run dashboard/app.py`);
-each page is one short file under `views/`; `data.py` is the only module that touches
-the database, and caches on the projection position.
+`app.run(source)` draws a page view from the `DashboardSource` (`port.py`) the
+composition root hands it (`casejourney/dashboard_app.py` is the entry script);
+each page is one short file under `views/`; `data.py` and `past.py` read through
+the source and cache on the projection version.
 """

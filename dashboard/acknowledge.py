@@ -3,6 +3,8 @@
 The event id is derived from the alert and the worker, so a double click or a
 second browser tab records it once (the store treats a known event id as a
 duplicate). The reason is free text: it is stored and shown, never logged.
+Recording it is the source's job (`DashboardSource.acknowledge`): the dashboard
+holds no store of its own.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.contract import ContractEvent, parse_event
-from store.family_store import BatchResult, FamilyStore
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,3 @@ def acknowledgement(
             "payload": payload,
         }
     )
-
-
-def record_acknowledgement(store: FamilyStore, event: ContractEvent) -> str:
-    """Record it; 'stored', 'duplicate' (already acknowledged by this worker) or the reason."""
-    result: BatchResult = store.record_batch([event])
-    if result.stored:
-        return "stored"
-    if result.duplicates:
-        return "duplicate"
-    return result.rejected[0][1] if result.rejected else "not recorded"

@@ -1,32 +1,37 @@
-"""Entry point: `streamlit run dashboard/app.py` (or `casejourney dashboard`).
+"""The dashboard's router: `run(source)` draws one page view from the source it is handed.
 
-A router only: page config, the navigation and the store position in the
-sidebar. Each page is a short script under `views/`; all reading goes through
-`dashboard.data`, which caches on the projection position.
+The Streamlit entry script lives with the composition root
+(`casejourney/dashboard_app.py`, which `casejourney dashboard` runs): it builds
+the source and calls `run`. Here only the page config, the navigation and the
+store position in the sidebar. Each page is a short script under `views/`; all
+reading goes through `dashboard.data`, which caches on the projection position.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import source
+from dashboard import source as sources
 from dashboard.navigation import PAGES
+from dashboard.port import DashboardSource
 
-st.set_page_config(page_title="casejourney", page_icon=":material/explore:", layout="wide")
 
-page = st.navigation(
-    [
-        st.Page(
-            f"views/{spec.file}",
-            title=spec.title,
-            icon=spec.icon,
-            url_path=spec.url_path,
-            default=spec.default,
-        )
-        for spec in PAGES
-    ]
-)
-source.start_view()
-with st.sidebar:
-    st.caption(source.status_line())
-page.run()
+def run(source: DashboardSource) -> None:
+    sources.install(source)
+    st.set_page_config(page_title="casejourney", page_icon=":material/explore:", layout="wide")
+    page = st.navigation(
+        [
+            st.Page(
+                spec.path,
+                title=spec.title,
+                icon=spec.icon,
+                url_path=spec.url_path,
+                default=spec.default,
+            )
+            for spec in PAGES
+        ]
+    )
+    sources.start_view()
+    with st.sidebar:
+        st.caption(sources.status_line())
+    page.run()

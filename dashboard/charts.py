@@ -131,15 +131,9 @@ def _node_label(attrs: dict[str, object], node: object) -> str:
     return str(attrs.get("family_id") or attrs.get("person_id") or node)
 
 
-def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
-    """Families as large dots, shared people as small ones; the chosen family in red.
-
-    Each family dot carries its id in `customdata`, so a click (a plotly
-    selection event) can open that family. Links a later `PersonUnlinked` ended
-    are drawn dotted: the tie was real, and may matter again.
-    """
-    positions = nx.spring_layout(graph, seed=7) if len(graph) > 1 else {n: (0, 0) for n in graph}
-    fig = go.Figure()
+def _link_traces(graph: nx.Graph, positions: dict[Any, Any]) -> list[go.Scatter]:
+    """The links as lines: current ones solid, ended ones dotted."""
+    traces = []
     for current in (True, False):
         xs: list[float | None] = []
         ys: list[float | None] = []
@@ -151,7 +145,19 @@ def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
             line = {"color": "#999" if current else "#ccc", "width": 1.5}
             if not current:
                 line["dash"] = "dot"
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip"))
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", line=line, hoverinfo="skip"))
+    return traces
+
+
+def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
+    """Families as large dots, shared people as small ones; the chosen family in red.
+
+    Each family dot carries its id in `customdata`, so a click (a plotly
+    selection event) can open that family. Links a later `PersonUnlinked` ended
+    are drawn dotted: the tie was real, and may matter again.
+    """
+    positions = nx.spring_layout(graph, seed=7) if len(graph) > 1 else {n: (0, 0) for n in graph}
+    fig = go.Figure(data=_link_traces(graph, positions))
     labels = {n: _node_label(graph.nodes[n], n) for n in graph}
     families = [n for n in graph if graph.nodes[n].get("kind", "family") == "family"]
     people = [n for n in graph if graph.nodes[n].get("kind") == "person"]

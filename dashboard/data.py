@@ -1,13 +1,15 @@
 """The read models, as the pages want them: cached per projection version.
 
-Everything here reads the read-model views through `projections.queries` (and,
-for the lists behind a figure, `projections.figures`); nothing replays the event
-store. See `dashboard.source` for how the caches follow the projection.
+Everything here reads through the read models the dashboard was handed
+(`dashboard.source`), whose thresholds every figure, flag and list definition
+uses; nothing replays the event store. See `dashboard.source` for how the
+caches follow the projection.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,12 +19,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import frames
-from dashboard.acknowledge import Worker, acknowledgement, record_acknowledgement
-from dashboard.source import Version, container, current, database_url, read, start_view
-from projections import queries
-from projections.figures import members_sql
+from dashboard.acknowledge import Worker, acknowledgement
+from dashboard.source import current, read_models, source, start_view
+from domain.rules.thresholds import Thresholds
 from projections.network import family_node, person_node
-from store.database import Database
+from projections.read_models import Version
 
 _ack_lock = threading.Lock()
 
@@ -54,8 +55,7 @@ class Indicator:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _latest(url: str, v: Version) -> date | None:
-    found = read(lambda db: db.scalar("SELECT MAX(last_on) FROM rm_families"))
-    return date.fromisoformat(found) if found else None
+    return read_models().latest_business_date()
 
 
 def latest_business_date() -> date | None:
@@ -64,8 +64,10 @@ def latest_business_date() -> date | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _indicators(url: str, v: Version, start: date, end: date, team: str | None) -> list[dict]:
-    return read(lambda db: queries.indicators(db, start, end, team=team))
+def _indicators(
+    url: str, v: Version, start: date, end: date, team: str | None
+) -> list[dict[str, Any]]:
+    return read_models().indicators(start, end, team)
 
 
 def indicators(start: date, end: date, team: str | None = None) -> list[Indicator]:
@@ -79,21 +81,18 @@ def indicators(start: date, end: date, team: str | None = None) -> list[Indicato
 def _trends(
     url: str, v: Version, start: date, end: date, team: str | None
 ) -> dict[str, pd.DataFrame]:
-    def fetch(db: Database) -> dict[str, pd.DataFrame]:
-        rows: dict[str, list[dict[str, Any]]] = {}
-        for first, figures in queries.monthly_indicators(db, start, end, team=team):
-            for r in figures:
-                rows.setdefault(r["key"], []).append(
-                    {
-                        "month": pd.Timestamp(first.replace(day=1)),
-                        "value": r["value"],
-                        "numerator": r["numerator"],
-                        "denominator": r["denominator"],
-                    }
-                )
-        return {key: pd.DataFrame(values) for key, values in rows.items()}
-
-    return read(fetch)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for first, figures in read_models().monthly_indicators(start, end, team):
+        for r in figures:
+            rows.setdefault(r["key"], []).append(
+                {
+                    "month": pd.Timestamp(first.replace(day=1)),
+                    "value": r["value"],
+                    "numerator": r["numerator"],
+                    "denominator": r["denominator"],
+                }
+            )
+    return {key: pd.DataFrame(values) for key, values in rows.items()}
 
 
 def trends(start: date, end: date, team: str | None = None) -> dict[str, pd.DataFrame]:
@@ -104,10 +103,7 @@ def trends(start: date, end: date, team: str | None = None) -> dict[str, pd.Data
 def _fetch_members(
     key: str, start: date, end: date, team: str | None, limit: int | None
 ) -> pd.DataFrame:
-    sql, params = members_sql(key, start, end, team)
-    if limit is not None:
-        sql, params = sql + " LIMIT ?", [*params, limit]
-    return frames.members(read(lambda db: db.rows(sql, params)))
+    return frames.members(read_models().members(key, start, end, team, limit))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -134,7 +130,7 @@ def members(
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _teams(url: str, v: Version) -> list[str]:
-    return read(queries.teams)
+    return read_models().teams()
 
 
 def teams() -> list[str]:
@@ -143,7 +139,7 @@ def teams() -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _kinds(url: str, v: Version) -> list[str]:
-    return [r["kind"] for r in read(queries.alert_counts)]
+    return read_models().alert_kinds()
 
 
 def alert_kinds() -> list[str]:
@@ -165,23 +161,19 @@ def _fetch_alerts(
     acked: bool,
     limit: int | None,
 ) -> pd.DataFrame:
-    def fetch(db: Database) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
-        for kind in kinds or (None,):
-            rows += queries.alerts(
-                db,
-                kind=kind,
-                team=team,
-                since=start,
-                until=end,
-                acknowledged=None if acked else False,
-                limit=limit,
-            )
-        rows.sort(key=lambda r: r["alert_id"])
-        rows.sort(key=lambda r: r["occurred_at"], reverse=True)
-        return rows if limit is None else rows[:limit]
-
-    return frames.alerts(read(fetch))
+    rows: list[dict[str, Any]] = []
+    for kind in kinds or (None,):
+        rows += read_models().alerts(
+            kind=kind,
+            team=team,
+            since=start,
+            until=end,
+            acknowledged=None if acked else False,
+            limit=limit,
+        )
+    rows.sort(key=lambda r: r["alert_id"])
+    rows.sort(key=lambda r: r["occurred_at"], reverse=True)
+    return frames.alerts(rows if limit is None else rows[:limit])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -209,20 +201,16 @@ def alerts(
 ) -> pd.DataFrame:
     """Active alerts, newest first, open ones only unless asked: at most LIST_ROWS,
     or with `whole` (an export) every one, read now and never cached."""
-    selection = (tuple(sorted(kinds)), team, start, end, include_acknowledged)
+    chosen = tuple(sorted(kinds))
     if whole:
-        return _fetch_alerts(*selection, None)
-    return _alerts(*current(), *selection, LIST_ROWS)
+        return _fetch_alerts(chosen, team, start, end, include_acknowledged, None)
+    return _alerts(*current(), chosen, team, start, end, include_acknowledged, LIST_ROWS)
 
 
 def acknowledge(alert_id: str, family_id: str, worker: Worker, reason: str) -> str:
-    """Record the acknowledgement in the store, then project it so the lists show it."""
-    parts = container(database_url())
+    """Record the acknowledgement in the store, and have it projected so the lists show it."""
     with _ack_lock:
-        outcome = record_acknowledgement(
-            parts.store, acknowledgement(alert_id, family_id, worker, reason)
-        )
-        parts.projector.run_once()
+        outcome = source().acknowledge(acknowledgement(alert_id, family_id, worker, reason))
     start_view()  # what this view shows from here on includes the acknowledgement
     return outcome
 
@@ -232,7 +220,7 @@ def acknowledge(alert_id: str, family_id: str, worker: Worker, reason: str) -> s
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _search(url: str, v: Version, text: str) -> pd.DataFrame:
-    return frames.matches(read(lambda db: queries.search(db, text)))
+    return frames.matches(read_models().search(text))
 
 
 def search(text: str) -> pd.DataFrame:
@@ -248,26 +236,19 @@ class FamilyView:
     chronology: pd.DataFrame
 
 
-_FAMILY_TABLES = ("timeliness", "proceedings", "placements", "actions")
-
-
 @st.cache_data(show_spinner=False, max_entries=128)
 def _family(url: str, v: Version, family_id: str) -> FamilyView | None:
-    def fetch(db: Database) -> FamilyView | None:
-        found = queries.family(db, family_id)
-        if found is None:
-            return None
-        tables = {
-            name: found.pop(f"{name}_rows")
-            for name in ("children", "persons", "referrals", "cp_plans", "plo")
-        }
-        for name in _FAMILY_TABLES:
-            tables[name] = db.rows(f"SELECT * FROM rm_{name} WHERE family_id = ?", [family_id])
-        alerts = frames.alerts([a for a in found.pop("alerts") if a["status"] == "active"])
-        chronology = frames.chronology(queries.chronology(db, family_id))
-        return FamilyView(found, tables, alerts, chronology)
-
-    return read(fetch)
+    found = read_models().family(family_id)
+    if found is None:
+        return None
+    tables = {
+        name: found.pop(f"{name}_rows")
+        for name in ("children", "persons", "referrals", "cp_plans", "plo")
+    }
+    tables.update(found.pop("work"))
+    alerts = frames.alerts([a for a in found.pop("alerts") if a["status"] == "active"])
+    chronology = frames.chronology(found.pop("chronology"))
+    return FamilyView(found, tables, alerts, chronology)
 
 
 def family(family_id: str) -> FamilyView | None:
@@ -276,7 +257,7 @@ def family(family_id: str) -> FamilyView | None:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def _neighbourhood(url: str, v: Version, family_id: str) -> nx.Graph:
-    found = read(lambda db: queries.network(db, family_id, steps=1))
+    found = read_models().network(family_id, steps=1)
     graph = nx.Graph()
     graph.add_node(family_node(family_id), kind="family", family_id=family_id)
     for f in found["families"]:
@@ -303,7 +284,7 @@ def neighbourhood(family_id: str) -> nx.Graph:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _plo(url: str, v: Version, as_of: date, team: str | None) -> pd.DataFrame:
-    return frames.plo(read(lambda db: queries.plo_tracker(db, as_of, team=team)))
+    return frames.plo(read_models().plo_tracker(as_of, team))
 
 
 def plo_rows(as_of: date, team: str | None = None) -> pd.DataFrame:
@@ -320,55 +301,79 @@ class DriftList:
     total: int  # how many the list holds in all
 
 
-def _late(rows: list[dict[str, Any]], as_of: date) -> pd.DataFrame:
-    return frames.timeliness(rows, as_of)
+@dataclass(frozen=True)
+class DriftSpec:
+    key: str  # the list's key on the page and in its exports
+    name: str  # the list in queries.drift_lists
+    title: str
+    definition: str
+    shape: Callable[[list[dict[str, Any]], date], pd.DataFrame]
 
 
-# key on the page, list in queries.drift_lists, title, definition, shaping.
-DRIFT = (
-    ("assessments", "assessment", "Assessments beyond 45 working days", frames.ASSESSMENT, _late),
-    ("icpcs", "icpc", "ICPCs beyond 15 working days", frames.ICPC, _late),
-    ("cp-reviews", "cp_review", "Late CP reviews", frames.CP_REVIEW, _late),
-    (
-        "reg24",
-        "reg24",
-        "Regulation 24 near or past expiry",
-        frames.REG24,
-        lambda rows, _: frames.reg24(rows),
-    ),
-    (
-        "actions",
-        "actions",
-        "Overdue supervision actions",
-        frames.ACTIONS,
-        lambda rows, _: frames.actions(rows),
-    ),
-    (
-        "unqualified",
-        "decisions",
-        "Decisions by unqualified staff (12 months)",
-        frames.UNQUALIFIED,
-        lambda rows, _: frames.decisions(rows),
-    ),
-    (
-        "allocations",
-        "allocations",
-        "Children allocated to unqualified staff",
-        frames.ALLOCATIONS,
-        lambda rows, _: frames.allocations(rows),
-    ),
-)
+def drift_specs(th: Thresholds) -> tuple[DriftSpec, ...]:
+    """The Timeliness and drift page's lists, in page order, titled and defined in the
+    thresholds in force."""
+    words = frames.drift_definitions(th)
+    return (
+        DriftSpec(
+            "assessments",
+            "assessment",
+            f"Assessments beyond {th.assessment_working_days} working days",
+            words["assessment"],
+            frames.timeliness,
+        ),
+        DriftSpec(
+            "icpcs",
+            "icpc",
+            f"ICPCs beyond {th.icpc_working_days} working days",
+            words["icpc"],
+            frames.timeliness,
+        ),
+        DriftSpec(
+            "cp-reviews", "cp_review", "Late CP reviews", words["cp_review"], frames.timeliness
+        ),
+        DriftSpec(
+            "reg24",
+            "reg24",
+            "Regulation 24 near or past expiry",
+            words["reg24"],
+            lambda rows, _: frames.reg24(rows),
+        ),
+        DriftSpec(
+            "actions",
+            "actions",
+            "Overdue supervision actions",
+            words["actions"],
+            lambda rows, _: frames.actions(rows),
+        ),
+        DriftSpec(
+            "unqualified",
+            "decisions",
+            "Decisions by unqualified staff (12 months)",
+            words["decisions"],
+            lambda rows, _: frames.decisions(rows),
+        ),
+        DriftSpec(
+            "allocations",
+            "allocations",
+            "Children allocated to unqualified staff",
+            words["allocations"],
+            lambda rows, _: frames.allocations(rows),
+        ),
+    )
 
 
 def _fetch_drift(
     as_of: date, team: str | None, limit: int | None, keys: tuple[str, ...] | None = None
 ) -> list[DriftList]:
-    chosen = [entry for entry in DRIFT if keys is None or entry[0] in keys]
-    names = [name for _, name, *_ in chosen]
-    lists = read(lambda db: queries.drift_lists(db, as_of, team=team, limit=limit, only=names))
+    models = read_models()
+    chosen = [s for s in drift_specs(models.thresholds) if keys is None or s.key in keys]
+    lists = models.drift_lists(as_of, team, limit, [s.name for s in chosen])
     return [
-        DriftList(key, title, definition, shape(lists[name].rows, as_of), lists[name].total)
-        for key, name, title, definition, shape in chosen
+        DriftList(
+            s.key, s.title, s.definition, s.shape(lists[s.name].rows, as_of), lists[s.name].total
+        )
+        for s in chosen
     ]
 
 

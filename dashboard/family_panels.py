@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.frames import qualified_text
+
 Row = Mapping[str, Any]
 WORK_COLUMNS = ["open work", "id", "children", "since", "due"]
 
@@ -28,7 +30,7 @@ def children_frame(rows: Sequence[Row]) -> pd.DataFrame:
             "allocated to": r.get("worker_id") or "",
             "role": r.get("role") or "",
             "team": r.get("team") or "",
-            "qualified": {1: "yes", 0: "NO"}.get(r.get("qualified"), ""),
+            "qualified": qualified_text(r.get("qualified")),
         }
         for r in rows
     ]

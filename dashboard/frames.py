@@ -14,31 +14,48 @@ from typing import Any
 import pandas as pd
 
 from domain.rules import RULES
+from domain.rules.thresholds import Thresholds
 
 Row = dict[str, Any]
 KIND_TITLES: dict[str, str] = {rule.code: rule.title for rule in RULES}
 
-ASSESSMENT = (
-    "Assessments not completed within 45 working days of the referral: still open and past "
-    "due, or completed late."
-)
-ICPC = (
-    "Initial child protection conferences not held within 15 working days of the strategy "
-    "discussion that started the section 47 enquiry."
-)
-CP_REVIEW = (
-    "CP review conferences late: the first more than 3 months after the ICPC, later ones more "
-    "than 6 months after the previous review."
-)
-REG24 = (
-    "Connected-person placements neither approved nor ended whose temporary approval (16 weeks, "
-    "24 with a Regulation 25 extension) expires within 4 weeks or has expired."
-)
-ACTIONS = "Supervision actions past their due date with no ActionCompleted."
-UNQUALIFIED = (
-    "Decisions in the last 12 months recorded by someone not recorded as a qualified social worker."
-)
-ALLOCATIONS = "Children whose case is now allocated to a worker who is not qualified."
+
+def drift_definitions(th: Thresholds) -> dict[str, str]:
+    """What each drift list holds (GUIDE section 5), by its name in queries.drift_lists,
+    in the thresholds in force."""
+    extended = th.reg24_weeks + th.reg25_extension_weeks
+    grace = f" by more than {th.action_grace_days} days" if th.action_grace_days else ""
+    return {
+        "assessment": (
+            f"Assessments not completed within {th.assessment_working_days} working days of "
+            "the referral: still open and past due, or completed late."
+        ),
+        "icpc": (
+            f"Initial child protection conferences not held within {th.icpc_working_days} "
+            "working days of the strategy discussion that started the section 47 enquiry."
+        ),
+        "cp_review": (
+            f"CP review conferences late: the first more than {th.cp_first_review_months} "
+            f"months after the ICPC, later ones more than {th.cp_review_months} months after "
+            "the previous review."
+        ),
+        "reg24": (
+            "Connected-person placements neither approved nor ended whose temporary approval "
+            f"({th.reg24_weeks} weeks, {extended} with a Regulation 25 extension) expires "
+            f"within {th.reg24_warn_weeks} weeks or has expired."
+        ),
+        "actions": f"Supervision actions past their due date{grace} with no ActionCompleted.",
+        "decisions": (
+            "Decisions in the last 12 months recorded by someone not recorded as a qualified "
+            "social worker."
+        ),
+        "allocations": "Children whose case is now allocated to a worker who is not qualified.",
+    }
+
+
+def qualified_text(value: Any) -> str:
+    """A recorded `qualified` (1/0 or True/False) as the tables show it; '' when unknown."""
+    return {1: "yes", 0: "NO"}.get(value, "") if value is not None else ""
 
 
 def _frame(rows: Iterable[Row], columns: dict[str, str]) -> pd.DataFrame:
@@ -127,7 +144,7 @@ def chronology(rows: list[Row]) -> pd.DataFrame:
             **r,
             "business_on": r.get("business_on") or str(r.get("occurred_at") or "")[:10],
             "recorded": str(r.get("recorded_at") or "")[:19].replace("T", " "),
-            "qualified": {1: "yes", 0: "NO"}.get(r.get("qualified"), ""),
+            "qualified": qualified_text(r.get("qualified")),
             "status": (r.get("status") or "")
             + (f" of {r['target_event_id']}" if r.get("target_event_id") else ""),
         }
@@ -285,7 +302,7 @@ def recorded_events(events: Iterable[Any]) -> pd.DataFrame:
             "event": e.event_type,
             "child": e.child_id or "",
             "by": e.worker_id or "",
-            "qualified": {True: "yes", False: "NO"}.get(e.qualified, ""),
+            "qualified": qualified_text(e.qualified),
             "what": e.what,
             "event id": e.event_id,
         }

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+VIEWS = Path(__file__).resolve().parent / "views"
 
 
 @dataclass(frozen=True)
@@ -15,8 +18,9 @@ class PageSpec:
 
     @property
     def path(self) -> str:
-        """The page's script relative to app.py, as st.switch_page and st.page_link take it."""
-        return f"views/{self.file}"
+        """The page's script, absolute: st.Page, st.switch_page and st.page_link take
+        it so from whichever directory the entry script runs."""
+        return str(VIEWS / self.file)
 
 
 OVERVIEW = PageSpec("overview.py", "Overview", ":material/monitoring:", "overview", default=True)

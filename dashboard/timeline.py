@@ -50,50 +50,62 @@ def _children(value: Any) -> list[str]:
     return [c for c in str(value or "").split(",") if c]
 
 
-def journey_spans(tables: Mapping[str, Sequence[Row]], today: date) -> list[Span]:
-    """Every referral, assessment, enquiry, plan, PLO episode, proceedings and placement."""
-    spans: list[Span] = []
+class _Spans(list[Span]):
+    """The spans built so far; `bar` adds work that has a start and maybe an end."""
 
-    def bar(child_id: str, lane: str, ref: str, start: Any, ended: Any, label: str) -> None:
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+
+    def bar(self, child_id: str, lane: str, ref: str, start: Any, ended: Any, label: str) -> None:
         first, last = _day(start), _day(ended)
         if first is None:
             return
-        end = max(today, first) if last is None else last
-        spans.append(Span(child_id, lane, ref, first, end, last is None, label))
+        end = max(self.today, first) if last is None else last
+        self.append(Span(child_id, lane, ref, first, end, last is None, label))
 
-    for r in tables.get("referrals", ()):
+
+def _referrals(spans: _Spans, rows: Sequence[Row]) -> None:
+    for r in rows:
         outcome = r.get("outcome") or "not yet decided"
         label = f"referral {r['referral_id']}: source {r['source']}, {outcome}"
         if r.get("re_referral"):
             label += f" (re-referral; {r['count_12m']} in 12 months)"
+        received = _day(r["received_on"]) or spans.today
         spans.append(
             Span(
                 r["child_id"],
                 "Referral",
                 r["referral_id"],
-                _day(r["received_on"]) or today,
+                received,
                 None,
                 not r.get("closed_on"),
                 label,
             )
         )
-    for t in tables.get("timeliness", ()):
+
+
+def _clocks(spans: _Spans, rows: Sequence[Row]) -> None:
+    """Assessments (referral to completion) and section 47 enquiries (strategy to ICPC)."""
+    lanes = {
+        "assessment": ("Assessment", "assessment {}: referral to completion"),
+        "icpc": ("Section 47", "section 47 {}: strategy discussion to ICPC"),
+    }
+    for t in rows:
+        if t["kind"] not in lanes:
+            continue
+        lane, words = lanes[t["kind"]]
         days = f", {t['working_days']} working days" if t.get("working_days") is not None else ""
-        if t["kind"] == "assessment":
-            label = f"assessment {t['subject_id']}: referral to completion{days}"
-            bar(t["child_id"], "Assessment", t["subject_id"], t["start_on"], t["done_on"], label)
-        elif t["kind"] == "icpc":
-            label = f"section 47 {t['subject_id']}: strategy discussion to ICPC{days}"
-            bar(t["child_id"], "Section 47", t["subject_id"], t["start_on"], t["done_on"], label)
-    for p in tables.get("cp_plans", ()):
-        label = f"CP plan {p['plan_id']} ({p['category']}), {p.get('reviews') or 0} reviews"
-        if p.get("repeat"):
-            label += ", a repeat plan"
-        bar(p["child_id"], "CP plan", p["plan_id"], p["started_on"], p.get("ended_on"), label)
+        label = words.format(t["subject_id"]) + days
+        spans.bar(t["child_id"], lane, t["subject_id"], t["start_on"], t["done_on"], label)
+
+
+def _family_work(spans: _Spans, tables: Mapping[str, Sequence[Row]]) -> None:
+    """PLO episodes and proceedings: family-level, drawn on each child they name."""
     for plo in tables.get("plo", ()):
         label = f"pre-proceedings {plo['plo_id']}: {plo.get('outcome') or 'open'}"
         for child_id in _children(plo["child_ids"]):
-            bar(
+            spans.bar(
                 child_id,
                 "Pre-proceedings",
                 plo["plo_id"],
@@ -104,7 +116,7 @@ def journey_spans(tables: Mapping[str, Sequence[Row]], today: date) -> list[Span
     for pr in tables.get("proceedings", ()):
         label = f"care proceedings {pr['proceedings_id']}: {pr.get('court_order') or 'open'}"
         for child_id in _children(pr["child_ids"]):
-            bar(
+            spans.bar(
                 child_id,
                 "Proceedings",
                 pr["proceedings_id"],
@@ -112,10 +124,23 @@ def journey_spans(tables: Mapping[str, Sequence[Row]], today: date) -> list[Span
                 pr.get("concluded_on"),
                 label,
             )
+
+
+def journey_spans(tables: Mapping[str, Sequence[Row]], today: date) -> list[Span]:
+    """Every referral, assessment, enquiry, plan, PLO episode, proceedings and placement."""
+    spans = _Spans(today)
+    _referrals(spans, tables.get("referrals", ()))
+    _clocks(spans, tables.get("timeliness", ()))
+    for p in tables.get("cp_plans", ()):
+        label = f"CP plan {p['plan_id']} ({p['category']}), {p.get('reviews') or 0} reviews"
+        if p.get("repeat"):
+            label += ", a repeat plan"
+        spans.bar(p["child_id"], "CP plan", p["plan_id"], p["started_on"], p.get("ended_on"), label)
+    _family_work(spans, tables)
     for pl in tables.get("placements", ()):
         status = "approved" if pl.get("approved_on") else f"temporary, expires {pl['expires_on']}"
         label = f"connected-person placement {pl['placement_id']}: {status}"
-        bar(
+        spans.bar(
             pl["child_id"],
             "Placement",
             pl["placement_id"],

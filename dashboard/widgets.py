@@ -7,9 +7,10 @@ everywhere, not only on the Alerts page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import partial
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -27,7 +28,7 @@ TABLE_ROWS = 15  # rows shown before the table scrolls
 
 
 def family_table(
-    frame: pd.DataFrame, key: str, column_config: dict[str, object] | None = None
+    frame: pd.DataFrame, key: str, column_config: Mapping[str, Any] | None = None
 ) -> None:
     """A table whose rows open their family when clicked (single-row selection)."""
     if frame.empty:
@@ -48,7 +49,7 @@ def family_table(
         open_family(str(frame.iloc[rows[0]]["family"]))
 
 
-def table_height(rows: int) -> int | str:
+def table_height(rows: int) -> int | Literal["auto"]:
     """Fit short tables to their rows; scroll long ones."""
     return "auto" if rows <= 10 else 35 * (min(rows, TABLE_ROWS) + 1) + 3
 

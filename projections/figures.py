@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from domain.rules.thresholds import Thresholds
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def expected_rows(key: str, numerator: int, denominator: int | None) -> int:
 
 
 def members_sql(
-    key: str, start: date, end: date, team: str | None, th: Thresholds = DEFAULT_THRESHOLDS
+    key: str, start: date, end: date, team: str | None, th: Thresholds
 ) -> tuple[str, list[Any]]:
     """SQL and parameters listing the rows behind figure `key` (family, child, day,
     what, team), newest first; open pre-proceedings oldest first."""

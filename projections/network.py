@@ -154,7 +154,7 @@ def components(db: Database, min_families: int = 2) -> list[Row]:
         "FROM rm_persons"
     )
     graph = build_graph(persons)
-    out = []
+    out: list[Row] = []
     for nodes in nx.connected_components(graph):
         fams = sorted(n.split(":", 1)[1] for n in nodes if n.startswith("family:"))
         if len(fams) >= min_families:

@@ -189,12 +189,3 @@ class Outbox:
 
     def close(self) -> None:
         self.transport.close()
-
-
-def AlertPublisher(kafka: Any) -> Outbox:
-    """TEMPORARY bridge for projections.runner until the composition root builds the
-    outbox (`Outbox(KafkaAlerts(settings.kafka))`) and hands it to the Projector.
-    Delete it then: it is the one place projections reaches into consumers."""
-    from consumers.kafka.alerts import KafkaAlerts
-
-    return Outbox(KafkaAlerts(kafka))

@@ -14,12 +14,12 @@ import statistics
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.calendar import add_months
-from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from projections.figures import COUNTED, OPEN_PLO, THIRD_REFERRAL, period
+from domain.rules.thresholds import Thresholds
+from projections.figures import COUNTED, OPEN_PLO, THIRD_REFERRAL, members_sql, period
 from store.database import Database
 from store.tracking import tracking_rows
 
@@ -64,6 +64,13 @@ def status(db: DB) -> Row:
     with _open(db) as d:
         rows = tracking_rows(d)
         return rows[0] if rows else {}
+
+
+def latest_business_date(db: DB) -> date | None:
+    """The last business date in the data (demo data stop before today)."""
+    with _open(db) as d:
+        found = d.scalar("SELECT MAX(last_on) FROM rm_families")
+    return date.fromisoformat(found) if found else None
 
 
 def teams(db: DB) -> list[str]:
@@ -145,21 +152,14 @@ def _counts(
     return out
 
 
-def _figures(
-    d: Database, spans: Spans, team: str | None, th: Thresholds, by_month: bool
-) -> list[list[Row]]:
-    """The headline figures for each span: the whole period (one span), or each month
-    of it (spans from `_months`), read with one grouped query per figure, not one per
-    month. What each figure counts is defined in projections.figures."""
-    start, end = spans[0][0], spans[-1][1]
-    t_clause = " AND team = ?" if team else ""
-    t_param: list[Any] = [team] if team else []
-    # Timeliness figures (counting what went well) also need their medians: below.
-    n = _counts(d, [k for k, c in COUNTED.items() if not c.late], start, end, team, by_month)
-    # Children referred in the period, and those with a third referral among them.
+def _children_third(
+    d: Database, start: date, end: date, team: str | None, th: Thresholds, by_month: bool
+) -> dict[str, tuple[int, int]]:
+    """By group: children referred in the period, and those with a third referral
+    (or more) in 12 months among them."""
     referrals = COUNTED["referrals"]
     where, params = period(referrals, start, end, team)
-    children = {
+    return {
         r["month"]: (int(r["third"]), int(r["n"]))
         for r in d.rows(
             "SELECT month, COUNT(*) AS n, COALESCE(SUM(third), 0) AS third FROM ("
@@ -170,10 +170,18 @@ def _figures(
             [th.third_referral_count, *params],
         )
     }
-    # Grouped by working days too: a few dozen rows however many were done, and the
-    # median comes from their counts (SQLite has no median of its own).
-    timely: dict[str, dict[str, dict[int | None, tuple[int, int]]]] = {}
-    for key in ("assessment_timeliness", "icpc_timeliness", "cp_review_timeliness"):
+
+
+TIMELY_KEYS = ("assessment_timeliness", "icpc_timeliness", "cp_review_timeliness")
+# By figure, by group, by working days: (done on time, done).
+Timely = dict[str, dict[str, dict[int | None, tuple[int, int]]]]
+
+
+def _timely_groups(d: Database, start: date, end: date, team: str | None, by_month: bool) -> Timely:
+    """The timeliness figures grouped by working days too: a few dozen rows however
+    many were done, and the median comes from their counts (SQLite has no median)."""
+    timely: Timely = {}
+    for key in TIMELY_KEYS:
         c = COUNTED[key]
         where, params = period(c, start, end, team)
         for g in d.rows(
@@ -184,6 +192,70 @@ def _figures(
         ):
             by_days = timely.setdefault(key, {}).setdefault(g["month"], {})
             by_days[g["working_days"]] = (int(g["counted"]), int(g["n"]))
+    return timely
+
+
+def _timely_figures(timely: Timely, group: str, th: Thresholds) -> list[Row]:
+    labels = {
+        "assessment_timeliness": f"Assessments within {th.assessment_working_days} working days",
+        "icpc_timeliness": f"ICPCs within {th.icpc_working_days} working days",
+        "cp_review_timeliness": "CP reviews on time",
+    }
+    figures = []
+    for key in TIMELY_KEYS:
+        by_days = timely.get(key, {}).get(group, {})
+        figures.append(
+            _ratio(
+                key,
+                labels[key],
+                sum(counted for counted, _ in by_days.values()),
+                sum(rows for _, rows in by_days.values()),
+                median_working_days=grouped_median(
+                    {days: rows for days, (_, rows) in by_days.items() if days is not None}
+                ),
+            )
+        )
+    return figures
+
+
+def _plo_figures(d: Database, last: date, team: str | None, th: Thresholds) -> list[Row]:
+    """Pre-proceedings open at the span's end: no grouping gives that, so one small
+    query per span."""
+    t_clause = " AND team = ?" if team else ""
+    open_plo = d.rows(
+        f"SELECT started_on FROM rm_plo WHERE {OPEN_PLO}" + t_clause,
+        [last.isoformat(), last.isoformat(), *([team] if team else [])],
+    )
+    weeks = [(last - date.fromisoformat(r["started_on"])).days / 7 for r in open_plo]
+    beyond = sum(1 for w in weeks if w > th.plo_target_weeks)
+    return [
+        _ratio(
+            "open_pre_proceedings",
+            "Families in pre-proceedings at the period end",
+            len(weeks),
+            None,
+            median_weeks=round(statistics.median(weeks), 1) if weeks else None,
+        ),
+        _ratio(
+            "pre_proceedings_beyond_target",
+            f"Open pre-proceedings beyond {th.plo_target_weeks} weeks",
+            beyond,
+            len(weeks),
+        ),
+    ]
+
+
+def _figures(
+    d: Database, spans: Spans, team: str | None, th: Thresholds, by_month: bool
+) -> list[list[Row]]:
+    """The headline figures for each span, in the order the dashboard shows them: the
+    whole period (one span), or each month of it (spans from `_months`), read with one
+    grouped query per figure, not one per month. What each figure counts is defined
+    in projections.figures."""
+    start, end = spans[0][0], spans[-1][1]
+    n = _counts(d, [k for k, c in COUNTED.items() if not c.late], start, end, team, by_month)
+    children = _children_third(d, start, end, team, th, by_month)
+    timely = _timely_groups(d, start, end, team, by_month)
     out: list[list[Row]] = []
     for first, last in spans:
         group = first.isoformat()[:7] if by_month else ""
@@ -193,78 +265,41 @@ def _figures(
             groups = n.get(key, {})
             return groups.get(group) or groups.get("") or (0, 0)
 
-        figures = [
-            _ratio("referrals", "Referrals received", count("referrals")[0], None),
-            _ratio("re_referral_rate", "Re-referrals within 12 months", *count("re_referral_rate")),
-            _ratio(
-                "children_3plus_referrals",
-                "Children referred with 3+ referrals in 12 months",
-                *children.get(group, (0, 0)),
-            ),
-            _ratio(
-                "repeat_cp_plan_share",
-                "CP plans that are repeat plans",
-                *count("repeat_cp_plan_share"),
-            ),
-            _ratio(
-                "cp_plans_2y",
-                f"CP plans ending that lasted {th.long_plan_years}+ years",
-                *count("cp_plans_2y"),
-            ),
-        ]
-        for key, label in (
-            (
-                "assessment_timeliness",
-                f"Assessments within {th.assessment_working_days} working days",
-            ),
-            ("icpc_timeliness", f"ICPCs within {th.icpc_working_days} working days"),
-            ("cp_review_timeliness", "CP reviews on time"),
-        ):
-            by_days = timely.get(key, {}).get(group, {})
-            figures.append(
+        out.append(
+            [
+                _ratio("referrals", "Referrals received", count("referrals")[0], None),
                 _ratio(
-                    key,
-                    label,
-                    sum(counted for counted, _ in by_days.values()),
-                    sum(rows for _, rows in by_days.values()),
-                    median_working_days=grouped_median(
-                        {days: rows for days, (_, rows) in by_days.items() if days is not None}
-                    ),
-                )
-            )
-        # Open at the span's end: no grouping gives that, one small query per span.
-        open_plo = d.rows(
-            f"SELECT started_on FROM rm_plo WHERE {OPEN_PLO}" + t_clause,
-            [last.isoformat(), last.isoformat(), *t_param],
+                    "re_referral_rate", "Re-referrals within 12 months", *count("re_referral_rate")
+                ),
+                _ratio(
+                    "children_3plus_referrals",
+                    "Children referred with 3+ referrals in 12 months",
+                    *children.get(group, (0, 0)),
+                ),
+                _ratio(
+                    "repeat_cp_plan_share",
+                    "CP plans that are repeat plans",
+                    *count("repeat_cp_plan_share"),
+                ),
+                _ratio(
+                    "cp_plans_2y",
+                    f"CP plans ending that lasted {th.long_plan_years}+ years",
+                    *count("cp_plans_2y"),
+                ),
+                *_timely_figures(timely, group, th),
+                *_plo_figures(d, last, team, th),
+                _ratio(
+                    "unqualified_decisions",
+                    "Decisions by unqualified workers",
+                    *count("unqualified_decisions"),
+                ),
+                _ratio(
+                    "children_allocated_unqualified",
+                    "Children now allocated to an unqualified worker",
+                    *count("children_allocated_unqualified"),
+                ),
+            ]
         )
-        weeks = [(last - date.fromisoformat(r["started_on"])).days / 7 for r in open_plo]
-        beyond = sum(1 for w in weeks if w > th.plo_target_weeks)
-        figures += [
-            _ratio(
-                "open_pre_proceedings",
-                "Families in pre-proceedings at the period end",
-                len(weeks),
-                None,
-                median_weeks=round(statistics.median(weeks), 1) if weeks else None,
-            ),
-            _ratio(
-                "pre_proceedings_beyond_target",
-                f"Open pre-proceedings beyond {th.plo_target_weeks} weeks",
-                beyond,
-                len(weeks),
-            ),
-            _ratio(
-                "unqualified_decisions",
-                "Decisions by unqualified workers",
-                *count("unqualified_decisions"),
-            ),
-            _ratio(
-                "children_allocated_unqualified",
-                "Children now allocated to an unqualified worker",
-                *count("children_allocated_unqualified"),
-            ),
-        ]
-        out.append(figures)
     return out
 
 
@@ -274,7 +309,7 @@ def indicators(
     end: date,
     *,
     team: str | None = None,
-    th: Thresholds = DEFAULT_THRESHOLDS,
+    th: Thresholds,
 ) -> list[Row]:
     """The headline figures for business dates start..end (inclusive), each with its
     numerator and denominator."""
@@ -288,7 +323,7 @@ def monthly_indicators(
     end: date,
     *,
     team: str | None = None,
-    th: Thresholds = DEFAULT_THRESHOLDS,
+    th: Thresholds,
 ) -> list[tuple[date, list[Row]]]:
     """The headline figures of each calendar month in start..end (the first and last
     clipped to the period), as `indicators` would give them month by month."""
@@ -310,11 +345,32 @@ def _months(start: date, end: date) -> list[tuple[date, date]]:
     return out
 
 
-def monthly_trend(db: DB, start: date, end: date, *, team: str | None = None) -> list[Row]:
+def members(
+    db: DB,
+    key: str,
+    start: date,
+    end: date,
+    *,
+    team: str | None = None,
+    th: Thresholds,
+    limit: int | None = None,
+) -> list[Row]:
+    """The rows behind figure `key` (family, child, day, what, team) in the list's own
+    order, at most `limit` of them: the list a practice lead opens from a figure."""
+    sql, params = members_sql(key, start, end, team, th)
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [*params, limit]
+    with _open(db) as d:
+        return d.rows(sql, params)
+
+
+def monthly_trend(
+    db: DB, start: date, end: date, *, team: str | None = None, th: Thresholds
+) -> list[Row]:
     """Per calendar month: referrals, re-referral rate, assessment timeliness, CP plans
     started and repeat share, unqualified decisions."""
     out = []
-    for first, rows in monthly_indicators(db, start, end, team=team):
+    for first, rows in monthly_indicators(db, start, end, team=team, th=th):
         figures = {r["key"]: r for r in rows}
         out.append(
             {
@@ -374,7 +430,8 @@ def alerts(
 
 
 def alert_counts(db: DB, *, team: str | None = None) -> list[Row]:
-    clauses, params = ["status = 'active'"], []
+    clauses = ["status = 'active'"]
+    params: list[Any] = []
     _where(clauses, params, "team", team)
     with _open(db) as d:
         return d.rows(
@@ -445,6 +502,32 @@ def family(db: DB, family_id: str) -> Row | None:
         return out
 
 
+FAMILY_WORK = ("timeliness", "proceedings", "placements", "actions")
+
+
+def family_work(db: DB, family_id: str) -> dict[str, list[Row]]:
+    """The family's rows of the work tables (clocks, proceedings, placements, actions),
+    by table name, as `family` gives its children, persons, referrals, plans and PLO."""
+    with _open(db) as d:
+        return {
+            name: d.rows(f"SELECT * FROM rm_{name} WHERE family_id = ?", [family_id])
+            for name in FAMILY_WORK
+        }
+
+
+def recorded_span(db: DB, family_id: str) -> tuple[datetime, datetime] | None:
+    """When the family's first and latest events reached the store (None: no such family)."""
+    with _open(db) as d:
+        rows = d.rows(
+            "SELECT MIN(recorded_at) AS first, MAX(recorded_at) AS last FROM rm_chronology "
+            "WHERE family_id = ?",
+            [family_id],
+        )
+    if not rows or rows[0]["first"] is None:
+        return None
+    return datetime.fromisoformat(rows[0]["first"]), datetime.fromisoformat(rows[0]["last"])
+
+
 def chronology(db: DB, family_id: str) -> list[Row]:
     """Business date, recorded time, event type, child, who: no free text."""
     with _open(db) as d:
@@ -465,7 +548,7 @@ def plo_tracker(
     *,
     team: str | None = None,
     open_only: bool = True,
-    th: Thresholds = DEFAULT_THRESHOLDS,
+    th: Thresholds,
 ) -> list[Row]:
     """Pre-proceedings episodes, most urgent first: beyond target, then review overdue,
     then longest open."""
@@ -557,9 +640,7 @@ def timeliness(
         return _timeliness(d, as_of, kind, team, include_late, limit).rows
 
 
-def reg24(
-    db: DB, as_of: date, *, team: str | None = None, th: Thresholds = DEFAULT_THRESHOLDS
-) -> list[Row]:
+def reg24(db: DB, as_of: date, *, team: str | None = None, th: Thresholds) -> list[Row]:
     """Connected-person placements neither approved nor ended, soonest expiry first."""
     with _open(db) as d:
         return _reg24(d, as_of, team, th, None).rows
@@ -585,9 +666,13 @@ def _reg24(d: Database, as_of: date, team: str | None, th: Thresholds, limit: in
     return listed
 
 
-def _overdue_actions(d: Database, as_of: date, team: str | None, limit: int | None) -> Listed:
+def _overdue_actions(
+    d: Database, as_of: date, team: str | None, th: Thresholds, limit: int | None
+) -> Listed:
+    """Not completed and past due by more than the grace days, as the alert counts them."""
+    last_day = as_of - timedelta(days=th.action_grace_days)
     clauses = ["completed_on IS NULL", "due_on < ?"]
-    params: list[Any] = [as_of.isoformat()]
+    params: list[Any] = [last_day.isoformat()]
     _where(clauses, params, "team", team)
     listed = _listed(d, "rm_actions", clauses, params, "due_on, family_id, action_id", limit)
     for row in listed.rows:
@@ -595,10 +680,10 @@ def _overdue_actions(d: Database, as_of: date, team: str | None, limit: int | No
     return listed
 
 
-def overdue_actions(db: DB, as_of: date, *, team: str | None = None) -> list[Row]:
+def overdue_actions(db: DB, as_of: date, *, team: str | None = None, th: Thresholds) -> list[Row]:
     """Supervision actions not completed and past due, longest overdue first."""
     with _open(db) as d:
-        return _overdue_actions(d, as_of, team, None).rows
+        return _overdue_actions(d, as_of, team, th, None).rows
 
 
 def _unqualified_decisions(
@@ -612,7 +697,8 @@ def _unqualified_decisions(
 
 
 def _unqualified_allocations(d: Database, team: str | None, limit: int | None) -> Listed:
-    clauses, params = ["qualified = 0"], []
+    clauses = ["qualified = 0"]
+    params: list[Any] = []
     _where(clauses, params, "team", team)
     order = "allocated_since, family_id, child_id"
     return _listed(d, "rm_children", clauses, params, order, limit)
@@ -637,7 +723,7 @@ def drift_lists(
     team: str | None = None,
     limit: int | None = None,
     only: Sequence[str] = DRIFT_LISTS,
-    th: Thresholds = DEFAULT_THRESHOLDS,
+    th: Thresholds,
 ) -> dict[str, Listed]:
     """The lists the Timeliness and drift page shows (those named in `only`), each
     its most urgent `limit` rows and its total: late or overdue assessments, ICPCs
@@ -648,7 +734,7 @@ def drift_lists(
         "icpc": lambda d: _timeliness(d, as_of, "icpc", team, True, limit),
         "cp_review": lambda d: _timeliness(d, as_of, "cp_review", team, True, limit),
         "reg24": lambda d: _reg24(d, as_of, team, th, limit),
-        "actions": lambda d: _overdue_actions(d, as_of, team, limit),
+        "actions": lambda d: _overdue_actions(d, as_of, team, th, limit),
         "decisions": lambda d: _unqualified_decisions(
             d, as_of - timedelta(days=365), as_of, team, limit
         ),

@@ -18,15 +18,16 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
 from domain.rules.base import Alert
 from domain.rules.family_rows import FamilyRows, deadline_alerts, derive
-from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from domain.rules.thresholds import Thresholds
 from domain.state import Record
+from projections.publishing import AlertSink
 from projections.rebuild import RebuildInputs, RebuildReport, rebuild
 from projections.schema import (
     ALERT_COLUMNS,
@@ -91,38 +92,29 @@ class Batch:
 class Projector:
     """Keeps the read models in the store's database up to date.
 
-    `source` is a `Container` (settings, thresholds and Kafka come from it) or a
-    bare `FamilyStore` (then `database_url` defaults to the store's).
+    It is handed everything it depends on: the store it follows, the thresholds
+    its rules read (no default: a local target must reach every alert), and the
+    publisher that sends queued alerts on (none: alerts wait in the outbox for a
+    process that has one). `database_url` defaults to the store's own database.
     """
 
     def __init__(
         self,
-        source: Any,
-        database_url: str | None = None,
+        store: FamilyStore,
         *,
-        thresholds: Thresholds | None = None,
+        thresholds: Thresholds,
+        publisher: AlertSink | None = None,
+        database_url: str | None = None,
         batch_size: int = 2_000,
         clock: Callable[[], date] | None = None,
-        publisher: Any = None,
         cache_families: int = 2_000,
         cache_events: int = 100_000,
         rebuild_backlog: int | None = None,
         workers: int | None = None,
     ) -> None:
-        if isinstance(source, FamilyStore):
-            self.store = source
-            settings = None
-        else:
-            self.store = source.store
-            settings = source.settings
-        self.database_url = database_url or self.store.database_url
-        if thresholds is None and settings is not None:
-            thresholds = getattr(settings, "alerts", None)
-        self.thresholds = thresholds or DEFAULT_THRESHOLDS
-        if publisher is None and settings is not None and settings.kafka.bootstrap_servers:
-            from projections.outbox import AlertPublisher
-
-            publisher = AlertPublisher(settings.kafka)
+        self.store = store
+        self.database_url = database_url or store.database_url
+        self.thresholds = thresholds
         self.publisher = publisher
         self.batch_size = batch_size
         self.clock = clock or date.today
@@ -259,10 +251,11 @@ class Projector:
         """Every touched family's rows and alerts, from all of its records: no writes."""
         groups: dict[str, Group] = {}
         for n in notes:
-            key = n.originator_id.hex
+            origin = cast(UUID, n.originator_id)  # the library types it UUID | str
+            key = origin.hex
             group = groups.get(key)
             if group is None:
-                group = groups[key] = Group(n.originator_id)
+                group = groups[key] = Group(origin)
             _, _, family_id, record = self.decode(
                 n.topic, n.originator_version, n.state, n.originator_id
             )

@@ -130,9 +130,11 @@ def sync_alerts(
     existing: dict[str, dict[str, Any]] = {}
     ids = [r.family_id for r in results]
     for where, params in family_filters(db, ids):
-        for row in db.rows(f"SELECT * FROM {table} WHERE {where}", params):
-            existing[row["alert_id"]] = row
-    inserts, updates, raised = [], [], []
+        for stored in db.rows(f"SELECT * FROM {table} WHERE {where}", params):
+            existing[stored["alert_id"]] = stored
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    raised: list[Alert] = []
     today = as_of.isoformat()
     for alert_id, alert in computed.items():
         row = alert_row(alert)

@@ -1,9 +1,10 @@
 """`casejourney dashboard`: the Streamlit dashboard on the configured store.
 
-Runs `streamlit run dashboard/app.py` as a child process so the dashboard gets
-the same settings as every other command: CASEJOURNEY_DATABASE_URL (and the
-rest of the environment) passes through, with the resolved default filled in
-so the dashboard never guesses a different database. It binds to localhost
+Runs `streamlit run casejourney/dashboard_app.py` as a child process so the
+dashboard gets the same settings as every other command: CASEJOURNEY_DATABASE_URL
+(and the rest of the environment, the alert thresholds included) passes through,
+with the resolved default filled in so the dashboard never guesses a different
+database. It binds to localhost
 unless told otherwise, because the dashboard shows children's records and has
 no login of its own.
 """
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from casejourney.container import Container
 
-APP_PATH = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+APP_PATH = Path(__file__).resolve().parents[1] / "dashboard_app.py"
 
 
 def register(sub: Any) -> None:

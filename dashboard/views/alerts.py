@@ -28,7 +28,7 @@ chosen_kinds = left.multiselect(
     key="alert-kinds",
 )
 team = middle.selectbox("Team", ["All teams", *data.teams()], key="alert-team")
-span = right.date_input("Raised between", value=(), format="DD/MM/YYYY", key="alert-dates")
+span = right.date_input("Raised between", value=[], format="DD/MM/YYYY", key="alert-dates")
 show_acknowledged = last.toggle("Include acknowledged", key="alert-acked")
 
 start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)

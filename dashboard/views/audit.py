@@ -3,7 +3,7 @@
 "What did we know on the 20th of May, and who recorded it" is a question about
 recording time, not business time: events recorded later, including later
 corrections and retractions, are left out. The view comes from the event store
-itself through `audit`, never from the live read models.
+itself (through the source the dashboard is handed), never from the live read models.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from datetime import datetime, time
 
 import streamlit as st
 
-from audit.moments import LOCAL, parse_moment
 from dashboard import past
 from dashboard.charts import timeline_figure
 from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.frames import chronology
+from dashboard.source import source
 from dashboard.timeline import journey_spans
 from dashboard.widgets import export_buttons, table_height
 
+LOCAL = source().local_zone
 st.title("Audit")
 st.caption("Pick a family and a moment (UK time): the family as it was known then.")
 left, middle, right = st.columns([2, 1, 1])
@@ -45,7 +46,7 @@ exact = st.text_input(
     key="audit-exact",
 ).strip()
 try:
-    moment = parse_moment(exact) if exact else datetime.combine(day, clock, tzinfo=LOCAL)
+    moment = source().parse_moment(exact) if exact else datetime.combine(day, clock, tzinfo=LOCAL)
 except ValueError as error:
     st.error(str(error))
     st.stop()

@@ -55,13 +55,19 @@ st.caption(
     f"latest {summary.get('last_on')}; {summary['events']} events recorded."
 )
 facts = st.columns(5)
-quiet = {"delta_color": "off", "delta_arrow": "off"}
 facts[0].metric("Children", summary["children"])
-facts[1].metric(
-    "Referrals", summary["referrals"], f"{summary['re_referrals']} re-referrals", **quiet
-)
-facts[2].metric("CP plans", summary["cp_plans"], f"{summary['repeat_cp_plans']} repeat", **quiet)
-facts[3].metric("Pre-proceedings", summary["plo_episodes"], f"{summary['open_plo']} open", **quiet)
+for column, (label, value, aside) in zip(
+    facts[1:4],
+    [
+        ("Referrals", summary["referrals"], f"{summary['re_referrals']} re-referrals"),
+        ("CP plans", summary["cp_plans"], f"{summary['repeat_cp_plans']} repeat"),
+        ("Pre-proceedings", summary["plo_episodes"], f"{summary['open_plo']} open"),
+    ],
+    strict=True,
+):
+    column.metric(
+        label, value, aside, delta_color="off", delta_arrow="off"
+    )  # a count, not a change
 facts[4].metric("Open alerts", int((~view.alerts["acknowledged"]).sum()))
 
 st.markdown("**Journey by child**")

@@ -7,10 +7,12 @@ import streamlit as st
 from dashboard import data, source
 from dashboard.widgets import export_buttons, family_table
 
+th = source.read_models().thresholds
 st.title("PLO tracker")
 st.caption(
     "Every family in pre-proceedings under the Public Law Outline, most urgent first: beyond "
-    "the local target, then PLO review overdue, then longest open. Click a row to open the family."
+    f"the local target ({th.plo_target_weeks} weeks), then PLO review overdue (no meeting "
+    f"for {th.plo_review_weeks} weeks), then longest open. Click a row to open the family."
 )
 left, middle, right = st.columns([1, 2, 1])
 as_of = left.date_input(

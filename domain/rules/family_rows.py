@@ -29,7 +29,7 @@ from domain.rules import (
 )
 from domain.rules.base import Alert, iso
 from domain.rules.facts import FamilyFacts, facts_for
-from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from domain.rules.thresholds import Thresholds
 from domain.rules.workdays import business_iso
 from domain.state import Record
 
@@ -121,7 +121,7 @@ def derive(
     family_id: str,
     records: list[Record],
     as_of: date,
-    th: Thresholds = DEFAULT_THRESHOLDS,
+    th: Thresholds,
 ) -> FamilyRows:
     facts = facts_for(family_id, records)
     history = re_referral.referral_history(facts, th)

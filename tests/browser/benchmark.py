@@ -71,7 +71,7 @@ def apptest_timings(url: str, family_id: str) -> dict[str, dict[str, float]]:
     from dashboard.navigation import PAGES as SPECS
 
     imports = time.perf_counter() - began
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=600)
+    at = AppTest.from_file(str(ROOT / "casejourney" / "dashboard_app.py"), default_timeout=600)
     start = time.perf_counter()
     at.run()  # the default page, the Overview, on empty caches
     out: dict[str, dict[str, float]] = {

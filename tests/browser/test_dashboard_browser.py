@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
 from projections.network import components
 from store.database import Database
@@ -141,7 +142,7 @@ def test_clicking_a_family_in_the_network_opens_it(
 def test_the_plo_panel_list_downloads_as_csv_and_excel(
     server: Server, page: Page, store_url: str, tmp_path: Path
 ) -> None:
-    expected = queries.plo_tracker(store_url, date.today())
+    expected = queries.plo_tracker(store_url, date.today(), th=DEFAULT_THRESHOLDS)
     page.goto(f"{server.url}/plo")
     expect(page.get_by_role("button", name="Export Excel")).to_be_visible(timeout=WAIT_MS)
     wait_until_idle(page)

@@ -51,8 +51,12 @@ def container(config: Settings) -> Container:
 def _projector(box: Container) -> Any:
     from projections.runner import Projector
 
-    outbox = Outbox(KafkaAlerts(box.settings.kafka))
-    projector = Projector(box, clock=lambda: date(2025, 1, 1), publisher=outbox)
+    projector = Projector(
+        box.store,
+        thresholds=box.settings.alerts,
+        publisher=Outbox(KafkaAlerts(box.settings.kafka)),
+        clock=lambda: date(2025, 1, 1),
+    )
     box._closers.append(projector)
     return projector
 

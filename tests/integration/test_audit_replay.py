@@ -75,7 +75,7 @@ def history(database_url: str) -> Iterator[tuple[FamilyStore, list[dict[str, str
     """The store after every batch, and the active alerts the live system showed after each."""
     today = [day_of(MOMENTS[0])]
     with FamilyStore(database_url) as store:
-        live = Projector(store, clock=lambda: today[0])
+        live = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=lambda: today[0])
         seen: list[dict[str, str]] = []
         for step, moment in zip(batches(), MOMENTS, strict=True):
             today[0] = day_of(moment)
@@ -117,7 +117,7 @@ def test_the_live_read_models_are_not_touched(
     history: tuple[FamilyStore, list[dict[str, str]]],
 ) -> None:
     store, _ = history
-    live = Projector(store)
+    live = Projector(store, thresholds=DEFAULT_THRESHOLDS)
     before = (live.live(), queries.alerts(live.db, status=None))
     alerts_as_at(store, MOMENTS[1], thresholds=DEFAULT_THRESHOLDS)
     assert (live.live(), queries.alerts(live.db, status=None)) == before

@@ -22,17 +22,19 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from casejourney.container import Container
+from casejourney.dashboard_source import record_acknowledgement
 from dashboard import data
-from dashboard.acknowledge import Worker, acknowledgement, record_acknowledgement
+from dashboard.acknowledge import Worker, acknowledgement
 from dashboard.navigation import PAGES
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
 from projections.figures import expected_rows, members_sql
 from projections.network import components
 from store.database import Database
 from tests.browser.demo_store import build_demo_store, store_settings
+from tests.support.dashboard_app import APP, page_path
 from tests.support.journeys import rich_family
 
-APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 TIMEOUT = 60
 
 
@@ -53,7 +55,7 @@ def open_page(page: str, **query: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
     if page != "overview.py":
-        at.switch_page(f"views/{page}")
+        at.switch_page(page_path(page))
         at.query_params.update(query)
         at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -136,7 +138,9 @@ def test_overview_shows_each_indicator_with_its_counts_and_trend(dashboard_env: 
     assert "Children now allocated to an unqualified worker" not in with_trend
     assert len(at.get("plotly_chart")) == 1
     start, end = at.date_input(key="period").value
-    figures = {r["label"]: r for r in queries.indicators(dashboard_env, start, end)}
+    figures = {
+        r["label"]: r for r in queries.indicators(dashboard_env, start, end, th=DEFAULT_THRESHOLDS)
+    }
     for metric in at.metric:
         figure = figures[metric.label]
         if figure["denominator"] is not None:  # a rate shows its numerator and denominator
@@ -157,7 +161,9 @@ def test_team_filter_changes_the_figures(dashboard_env: str) -> None:
 def test_the_list_behind_each_figure_has_as_many_rows_as_the_figure(dashboard_env: str) -> None:
     at = open_page("overview.py")
     start, end = at.date_input(key="period").value
-    figures = {r["key"]: r for r in queries.indicators(dashboard_env, start, end)}
+    figures = {
+        r["key"]: r for r in queries.indicators(dashboard_env, start, end, th=DEFAULT_THRESHOLDS)
+    }
     assert len(at.selectbox(key="behind").options) == len(figures)
     for key in figures:
         at.selectbox(key="behind").select(key).run()
@@ -175,9 +181,11 @@ def test_a_long_list_behind_a_figure_shows_its_head_and_exports_it_whole(
     at = open_page("overview.py")
     start, end = at.date_input(key="period").value
     at.selectbox(key="behind").select("referrals").run()
-    total = {r["key"]: r for r in queries.indicators(dashboard_env, start, end)}["referrals"]
+    total = {
+        r["key"]: r for r in queries.indicators(dashboard_env, start, end, th=DEFAULT_THRESHOLDS)
+    }["referrals"]
     assert total["numerator"] > 5
-    sql, params = members_sql("referrals", start, end, None)
+    sql, params = members_sql("referrals", start, end, None, DEFAULT_THRESHOLDS)
     newest = Database(dashboard_env).rows(sql, params)[:5]
     assert list(table(at)["family"]) == [r["family_id"] for r in newest]
     assert f"Showing 5 of the {total['numerator']:,} counted" in at.warning[0].value
@@ -191,11 +199,11 @@ def test_the_trend_holds_each_month_as_the_figures_for_that_month_alone(
 ) -> None:
     at = open_page("overview.py")
     start, end = at.date_input(key="period").value
-    monthly = queries.monthly_indicators(dashboard_env, start, end)
+    monthly = queries.monthly_indicators(dashboard_env, start, end, th=DEFAULT_THRESHOLDS)
     assert len(monthly) >= 12
     for first, rows in monthly:
         last = min(end, (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date())
-        assert rows == queries.indicators(dashboard_env, first, last), first
+        assert rows == queries.indicators(dashboard_env, first, last, th=DEFAULT_THRESHOLDS), first
 
 
 def test_the_period_changes_the_figures(dashboard_env: str) -> None:
@@ -284,7 +292,9 @@ def test_choosing_a_linked_family_opens_it(dashboard_env: str) -> None:
 
 
 def test_family_page_shows_timeline_state_network_and_full_chronology(dashboard_env: str) -> None:
-    family = queries.plo_tracker(dashboard_env, datetime.now(UTC).date(), open_only=False)[0]
+    family = queries.plo_tracker(
+        dashboard_env, datetime.now(UTC).date(), open_only=False, th=DEFAULT_THRESHOLDS
+    )[0]
     at = open_page("family.py", family=family["family_id"])
     assert at.subheader[0].value == f"Family {family['family_id']}"
     charts = at.get("plotly_chart")
@@ -327,7 +337,7 @@ def test_plo_tracker_lists_open_pre_proceedings_and_exports_them(
     at = open_page("plo.py")
     as_of = at.date_input(key="plo-as-of").value
     shown = table(at)
-    assert len(shown) == len(queries.plo_tracker(dashboard_env, as_of))
+    assert len(shown) == len(queries.plo_tracker(dashboard_env, as_of, th=DEFAULT_THRESHOLDS))
     stem = f"plo-panel-{as_of:%Y%m%d}"
     same_rows(shown, exported(downloads, f"{stem}.csv"))
     same_rows(shown, exported(downloads, f"{stem}.xlsx"))
@@ -337,14 +347,14 @@ def test_plo_tracker_lists_open_pre_proceedings_and_exports_them(
     assert len(drifting) > 0 and (drifting["drift"] != "").all()
     assert len(drifting) == sum(
         1
-        for r in queries.plo_tracker(dashboard_env, as_of)
+        for r in queries.plo_tracker(dashboard_env, as_of, th=DEFAULT_THRESHOLDS)
         if r["beyond_target"] or r["review_overdue"]
     )
 
     # An earlier "as at" day gives the panel list of that week.
     at.toggle(key="plo-drift").set_value(False).run()
     earlier_day = as_of.replace(year=as_of.year - 1)
-    earlier = queries.plo_tracker(dashboard_env, earlier_day)
+    earlier = queries.plo_tracker(dashboard_env, earlier_day, th=DEFAULT_THRESHOLDS)
     assert earlier, "the demo data has families in pre-proceedings a year earlier"
     at.date_input(key="plo-as-of").set_value(earlier_day).run()
     assert list(table(at)["PLO id"]) == [r["plo_id"] for r in earlier]
@@ -365,7 +375,7 @@ def test_timeliness_lists_each_exportable(dashboard_env: str, downloads: dict[st
         if shown is None:
             continue  # an empty list shows a message, and its buttons are disabled
         same_rows(shown, exported(downloads, f"{key}-{as_of:%Y%m%d}.csv"))
-    overdue = queries.overdue_actions(dashboard_env, as_of)
+    overdue = queries.overdue_actions(dashboard_env, as_of, th=DEFAULT_THRESHOLDS)
     assert f"({len(overdue)})" in labels[4]
 
 
@@ -402,7 +412,7 @@ def test_every_page_renders_on_postgresql(
     # Every list behind a figure runs on PostgreSQL's SQL too, and matches its figure.
     at = open_page("overview.py")
     start, end = at.date_input(key="period").value
-    for figure in queries.indicators(url, start, end):
+    for figure in queries.indicators(url, start, end, th=DEFAULT_THRESHOLDS):
         at.selectbox(key="behind").select(figure["key"]).run()
         assert not at.exception, figure["key"]
         want = expected_rows(figure["key"], figure["numerator"], figure["denominator"])

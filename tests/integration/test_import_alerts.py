@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
 from tests.integration.test_import_annex_a import run
 from tests.unit.test_annex_a_workbooks import LIST3, messy_workbook, write_workbook
@@ -51,7 +52,10 @@ def test_imported_decisions_are_never_counted_as_unqualified(
         == 1
     )
     figures = {
-        f["key"]: f for f in queries.indicators(sqlite_url, date(2023, 1, 1), date(2024, 12, 31))
+        f["key"]: f
+        for f in queries.indicators(
+            sqlite_url, date(2023, 1, 1), date(2024, 12, 31), th=DEFAULT_THRESHOLDS
+        )
     }
     assert figures["referrals"]["value"] == 6
     assert figures["unqualified_decisions"]["numerator"] == 0

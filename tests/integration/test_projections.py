@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from domain.contract import ContractEvent
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
 from projections.runner import Projector
 from projections.schema import TABLES
@@ -113,7 +114,7 @@ def record(store: FamilyStore, events: list[ContractEvent], size: int = 13) -> N
 def test_incremental_batches_equal_a_rebuild_and_two_rebuilds_agree(database_url: str) -> None:
     events = journeys(8)
     with FamilyStore(database_url) as store:
-        projector = Projector(store, clock=clock, batch_size=7)
+        projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock, batch_size=7)
         assert projector.run_once() == 0  # empty store: an empty first generation
         record(store, events[: len(events) // 2])
         projector.run_once()
@@ -154,7 +155,9 @@ def test_without_a_family_cache_every_history_is_read_back_whole(database_url: s
     """cache_families=0: each batch reads its families' earlier records from the store
     (all of them in one query), and still lands exactly where a rebuild does."""
     with FamilyStore(database_url) as store:
-        projector = Projector(store, clock=clock, batch_size=5, cache_families=0)
+        projector = Projector(
+            store, thresholds=DEFAULT_THRESHOLDS, clock=clock, batch_size=5, cache_families=0
+        )
         step_by_step_lands_where_a_rebuild_does(store, projector)
 
 
@@ -164,7 +167,9 @@ def test_the_family_cache_is_bounded_by_events_and_still_lands_where_a_rebuild_d
     """A few long histories must not fill memory: the cache lets families go once it
     holds more records than its bound, and what it forgets is read back from the store."""
     with FamilyStore(database_url) as store:
-        projector = Projector(store, clock=clock, batch_size=5, cache_events=30)
+        projector = Projector(
+            store, thresholds=DEFAULT_THRESHOLDS, clock=clock, batch_size=5, cache_events=30
+        )
         evicted: list[bool] = []
 
         def within_bound() -> None:
@@ -184,7 +189,7 @@ def test_a_correction_and_a_retraction_withdraw_alerts_never_delete_them(databas
         ev("ReferralReceived", "2024-05-10", event_id="c", referral_id="R3", source="6", **f),
     ]
     with FamilyStore(database_url) as store:
-        projector = Projector(store, clock=clock)
+        projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock)
         record(store, base)
         projector.run_once()
         third = queries.alerts(projector.db, kind="third_referral_child")
@@ -222,7 +227,7 @@ def test_a_correction_and_a_retraction_withdraw_alerts_never_delete_them(databas
 
 def test_an_acknowledgement_shows_on_the_alert(database_url: str) -> None:
     with FamilyStore(database_url) as store:
-        projector = Projector(store, clock=clock)
+        projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock)
         record(store, busy_family("FB"))
         projector.run_once()
         alert = queries.alerts(projector.db, kind="third_referral_child")[0]
@@ -251,6 +256,7 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     from datetime import date
     import projections.runner as runner
+    from domain.rules.thresholds import DEFAULT_THRESHOLDS
     from store.family_store import FamilyStore
 
     real = runner.sync_alerts
@@ -266,7 +272,10 @@ KILLER = textwrap.dedent(
 
     runner.sync_alerts = sync_then_die
     store = FamilyStore(sys.argv[1])
-    projector = runner.Projector(store, clock=lambda: date(2025, 1, 1), batch_size=int(sys.argv[2]))
+    projector = runner.Projector(
+        store, thresholds=DEFAULT_THRESHOLDS, clock=lambda: date(2025, 1, 1),
+        batch_size=int(sys.argv[2]),
+    )
     projector.run_once()
     """
 )
@@ -276,7 +285,7 @@ def test_killed_mid_batch_a_restart_gives_identical_read_models(database_url: st
     events = journeys(6)
     with FamilyStore(database_url) as store:
         record(store, events[:10])
-        projector = Projector(store, clock=clock)
+        projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock)
         projector.run_once()  # first generation built; now incremental batches follow
         start = projector.position()
         record(store, events[10:])
@@ -311,7 +320,9 @@ def test_deadline_alerts_for_a_given_day_and_the_daily_follower(database_url: st
     )
     today = {"day": date(2024, 3, 1)}
     with FamilyStore(database_url) as store:
-        projector = Projector(store, clock=lambda: today["day"], batch_size=5)
+        projector = Projector(
+            store, thresholds=DEFAULT_THRESHOLDS, clock=lambda: today["day"], batch_size=5
+        )
         record(store, [placed])
         projector.run_once()
         assert queries.alerts(projector.db, kind="reg24_deadline") == []
@@ -349,7 +360,7 @@ def test_the_live_read_models_stay_readable_during_a_rebuild(
 
     with FamilyStore(database_url) as store:
         record(store, journeys(4))
-        projector = Projector(store, clock=clock)
+        projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock)
         projector.run_once()
         before = queries.alerts(database_url, status=None)
         seen: list[int] = []
@@ -372,12 +383,12 @@ def test_a_rebuild_split_across_worker_processes_gives_the_same_read_models(
 
     with FamilyStore(database_url) as store:
         record(store, journeys(12))
-        single = Projector(store, clock=clock, workers=1)
+        single = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock, workers=1)
         single.run_once()
         expected, ids = dump(single), alert_ids(single)
         single.close()
         monkeypatch.setattr(rebuild_module, "PARALLEL_FROM", 0)
-        parallel = Projector(store, clock=clock, workers=3)
+        parallel = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock, workers=3)
         report = parallel.rebuild()
         assert report.families == 12
         assert dump(parallel) == expected and alert_ids(parallel) == ids
@@ -386,7 +397,7 @@ def test_a_rebuild_split_across_worker_processes_gives_the_same_read_models(
 
 def test_a_long_backlog_is_caught_up_by_a_rebuild(database_url: str) -> None:
     with FamilyStore(database_url) as store:
-        projector = Projector(store, clock=clock, rebuild_backlog=10)
+        projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock, rebuild_backlog=10)
         projector.run_once()
         generation = projector.live().generation  # type: ignore[union-attr]
         record(store, busy_family("FE"))

@@ -11,6 +11,7 @@ from datetime import date
 
 from domain.calendar import minus_years
 from domain.contract import parse_event
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
 from projections.runner import Projector
 from store.family_store import FamilyStore
@@ -22,10 +23,13 @@ def test_indicators_land_near_national_rates(sqlite_url: str) -> None:
     with FamilyStore(sqlite_url) as store:
         for start in range(0, len(events), 1_000):
             assert not store.record_batch(events[start : start + 1_000]).rejected
-        projector = Projector(store, clock=lambda: DEFAULT_END)
+        projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=lambda: DEFAULT_END)
         projector.run_once()
         start = date.fromordinal(minus_years(DEFAULT_END).toordinal() + 1)
-        figures = {f["key"]: f for f in queries.indicators(projector.db, start, DEFAULT_END)}
+        figures = {
+            f["key"]: f
+            for f in queries.indicators(projector.db, start, DEFAULT_END, th=DEFAULT_THRESHOLDS)
+        }
         projector.close()
     re_referral = figures["re_referral_rate"]
     assert re_referral["denominator"] > 400

@@ -9,6 +9,7 @@ import pytest
 
 from casejourney.cli import main
 from domain.contract import ContractEvent
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import network
 from projections.runner import Projector
 from store.family_store import FamilyStore
@@ -52,7 +53,7 @@ def linked_store(database_url: str) -> str:
 
 def test_network_steps_components_and_who_links(linked_store: str) -> None:
     with FamilyStore(linked_store) as store:
-        projector = Projector(store, clock=lambda: date(2025, 1, 1))
+        projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=lambda: date(2025, 1, 1))
         projector.run_once()
         db = projector.db
         one = network.neighbourhood(db, "F1", 1)

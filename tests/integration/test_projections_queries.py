@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from casejourney.settings import AlertSettings
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
 from projections.runner import Projector
 from store.family_store import FamilyStore
@@ -45,7 +46,9 @@ def db_url(database_url: str) -> str:
     ]
     with FamilyStore(database_url) as store:
         assert not store.record_batch([*rich_family("F1"), *extra]).rejected
-        projector = Projector(store, clock=lambda: date(2024, 12, 31))
+        projector = Projector(
+            store, thresholds=DEFAULT_THRESHOLDS, clock=lambda: date(2024, 12, 31)
+        )
         projector.run_once()
         projector.close()
     return database_url
@@ -68,18 +71,23 @@ def test_status_teams_search_family_and_chronology(db_url: str) -> None:
 
 def test_practice_lists(db_url: str) -> None:
     as_of = date(2024, 12, 31)
-    plo = queries.plo_tracker(db_url, as_of)
+    plo = queries.plo_tracker(db_url, as_of, th=DEFAULT_THRESHOLDS)
     assert [(p["family_id"], p["beyond_target"], p["review_overdue"]) for p in plo] == [
         ("F2", True, True)
     ]
     assert plo[0]["weeks_open"] == 30.1 and plo[0]["child_ids"] == ["C1"]
-    assert [p["plo_id"] for p in queries.plo_tracker(db_url, as_of, open_only=False)] == [
+    assert [
+        p["plo_id"]
+        for p in queries.plo_tracker(db_url, as_of, open_only=False, th=DEFAULT_THRESHOLDS)
+    ] == [
         "P9",
         "PLO1",
     ]
-    reg24 = queries.reg24(db_url, as_of)
+    reg24 = queries.reg24(db_url, as_of, th=DEFAULT_THRESHOLDS)
     assert [(r["placement_id"], r["phase"]) for r in reg24] == [("PL9", "breach")]
-    assert [a["action_id"] for a in queries.overdue_actions(db_url, as_of)] == ["ACT2"]
+    assert [
+        a["action_id"] for a in queries.overdue_actions(db_url, as_of, th=DEFAULT_THRESHOLDS)
+    ] == ["ACT2"]
     drift = queries.timeliness(db_url, as_of, kind="cp_review")
     assert [d["subject_id"] for d in drift] == ["CP2#1"]  # CP2 from 5 Jan: review was due 5 Apr
     late = queries.timeliness(db_url, as_of, include_late=True)
@@ -92,7 +100,10 @@ def test_practice_lists(db_url: str) -> None:
 
 def test_indicators_trend_and_alerts(db_url: str) -> None:
     figures = {
-        f["key"]: f for f in queries.indicators(db_url, date(2023, 1, 1), date(2023, 12, 31))
+        f["key"]: f
+        for f in queries.indicators(
+            db_url, date(2023, 1, 1), date(2023, 12, 31), th=DEFAULT_THRESHOLDS
+        )
     }
     assert (figures["referrals"]["value"], figures["re_referral_rate"]["numerator"]) == (2, 1)
     assert figures["assessment_timeliness"]["numerator"] == 1
@@ -100,10 +111,14 @@ def test_indicators_trend_and_alerts(db_url: str) -> None:
     assert figures["children_allocated_unqualified"]["numerator"] == 1
     team = {
         f["key"]: f
-        for f in queries.indicators(db_url, date(2023, 1, 1), date(2023, 12, 31), team="Team B")
+        for f in queries.indicators(
+            db_url, date(2023, 1, 1), date(2023, 12, 31), team="Team B", th=DEFAULT_THRESHOLDS
+        )
     }
     assert team["referrals"]["value"] == 0
-    trend = queries.monthly_trend(db_url, date(2023, 1, 15), date(2023, 12, 31))
+    trend = queries.monthly_trend(
+        db_url, date(2023, 1, 15), date(2023, 12, 31), th=DEFAULT_THRESHOLDS
+    )
     assert [t["month"] for t in trend][:2] == ["2023-01", "2023-02"] and len(trend) == 12
     assert sum(t["referrals"] for t in trend) == 1  # R1 (10 Jan) is before the 15th
     counts = {c["kind"]: c["alerts"] for c in queries.alert_counts(db_url)}
@@ -128,10 +143,12 @@ def test_monthly_indicators_are_the_indicators_of_each_month(db_url: str) -> Non
     start, end = date(2023, 1, 15), date(2024, 12, 10)
     for team in (None, "Team B"):
         want = [
-            (first, queries.indicators(db_url, first, last, team=team))
+            (first, queries.indicators(db_url, first, last, team=team, th=DEFAULT_THRESHOLDS))
             for first, last in month_spans(start, end)
         ]
-        assert queries.monthly_indicators(db_url, start, end, team=team) == want
+        assert (
+            queries.monthly_indicators(db_url, start, end, team=team, th=DEFAULT_THRESHOLDS) == want
+        )
         assert any(row["numerator"] for _, rows in want for row in rows)
 
 
@@ -144,16 +161,16 @@ def test_drift_lists_are_the_heads_of_the_whole_lists_with_their_totals(
     with FamilyStore(database_url) as store:
         for n in range(4):
             assert not store.record_batch(rich_family(f"F{n}")).rejected
-        Projector(store, clock=lambda: date(2024, 12, 31)).run_once()
+        Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=lambda: date(2024, 12, 31)).run_once()
     as_of = date(2025, 6, 1)
-    whole = queries.drift_lists(database_url, as_of)
+    whole = queries.drift_lists(database_url, as_of, th=DEFAULT_THRESHOLDS)
     long_lists = [name for name, listed in whole.items() if listed.total >= 4]
     assert len(long_lists) >= 2, {name: listed.total for name, listed in whole.items()}
     assert whole["cp_review"].rows == queries.timeliness(
         database_url, as_of, kind="cp_review", include_late=True
     )
     for limit in (1, 3):
-        cut = queries.drift_lists(database_url, as_of, limit=limit)
+        cut = queries.drift_lists(database_url, as_of, limit=limit, th=DEFAULT_THRESHOLDS)
         assert cut.keys() == whole.keys()
         for name, listed in cut.items():
             assert listed.rows == whole[name].rows[:limit], name

@@ -19,6 +19,7 @@ from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.timeline import journey_spans
 from domain.contract import ContractError
 from domain.rules.family_rows import derive
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from tests.support.journeys import rich_family
 
 LEAD = Worker("PL-1", "practice_lead", True, team="Front Door")
@@ -40,7 +41,7 @@ def _tables() -> dict[str, list[dict[str, object]]]:
         }
         for n, e in enumerate(rich_family(), start=2)
     ]  # the shape of Family.Recorded.as_record()
-    return derive("F1", records, as_of=date(2025, 1, 1)).tables
+    return derive("F1", records, as_of=date(2025, 1, 1), th=DEFAULT_THRESHOLDS).tables
 
 
 def test_journey_spans_cover_every_kind_of_work_per_child() -> None:

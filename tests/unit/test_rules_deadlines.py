@@ -7,7 +7,7 @@ from datetime import date
 
 from domain.family import Family
 from domain.rules.family_rows import derive
-from domain.rules.thresholds import Thresholds
+from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.state import Record
 from tests.support.events import ev
 
@@ -135,6 +135,6 @@ def test_overdue_action_the_day_after_it_fell_due() -> None:
 
 def test_deadline_alert_ids_rest_on_subject_phase_and_due_date() -> None:
     recs = records(PLACED)
-    first = {a.alert_id for a in derive("F1", recs, date(2024, 5, 1)).alerts}
-    later = {a.alert_id for a in derive("F1", recs, date(2025, 5, 1)).alerts}
+    first = {a.alert_id for a in derive("F1", recs, date(2024, 5, 1), DEFAULT_THRESHOLDS).alerts}
+    later = {a.alert_id for a in derive("F1", recs, date(2025, 5, 1), DEFAULT_THRESHOLDS).alerts}
     assert first == later and len(first) == 2

@@ -7,7 +7,7 @@ from datetime import date
 
 from domain.family import Family
 from domain.rules.family_rows import derive
-from domain.rules.thresholds import Thresholds
+from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.state import Record
 from tests.support.events import ev
 
@@ -26,13 +26,16 @@ def referral(day: str, rid: str, child: str = "C1", **kw: object) -> object:
 
 
 def history(recs: list[Record]) -> dict[str, dict[str, object]]:
-    return {r["referral_id"]: r for r in derive("F1", recs, AS_OF).tables["referrals"]}
+    return {
+        r["referral_id"]: r
+        for r in derive("F1", recs, AS_OF, DEFAULT_THRESHOLDS).tables["referrals"]
+    }
 
 
 def kinds(recs: list[Record], kind: str) -> list[dict[str, object]]:
     return [
         {"trigger": a.trigger_event_id, "on": a.occurred_at, **a.detail}
-        for a in derive("F1", recs, AS_OF).alerts
+        for a in derive("F1", recs, AS_OF, DEFAULT_THRESHOLDS).alerts
         if a.kind == kind
     ]
 
@@ -147,6 +150,8 @@ def test_the_threshold_and_window_are_configurable() -> None:
 
 def test_alert_ids_are_the_same_for_the_same_trigger_every_time() -> None:
     recs = records(*(referral(f"2024-0{m}-01", f"R{m}", event_id=f"e{m}") for m in (1, 2, 3)))
-    first = [a.alert_id for a in derive("F1", recs, AS_OF).alerts]
-    again = [a.alert_id for a in derive("F1", list(recs), date(2031, 1, 1)).alerts]
+    first = [a.alert_id for a in derive("F1", recs, AS_OF, DEFAULT_THRESHOLDS).alerts]
+    again = [
+        a.alert_id for a in derive("F1", list(recs), date(2031, 1, 1), DEFAULT_THRESHOLDS).alerts
+    ]
     assert first == again and len(set(first)) == len(first)

@@ -8,6 +8,7 @@ from datetime import date
 from domain.family import Family
 from domain.rules import ALERT_KINDS, RULES
 from domain.rules.family_rows import derive
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from domain.state import Record
 from tests.support.events import UNQUALIFIED, ev
 from tests.support.journeys import rich_family
@@ -23,7 +24,7 @@ def records(*events: object) -> list[Record]:
 
 
 def kinds(recs: list[Record]) -> list[str]:
-    return sorted(a.kind for a in derive("F1", recs, AS_OF).alerts)
+    return sorted(a.kind for a in derive("F1", recs, AS_OF, DEFAULT_THRESHOLDS).alerts)
 
 
 def test_every_alert_kind_of_the_guide_has_a_rule() -> None:
@@ -47,7 +48,9 @@ def test_a_second_cp_plan_for_the_same_child_is_a_repeat_plan() -> None:
         ev("CPPlanStarted", "2023-05-01", plan_id="CP2", category="EMO"),
         ev("CPPlanStarted", "2023-05-01", plan_id="CP3", category="EMO", child_id="C2"),
     )
-    plans = {p["plan_id"]: p for p in derive("F1", recs, AS_OF).tables["cp_plans"]}
+    plans = {
+        p["plan_id"]: p for p in derive("F1", recs, AS_OF, DEFAULT_THRESHOLDS).tables["cp_plans"]
+    }
     assert (plans["CP2"]["repeat"], plans["CP2"]["previous_plan_id"]) == (1, "CP1")
     assert plans["CP3"]["repeat"] == 0  # another child's first plan
     # From 29 Feb 2020, two years run to 28 Feb 2022 only in a leap-day sense: not 2 years.
@@ -60,7 +63,7 @@ def test_a_plan_ending_on_the_second_anniversary_lasted_two_years() -> None:
         ev("CPPlanStarted", "2021-03-01", plan_id="CP1", category="NEG"),
         ev("CPPlanEnded", "2023-03-01", plan_id="CP1", step_down="none"),
     )
-    assert derive("F1", recs, AS_OF).tables["cp_plans"][0]["lasted_long"] == 1
+    assert derive("F1", recs, AS_OF, DEFAULT_THRESHOLDS).tables["cp_plans"][0]["lasted_long"] == 1
 
 
 def test_repeat_pre_proceedings_after_earlier_pre_proceedings_or_care_proceedings() -> None:
@@ -77,7 +80,7 @@ def test_repeat_pre_proceedings_after_earlier_pre_proceedings_or_care_proceeding
         ev("PreProceedingsStarted", "2024-01-01", plo_id="P1", child_ids=["C2"], **fam),
         ev("PreProceedingsEnded", "2024-02-01", plo_id="P1", outcome="step_down", **fam),
     )
-    row = derive("F1", after_court, AS_OF).tables["plo"][0]
+    row = derive("F1", after_court, AS_OF, DEFAULT_THRESHOLDS).tables["plo"][0]
     assert (row["repeat"], row["earlier_proceedings_id"]) == (1, "CO1")
 
 
@@ -99,7 +102,7 @@ def test_unqualified_decisions_raise_alerts_but_acknowledging_an_alert_does_not(
             recorded_by=UNQUALIFIED,
         ),
     )
-    result = derive("F1", recs, AS_OF)
+    result = derive("F1", recs, AS_OF, DEFAULT_THRESHOLDS)
     assert kinds(recs) == ["unqualified_decision"]
     decisions = result.tables["decisions"]
     assert [(d["event_type"], d["qualified"]) for d in decisions] == [("ReferralDecided", 0)]
@@ -117,7 +120,10 @@ def test_chronology_keeps_both_clocks_and_statuses_and_no_free_text() -> None:
     family = Family("F1")
     for event in rich_family():
         family.record(event)
-    rows = {r["event_id"]: r for r in derive("F1", family.records, AS_OF).tables["chronology"]}
+    rows = {
+        r["event_id"]: r
+        for r in derive("F1", family.records, AS_OF, DEFAULT_THRESHOLDS).tables["chronology"]
+    }
     assert len(rows) == len(family.records)
     assert rows["e18"]["status"] == "corrected" and rows["e18"]["business_on"] == "2023-11-14"
     assert rows["e18"]["occurred_at"] == "2023-11-15"

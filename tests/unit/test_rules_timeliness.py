@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.family import Family
 from domain.rules.family_rows import derive
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from domain.state import Record
 from tests.support.events import ev
 
@@ -21,7 +22,7 @@ def records(*events: object) -> list[Record]:
 
 
 def timeliness(recs: list[Record], kind: str) -> dict[str, dict[str, object]]:
-    rows = derive("F1", recs, AS_OF).tables["timeliness"]
+    rows = derive("F1", recs, AS_OF, DEFAULT_THRESHOLDS).tables["timeliness"]
     return {r["subject_id"]: r for r in rows if r["kind"] == kind}
 
 

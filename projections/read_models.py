@@ -1,0 +1,157 @@
+"""The read models as one object: a database and the thresholds, bound once.
+
+The composition root builds one of these with the configured thresholds and hands
+it to whatever shows figures (the dashboard), so a local target such as
+CASEJOURNEY_PLO_TARGET_WEEKS=20 reaches every figure, list and flag: the queries
+below it have no threshold defaults to fall back on.
+
+One connection per object, behind a lock: readers cache their results, so the
+database is touched rarely and serialising those touches costs nothing. A broken
+connection (a restarted server) is replaced on the next read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from domain.rules.thresholds import Thresholds
+from projections import queries
+from store.database import Database
+
+Row = dict[str, Any]
+# The read models' version: generation, log position, day of the last deadline pass.
+Version = tuple[int, int, str]
+T = TypeVar("T")
+
+
+class ReadModels:
+    """Read-model queries with the thresholds bound; one shared connection."""
+
+    def __init__(self, database_url: str, thresholds: Thresholds) -> None:
+        self.database_url = database_url
+        self.thresholds = thresholds
+        self._lock = threading.Lock()
+        self._db: Database | None = None
+
+    @property
+    def identity(self) -> str:
+        """Names what these read models answer: their database and their thresholds
+        (a cache shared by several must never hand one's answers to another)."""
+        return f"{self.database_url}|{self.thresholds!r}"
+
+    @contextmanager
+    def _open(self) -> Iterator[Database]:
+        with self._lock:
+            if self._db is None:
+                self._db = Database(self.database_url)
+            try:
+                yield self._db
+            except Exception:
+                self._db.close()
+                self._db = None
+                raise
+
+    def read(self, fn: Callable[[Database], T]) -> T:
+        """Run `fn` on the shared connection (for the queries below, and tests)."""
+        with self._open() as db:
+            return fn(db)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    # --- the projection itself ---------------------------------------------------
+
+    def version(self) -> Version | None:
+        """The version now: None until the first projection has built the tables."""
+
+        def fetch(db: Database) -> Version | None:
+            if not queries.ready(db):
+                return None
+            row = queries.status(db)
+            return (int(row["generation"]), int(row["position"]), str(row["deadlines_on"] or ""))
+
+        return self.read(fetch)
+
+    def latest_business_date(self) -> date | None:
+        return self.read(queries.latest_business_date)
+
+    # --- headline figures and the lists behind them --------------------------------
+
+    def indicators(self, start: date, end: date, team: str | None = None) -> list[Row]:
+        return self.read(
+            lambda db: queries.indicators(db, start, end, team=team, th=self.thresholds)
+        )
+
+    def monthly_indicators(
+        self, start: date, end: date, team: str | None = None
+    ) -> list[tuple[date, list[Row]]]:
+        th = self.thresholds
+        return self.read(lambda db: queries.monthly_indicators(db, start, end, team=team, th=th))
+
+    def members(
+        self, key: str, start: date, end: date, team: str | None = None, limit: int | None = None
+    ) -> list[Row]:
+        th = self.thresholds
+        return self.read(
+            lambda db: queries.members(db, key, start, end, team=team, th=th, limit=limit)
+        )
+
+    # --- alerts ----------------------------------------------------------------------
+
+    def teams(self) -> list[str]:
+        return self.read(queries.teams)
+
+    def alert_kinds(self) -> list[str]:
+        return [r["kind"] for r in self.read(queries.alert_counts)]
+
+    def alerts(self, **filters: Any) -> list[Row]:
+        """`queries.alerts` with its filters (kind, team, since, until, acknowledged...)."""
+        return self.read(lambda db: queries.alerts(db, **filters))
+
+    # --- families --------------------------------------------------------------------
+
+    def search(self, text: str) -> list[Row]:
+        return self.read(lambda db: queries.search(db, text))
+
+    def family(self, family_id: str) -> Row | None:
+        """The family's summary, its rows by table (`family_work` included) and alerts."""
+
+        def fetch(db: Database) -> Row | None:
+            found = queries.family(db, family_id)
+            if found is not None:
+                found["work"] = queries.family_work(db, family_id)
+                found["chronology"] = queries.chronology(db, family_id)
+            return found
+
+        return self.read(fetch)
+
+    def network(self, family_id: str, steps: int = 1) -> Row:
+        return self.read(lambda db: queries.network(db, family_id, steps))
+
+    def recorded_span(self, family_id: str) -> tuple[datetime, datetime] | None:
+        return self.read(lambda db: queries.recorded_span(db, family_id))
+
+    # --- practice lists --------------------------------------------------------------
+
+    def plo_tracker(self, as_of: date, team: str | None = None) -> list[Row]:
+        th = self.thresholds
+        return self.read(lambda db: queries.plo_tracker(db, as_of, team=team, th=th))
+
+    def drift_lists(
+        self,
+        as_of: date,
+        team: str | None = None,
+        limit: int | None = None,
+        only: Sequence[str] = queries.DRIFT_LISTS,
+    ) -> dict[str, queries.Listed]:
+        th = self.thresholds
+        return self.read(
+            lambda db: queries.drift_lists(db, as_of, team=team, limit=limit, only=only, th=th)
+        )
