@@ -6,6 +6,11 @@ exactly what the source wrote. The producer is idempotent (acks=all): its own
 retries never write a message twice. Bad lines are kept in a rejects file, as
 `ingest` does, and never sent; a send the broker did not confirm is counted as
 failed and written to the rejects file too, so it can be published again.
+
+Memory is bounded whatever the file's size: kafka-python 3.0 has no buffer-memory
+limit (its accumulator grows while the broker is slower than the reader: publishing
+the national file peaked at 6.4 GB), so at most `max_in_flight` sends wait for the
+broker at any moment; the reader waits for confirmations beyond that.
 """
 
 from __future__ import annotations
@@ -37,21 +42,28 @@ class PublishSummary:
         return asdict(self)
 
 
-class _Deliveries:
-    """Counts broker confirmations; callbacks arrive on the producer's I/O thread."""
+MAX_IN_FLIGHT = 20_000  # sends awaiting the broker: ~20 MB of lines and futures
 
-    def __init__(self) -> None:
+
+class _Deliveries:
+    """Counts broker confirmations; callbacks arrive on the producer's I/O thread.
+    Each send holds one slot of `in_flight` until the broker confirms or refuses it."""
+
+    def __init__(self, max_in_flight: int) -> None:
         self.lock = threading.Lock()
+        self.in_flight = threading.BoundedSemaphore(max_in_flight)
         self.by_topic: dict[str, int] = {}
         self.failures: list[tuple[Line, str, str]] = []
 
     def ok(self, metadata: Any) -> None:
         with self.lock:
             self.by_topic[metadata.topic] = self.by_topic.get(metadata.topic, 0) + 1
+        self.in_flight.release()
 
     def failed(self, line: Line, event_id: str, error: BaseException) -> None:
         with self.lock:
             self.failures.append((line, event_id, f"not delivered ({type(error).__name__})"))
+        self.in_flight.release()
 
 
 def _refusal(line: Line, max_bytes: int) -> str | None:
@@ -71,6 +83,7 @@ def _send(producer: KafkaProducer, topic: str, line: Line, deliveries: _Deliveri
     """Send one line, its confirmation or failure noted by `deliveries`."""
     event = line.event
     assert event is not None
+    deliveries.in_flight.acquire()
     try:
         future = producer.send(
             topic, key=event.family_id.encode("utf-8"), value=line.text.encode("utf-8")
@@ -91,9 +104,10 @@ def publish_lines(
     max_bytes: int = MAX_MESSAGE_BYTES,
     on_progress: Callable[[PublishSummary], None] | None = None,
     flush_timeout_s: float = 120.0,
+    max_in_flight: int = MAX_IN_FLIGHT,
 ) -> None:
     """Send every valid line and wait for the broker to confirm all of them."""
-    deliveries = _Deliveries()
+    deliveries = _Deliveries(max_in_flight)
     for line in lines:
         summary.read += 1
         reason = _refusal(line, max_bytes)
