@@ -408,8 +408,9 @@ _META = frozenset({"RecordCorrected", "RecordRetracted"})
 def parse_event(raw: Any, *, today: date | None = None) -> ContractEvent:
     """Validate one decoded JSON value against the contract, or raise ContractError.
 
-    First the bounds every later stage relies on (domain.limits), then the fields.
-    `today` (default: the real date) bounds how far ahead business time may be."""
+    First the bounds every later stage relies on (domain.limits), then the envelope,
+    then the payload. `today` (default: the real date) bounds how far ahead business
+    time may be."""
     if not isinstance(raw, dict):
         raise ContractError("message is not a JSON object")
     event_id = raw.get("event_id")
@@ -417,71 +418,72 @@ def parse_event(raw: Any, *, today: date | None = None) -> ContractEvent:
         raise ContractError(
             "event_id must be a string of 1-128 characters without control characters"
         )
-
-    def fail(reason: str) -> ContractError:
-        return ContractError(reason, event_id)
-
-    problem = value_problem(raw, KNOWN_FIELDS)
+    problem = value_problem(raw, KNOWN_FIELDS) or _envelope_problem(raw, today)
     if problem:
-        raise fail(problem)
+        raise ContractError(problem, event_id)
+    event_type: str = raw["event_type"]
+    problem = _payload_problem(event_type, raw.get("payload", {}), event_id)
+    if problem:
+        raise ContractError(problem, event_id)
+    return ContractEvent(
+        event_id=event_id,
+        event_type=event_type,
+        family_id=raw["family_id"],
+        occurred_at=raw["occurred_at"],
+        child_id=raw.get("child_id"),
+        recorded_by=raw.get("recorded_by"),
+        payload=raw.get("payload", {}),
+        schema_version=1,
+        extra={k: v for k, v in raw.items() if k not in CONTRACT_FIELDS},
+    )
+
+
+def _envelope_problem(raw: dict[str, Any], today: date | None) -> str | None:
+    """What is wrong with the fields every event has, or None."""
     schema_version = raw.get("schema_version", 1)
     if schema_version != 1 or isinstance(schema_version, bool):
-        raise fail("schema_version is not a known schema version (this reader knows 1)")
+        return "schema_version is not a known schema version (this reader knows 1)"
     event_type = raw.get("event_type")
     if not isinstance(event_type, str):
-        raise fail("event_type must be a string")
+        return "event_type must be a string"
     spec = EVENT_SPECS.get(event_type)
     if spec is None:
-        raise fail("event_type is not a known event type")
-    family_id = raw.get("family_id")
-    if not _is_id(family_id, 64):
-        raise fail("family_id must be a string of 1-64 characters without control characters")
+        return "event_type is not a known event type"
+    if not _is_id(raw.get("family_id"), 64):
+        return "family_id must be a string of 1-64 characters without control characters"
     occurred_at = raw.get("occurred_at")
     if not isinstance(occurred_at, str):
-        raise fail("occurred_at must be an ISO 8601 date or date-time")
+        return "occurred_at must be an ISO 8601 date or date-time"
     problem = _check_occurred_at(occurred_at, today)
     if problem:
-        raise fail(problem)
+        return problem
     child_id = raw.get("child_id")
-    if spec.child:
-        if not _is_id(child_id, 64):
-            raise fail(
-                f"child_id (1-64 characters, no control characters) is required for {event_type}"
-            )
-    elif child_id is not None:
-        raise fail(f"{event_type} is a family-level event and takes no child_id")
+    if spec.child and not _is_id(child_id, 64):
+        return f"child_id (1-64 characters, no control characters) is required for {event_type}"
+    if not spec.child and child_id is not None:
+        return f"{event_type} is a family-level event and takes no child_id"
     recorded_by = raw.get("recorded_by")
-    if recorded_by is not None or spec.decision:
-        if recorded_by is None:
-            raise fail(f"recorded_by is required for the decision {event_type}")
-        problem = _check_recorded_by(recorded_by)
-        if problem:
-            raise fail(problem)
-    payload = raw.get("payload", {})
+    if recorded_by is None:
+        return f"recorded_by is required for the decision {event_type}" if spec.decision else None
+    return _check_recorded_by(recorded_by)
+
+
+def _payload_problem(event_type: str, payload: Any, event_id: str) -> str | None:
+    """What is wrong with the payload of an event of this type, or None."""
     if not isinstance(payload, dict):
-        raise fail("payload must be an object")
+        return "payload must be an object"
+    spec = EVENT_SPECS[event_type]
     for name, checker in spec.required.items():
         if name not in payload:
-            raise fail(f"payload.{name} is required for {event_type}")
+            return f"payload.{name} is required for {event_type}"
         problem = checker(payload[name])
         if problem:
-            raise fail(f"payload.{name} {problem}")
+            return f"payload.{name} {problem}"
     for name, checker in spec.optional.items():
         if payload.get(name) is not None:
             problem = checker(payload[name])
             if problem:
-                raise fail(f"payload.{name} {problem}")
+                return f"payload.{name} {problem}"
     if payload.get("target_event_id") == event_id and event_type in _META:
-        raise fail("payload.target_event_id must name another event, not this one")
-    extra = {k: v for k, v in raw.items() if k not in CONTRACT_FIELDS}
-    return ContractEvent(
-        event_id=event_id,
-        event_type=event_type,
-        family_id=family_id,
-        occurred_at=occurred_at,
-        child_id=child_id,
-        recorded_by=recorded_by,
-        payload=payload,
-        schema_version=1,
-        extra=extra,
-    )
+        return "payload.target_event_id must name another event, not this one"
+    return None
