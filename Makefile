@@ -3,17 +3,29 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HASH := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-dev-$(HASH)
+RUNTIME_STAMP := $(VENV)/.installed-runtime-$(HASH)
 
-.PHONY: venv demo test test-unit lint clean
+.PHONY: venv runtime demo test test-unit lint clean
 
+# The tests' tools (pytest, Playwright, mypy...) on top of what the product runs on.
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
-	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+	@rm -f $(VENV)/.installed-* && touch $(STAMP) $(RUNTIME_STAMP)
+
+# What `make demo` needs: the product's own dependencies only.
+runtime: $(RUNTIME_STAMP)
+
+$(RUNTIME_STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@rm -f $(VENV)/.installed-runtime-* && touch $(RUNTIME_STAMP)
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -32,5 +44,5 @@ clean:
 test: venv
 	scripts/test.sh
 
-demo: venv
+demo: runtime
 	scripts/demo.sh

@@ -11,8 +11,29 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from casejourney.container import Container
+from casejourney.settings import Settings
+from store.database_url import dialect_of, sqlite_path
+
+# Commands that only read: on an embedded store that does not exist they say so
+# instead of creating an empty one (which then reads as "nothing happened").
+READ_ONLY = frozenset(
+    {
+        "family",
+        "summary",
+        "alerts",
+        "indicators",
+        "network",
+        "links",
+        "diff",
+        "verify",
+        "audit-pack",
+        "findings",
+        "access-log",
+    }
+)
 
 COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.core",
@@ -44,7 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        with Container() as container:
+        settings = Settings.from_env()
+        if args.command in READ_ONLY:
+            _require_store(settings.database_url)
+        with Container(settings) as container:
             return int(args.handler(args, container) or 0)
     except KeyboardInterrupt:
         return 130
@@ -56,6 +80,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Configuration and input errors: one line, no traceback.
         print(f"casejourney: {error}", file=sys.stderr)
         return 2
+
+
+def _require_store(database_url: str) -> None:
+    if dialect_of(database_url) != "sqlite":
+        return
+    path = sqlite_path(database_url)
+    if path != ":memory:" and not Path(path).exists():
+        shown = "/" + path.lstrip("/") if path.startswith("/") else path
+        raise FileNotFoundError(
+            f"no event store at {shown}: record events first (casejourney ingest, consume "
+            "or import), or point CASEJOURNEY_DATABASE_URL at the store you mean "
+            "(make demo prints the line for its own)"
+        )
 
 
 if __name__ == "__main__":

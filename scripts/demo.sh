@@ -39,6 +39,8 @@ rows = json.load(sys.stdin)
 for kind, n in sorted(collections.Counter(r["kind"] for r in rows).items()):
     print(f"  {kind:<26} {n}")'
 
+echo
+echo "== the CLI reads this demo store after: export CASEJOURNEY_DATABASE_URL=$CASEJOURNEY_DATABASE_URL"
 if [[ -n "${DEMO_NO_DASHBOARD:-}" ]]; then
   exit 0
 fi
