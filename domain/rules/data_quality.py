@@ -34,6 +34,8 @@ AWAITING = "awaiting_anchor"
 def findings(facts: FamilyFacts, as_of: date, th: Thresholds) -> list[Finding]:
     """Every finding of the family, awaiting-anchor ones included whatever they have
     waited (their rows carry `waiting_since`), sorted by finding id."""
+    if not facts.state.violations and not facts.state.pending:
+        return []  # most families: no index of their records needed
     out = [
         f
         for f in family_findings(
@@ -64,6 +66,8 @@ def findings(facts: FamilyFacts, as_of: date, th: Thresholds) -> list[Finding]:
 
 def finding_rows(facts: FamilyFacts, found: list[Finding]) -> list[Row]:
     """The `findings` table's rows (schema in projections.schema)."""
+    if not found:
+        return []
     recorded = {r["event_id"]: r["recorded_at"] for r in facts.records}
     return [
         {
