@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.audit",
     "casejourney.commands.imports",
     "casejourney.commands.projections",
+    "casejourney.commands.findings",
     "casejourney.commands.dashboard",
 )
 

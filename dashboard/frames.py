@@ -81,6 +81,9 @@ def _ids(value: Any) -> str:
     return (value or "").replace(",", ", ")
 
 
+CONTRADICTED = "depends on a contradicted record"
+
+
 def _detail(detail: dict[str, Any]) -> str:
     def show(value: Any) -> str:
         if isinstance(value, list | tuple):
@@ -89,9 +92,14 @@ def _detail(detail: dict[str, Any]) -> str:
             return "yes" if value else "no"
         return str(value)
 
-    return "; ".join(
-        f"{key.replace('_', ' ')} {show(value)}" for key, value in sorted(detail.items())
+    shown = "; ".join(
+        f"{key.replace('_', ' ')} {show(value)}"
+        for key, value in sorted(detail.items())
+        if key != "contradicted"
     )
+    if detail.get("contradicted"):  # the findings it rests on (domain.rules.data_quality)
+        return f"{CONTRADICTED} ({show(detail['contradicted'])}); {shown}"
+    return shown
 
 
 def alerts(rows: list[Row]) -> pd.DataFrame:

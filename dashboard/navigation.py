@@ -29,5 +29,6 @@ FAMILY = PageSpec("family.py", "Family explorer", ":material/family_restroom:", 
 PLO = PageSpec("plo.py", "PLO tracker", ":material/gavel:", "plo")
 TIMELINESS = PageSpec("timeliness.py", "Timeliness and drift", ":material/schedule:", "timeliness")
 AUDIT = PageSpec("audit.py", "Audit", ":material/history:", "audit")
+FINDINGS = PageSpec("findings.py", "Data quality", ":material/rule:", "findings")
 
-PAGES: tuple[PageSpec, ...] = (OVERVIEW, ALERTS, FAMILY, PLO, TIMELINESS, AUDIT)
+PAGES: tuple[PageSpec, ...] = (OVERVIEW, ALERTS, FAMILY, PLO, TIMELINESS, FINDINGS, AUDIT)

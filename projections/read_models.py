@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from domain.rules.thresholds import Thresholds
-from projections import queries
+from projections import findings_query, queries
 from store.database import Database
 
 Row = dict[str, Any]
@@ -154,4 +154,20 @@ class ReadModels:
         th = self.thresholds
         return self.read(
             lambda db: queries.drift_lists(db, as_of, team=team, limit=limit, only=only, th=th)
+        )
+
+    # --- data-quality findings -------------------------------------------------------
+
+    def findings(self, as_of: date, **filters: Any) -> list[Row]:
+        """`findings_query.findings` true on `as_of` (family_id, rule, severity, team,
+        limit), with the configured grace period for facts awaiting their anchor."""
+        grace = self.thresholds.anchor_grace_days
+        return self.read(
+            lambda db: findings_query.findings(db, as_of=as_of, grace_days=grace, **filters)
+        )
+
+    def finding_counts(self, as_of: date, team: str | None = None) -> dict[str, int]:
+        grace = self.thresholds.anchor_grace_days
+        return self.read(
+            lambda db: findings_query.finding_counts(db, as_of=as_of, grace_days=grace, team=team)
         )

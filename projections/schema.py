@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from store.database import Database
 from store.tracking import create_tracking_table
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the findings table (data quality)
 PROJECTION = "casejourney"
 TEXT, INT, BIG = "TEXT", "INTEGER", "BIGINT"
 
@@ -148,6 +148,14 @@ TABLES: dict[str, Table] = {
             "family_id alert_id acknowledged_on acknowledged_by",
             "family_id,alert_id",
             "alert_id",
+        ),
+        _t(
+            "findings",
+            "family_id finding_id rule severity reference event_id event_type child_id related "
+            "reason waiting_since team",
+            "family_id,finding_id",
+            "rule",
+            "severity",
         ),
         _t(
             "alert_rows",

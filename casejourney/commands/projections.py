@@ -19,6 +19,9 @@ from domain.calendar import minus_years
 from domain.rules import ALERT_KINDS
 from projections import network, queries
 
+# Said of an alert whose trigger (or a counted referral) is in an error finding.
+CONTRADICTED = "depends on a contradicted record (see `casejourney findings`)"
+
 
 def _day(text: str) -> date:
     try:
@@ -144,6 +147,8 @@ def alerts(args: argparse.Namespace, container: Container) -> int:
     for r in rows:
         ack = " acknowledged" if r["acknowledged"] else ""
         state = "" if r["status"] == "active" else f" {r['status'].upper()}"
+        if r["detail"].get("contradicted"):
+            state += f" {CONTRADICTED}"
         print(
             f"{r['occurred_at']}  {r['kind']:<24} {r['family_id']:<14} {r['child_id'] or '-':<14}"
             f" {r['team'] or '-':<18} {r['alert_id']}{ack}{state}  {json.dumps(r['detail'])}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, source
+from dashboard import data, quality, source
 from dashboard.charts import network_figure, timeline_figure
 from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.timeline import journey_spans
@@ -115,6 +115,13 @@ with network_column:
 if len(view.alerts):
     st.markdown("**Alerts for this family**")
     st.dataframe(view.alerts, hide_index=True, width="stretch")
+
+st.markdown("**Data quality** (recorded facts that contradict each other)")
+findings = quality.findings(family_id=family_id)
+if findings.empty:
+    st.caption("No data-quality findings for this family.")
+else:
+    st.dataframe(findings, hide_index=True, width="stretch", height=table_height(len(findings)))
 
 st.markdown("**Chronology** (business date, when it was recorded, and who recorded it)")
 st.dataframe(

@@ -6,8 +6,9 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import data, source
+from dashboard import data, quality, source
 from dashboard.charts import trend_figure
+from dashboard.navigation import FINDINGS
 from dashboard.widgets import export_buttons, family_table, period_picker
 from projections.figures import LATE_KEYS, expected_rows
 
@@ -45,6 +46,14 @@ for index, indicator in enumerate(indicators):
             else values * (100 if indicator.percent else 1),
             chart_type="line" if indicator.percent else "bar",
         )
+
+# Counted as of today whatever the period: a finding is about the records, not the month.
+st.page_link(
+    FINDINGS.path,
+    label=quality.summary_line(quality.counts(team)).capitalize(),
+    icon=FINDINGS.icon,
+    help="Recorded facts that contradict each other: the list, by check and DfE rule.",
+)
 
 st.subheader("Trend by month, and who is behind it")
 by_key = {i.key: i for i in indicators}

@@ -99,6 +99,9 @@ def facts_for(family_id: str, records: list[Record]) -> FamilyFacts:
     state = FamilyState()
     for record in effective:
         state.apply(record)
+    # What FamilyState.fold does after applying: the findings read these.
+    state._note_meta(records)
+    state.resolve_waiting()
     opened_by: dict[tuple[str, str], str] = {}
     for record in effective:
         key_field = OPENERS.get(record["event_type"])

@@ -15,6 +15,7 @@ from domain.rules import (
     assessment_timeliness,
     chronology,
     cp_review_timeliness,
+    data_quality,
     icpc_timeliness,
     overdue_action,
     pre_proceedings,
@@ -149,6 +150,8 @@ def derive(
     }
     tables["children"] = _children(facts, history, plans)
     tables["families"] = [_family(facts, tables)]
+    found = data_quality.findings(facts, as_of, th)
+    tables["findings"] = data_quality.finding_rows(facts, found)
     alerts = [
         *third_referral_child.alerts(history, th),
         *third_referral_family.alerts(family_id, history, th, facts.team),
@@ -157,6 +160,7 @@ def derive(
         *unqualified_decision.alerts(decisions),
         *deadline_alerts(plo, placements, actions, as_of, th),
     ]
+    alerts = data_quality.mark_contradicted(alerts, found, history, th)
     tables["acknowledgements"] = [
         {
             "family_id": family_id,

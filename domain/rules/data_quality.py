@@ -1,0 +1,138 @@
+"""Data-quality findings as read-model rows, and the alerts that rest on them.
+
+A finding is computed whenever its family is, so it appears and disappears with
+corrections and late events (domain.findings). One kind depends on the day: a
+fact still waiting for the record it belongs to becomes a finding once it has
+waited `anchor_grace_days`. Its row is stored whatever the day, dated by when
+the fact was recorded (`waiting_since`), and the read side decides by its own
+day whether the grace period is over: no daily pass is needed, a family nobody
+touches still shows the finding on time, and a rebuild on any day gives the
+same rows as the batches that came before it.
+
+An alert whose trigger (for third referrals, any referral it counts) is involved
+in an error finding says so in `detail.contradicted` instead of guessing which
+of the two facts is wrong; its id does not change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from domain.calendar import minus_years
+from domain.findings import CHECKS, CIN_RULES, Finding, family_findings, finding_id
+from domain.rules.base import Alert, canonical_json
+from domain.rules.facts import FamilyFacts
+from domain.rules.thresholds import Thresholds
+
+Row = dict[str, Any]
+AWAITING = "awaiting_anchor"
+
+
+def findings(facts: FamilyFacts, as_of: date, th: Thresholds) -> list[Finding]:
+    """Every finding of the family, awaiting-anchor ones included whatever they have
+    waited (their rows carry `waiting_since`), sorted by finding id."""
+    if not facts.state.violations and not facts.state.pending:
+        return []  # most families: no index of their records needed
+    out = [
+        f
+        for f in family_findings(
+            facts.family_id, facts.state, facts.records, as_of, th.anchor_grace_days
+        )
+        if f.rule != AWAITING
+    ]
+    by_id = {r["event_id"]: r for r in facts.records}
+    for event_id, reason in facts.state.pending.items():
+        record = by_id.get(event_id)
+        if record is None or event_id in facts.state.violations:
+            continue
+        out.append(
+            Finding(
+                finding_id=finding_id(facts.family_id, AWAITING, event_id),
+                family_id=facts.family_id,
+                rule=AWAITING,
+                severity=CHECKS[AWAITING].severity,
+                event_id=event_id,
+                event_type=record["event_type"],
+                child_id=record.get("child_id"),
+                reason=f"{record['event_type']}: {reason}",
+                reference=CIN_RULES.get((AWAITING, record["event_type"])),
+            )
+        )
+    return sorted(out, key=lambda f: f.finding_id)
+
+
+def finding_rows(facts: FamilyFacts, found: list[Finding]) -> list[Row]:
+    """The `findings` table's rows (schema in projections.schema)."""
+    if not found:
+        return []
+    recorded = {r["event_id"]: r["recorded_at"] for r in facts.records}
+    return [
+        {
+            "family_id": f.family_id,
+            "finding_id": f.finding_id,
+            "rule": f.rule,
+            "severity": f.severity,
+            "reference": f.reference,
+            "event_id": f.event_id,
+            "event_type": f.event_type,
+            "child_id": f.child_id,
+            "related": canonical_json(list(f.related)),
+            "reason": f.reason,
+            "waiting_since": (
+                datetime.fromisoformat(recorded[f.event_id]).date().isoformat()
+                if f.rule == AWAITING
+                else None
+            ),
+            "team": facts.team_for([f.child_id]) if f.child_id else facts.team,
+        }
+        for f in found
+    ]
+
+
+def _contradicting(found: Iterable[Finding]) -> dict[str, list[str]]:
+    """Event id -> the error findings it is involved in (as their subject or as the
+    fact they contradict: either of the two may be the wrong one)."""
+    out: dict[str, list[str]] = {}
+    for f in found:
+        if f.severity != "error":
+            continue
+        for event_id in (f.event_id, *f.related):
+            out.setdefault(event_id, []).append(f.finding_id)
+    return out
+
+
+def _counted(alert: Alert, history: list[Row], th: Thresholds) -> list[str]:
+    """The event ids an alert rests on: its trigger, and for third referrals every
+    referral its count includes."""
+    if alert.kind not in ("third_referral_child", "third_referral_family"):
+        return [alert.trigger_event_id]
+    start = minus_years(date.fromisoformat(alert.occurred_at), th.referral_window_years)
+    rows = [r for r in history if start.isoformat() <= r["received_on"] <= alert.occurred_at]
+    if alert.kind == "third_referral_child":
+        trigger = next(r for r in history if r["event_id"] == alert.trigger_event_id)
+        rows = [
+            r
+            for r in rows
+            if r["child_id"] == alert.child_id and r["sequence"] <= trigger["sequence"]
+        ]
+    return [alert.trigger_event_id, *(r["event_id"] for r in rows)]
+
+
+def mark_contradicted(
+    alerts: list[Alert], found: list[Finding], history: list[Row], th: Thresholds
+) -> list[Alert]:
+    """The alerts, each resting on a contradicted fact carrying `detail.contradicted`
+    (the finding ids, sorted); the others unchanged, byte for byte."""
+    involved = _contradicting(found)
+    if not involved:
+        return alerts
+    out = []
+    for alert in alerts:
+        ids = sorted({f for e in _counted(alert, history, th) for f in involved.get(e, [])})
+        if ids:
+            alert = dataclasses.replace(alert, detail={**alert.detail, "contradicted": ids})
+        out.append(alert)
+    return out
