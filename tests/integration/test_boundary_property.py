@@ -130,6 +130,7 @@ def test_whatever_the_door_accepts_every_later_stage_can_carry(database_url: str
     @settings(
         max_examples=80,
         deadline=None,
+        derandomize=True,  # the same examples on every run: CI is never flaky on luck
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
     @given(st.lists(near_events(), min_size=1, max_size=8))
@@ -162,4 +163,4 @@ def test_whatever_the_door_accepts_every_later_stage_can_carry(database_url: str
 
     check()
     # Both sides of the door must be exercised, or the test proves nothing.
-    assert 0.1 * offered < accepted < 0.9 * offered, (accepted, offered)
+    assert accepted >= 20 and offered - accepted >= 20, (accepted, offered)
