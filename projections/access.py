@@ -177,16 +177,15 @@ class AccessPolicy:
         )
 
     def local_viewer(self, user_id: str) -> Viewer:
-        """The operator of a dashboard with no sign-in (loopback only): every family
-        but the restricted ones not naming them, as an administrator; qualification
-        only from the staff register."""
+        """The operator of a dashboard with no sign-in (loopback only): every family but
+        the restricted ones not naming them, as a service manager (or the roles the staff
+        register gives them); qualification only from the staff register. The access
+        log is read with `casejourney access-log` there."""
         register = self.staff.get(user_id, {})
-        roles = self.roles_of(_strings(register.get("roles"))) or frozenset(
-            {ADMINISTRATOR, PRACTICE_LEAD}
-        )
+        roles = self.roles_of(_strings(register.get("roles"))) or frozenset({SERVICE_MANAGER})
         return Viewer(
             user_id=user_id,
-            roles=roles | {ADMINISTRATOR},
+            roles=roles,
             teams=frozenset(_strings(register.get("teams"))),
             qualified=_truthy(register.get("qualified", False)),
             signed_in=False,
