@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.imports",
     "casejourney.commands.projections",
     "casejourney.commands.dashboard",
+    "casejourney.commands.access_log",
 )
 
 

@@ -120,9 +120,10 @@ class AccessLog:
         since: datetime | None = None,
         limit: int | None = None,
     ) -> list[Row]:
-        """Records oldest first, filtered by family, user and time."""
+        """Records oldest first, filtered by family, user and time (none: no log yet)."""
         with self._lock:
-            self._ensure()
+            if TABLE not in self.db.table_names():
+                return []
             clauses: list[str] = []
             params: list[Any] = []
             for column, value in (("family_id", family_id), ("user_id", user_id)):
@@ -142,9 +143,11 @@ class AccessLog:
             return self.db.rows(sql, params)
 
     def verify(self) -> AccessLogCheck:
-        """Walk the chain from the first record: every hash recomputed, every link held."""
+        """Walk the chain from the first record: every hash recomputed, every link held.
+        Creates nothing: a store with no dashboard views yet has an empty log."""
         with self._lock:
-            self._ensure()
+            if TABLE not in self.db.table_names():
+                return AccessLogCheck(True, 0, None)
             rows = self.db.rows(
                 f"SELECT seq, {', '.join(FIELDS)}, prev_hash, hash FROM {TABLE} ORDER BY seq"
             )
