@@ -9,6 +9,7 @@ appends an access record. Never skipped: the tests need Keycloak and Chromium.
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -115,9 +116,7 @@ def test_a_practice_lead_is_refused_another_teams_family(
     expect(page.get_by_text("Signed in as lee.lead (practice lead)")).to_be_visible()
     # By URL: refused, and the refusal is logged.
     page.goto(f"{server.url}/family?family={theirs}")
-    expect(page.get_by_text("You may not open this family's record")).to_be_visible(
-        timeout=WAIT_MS
-    )
+    expect(page.get_by_text("You may not open this family's record")).to_be_visible(timeout=WAIT_MS)
     wait_until_idle(page)
     screenshot(page, "practice-lead-refused")
     refused = _records(store_url, family_id=theirs, user_id="lee.lead")
@@ -166,9 +165,7 @@ def test_each_role_signs_in_and_sees_its_role(
 ) -> None:
     sign_in(page, server.url, username)
     expect(page.get_by_text(f"Signed in as {username} ({role})")).to_be_visible()
-    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible(
-        timeout=WAIT_MS
-    )
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible(timeout=WAIT_MS)
 
 
 def test_an_auditor_sees_who_looked_at_a_family(
