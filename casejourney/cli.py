@@ -43,6 +43,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.projections",
     "casejourney.commands.findings",
     "casejourney.commands.dashboard",
+    "casejourney.commands.access_log",
 )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, tzinfo
+from functools import cached_property
+from typing import Any
 
 from audit import api as audit
 from audit.moments import LOCAL, parse_moment
@@ -17,7 +19,9 @@ from casejourney.container import Container
 from casejourney.settings import Settings
 from dashboard.port import FamilyThen, Verification
 from domain.contract import ContractEvent
+from projections.access import AccessPolicy, Viewer
 from projections.read_models import ReadModels
+from store.access_log import AccessLog
 from store.family_store import FamilyStore
 
 
@@ -41,6 +45,45 @@ class ContainerSource:
     @classmethod
     def from_settings(cls, settings: Settings) -> ContainerSource:
         return cls(Container(settings, publish_alerts=False))
+
+    @property
+    def signs_in(self) -> bool:
+        return self.container.settings.sign_in.configured
+
+    @property
+    def access(self) -> AccessPolicy:
+        return self.container.settings.access
+
+    @property
+    def local_user(self) -> str:
+        return self.container.settings.local_user
+
+    @cached_property
+    def access_log(self) -> AccessLog:
+        return AccessLog(self.container.settings.database_url)
+
+    def log_access(
+        self,
+        viewer: Viewer,
+        page: str,
+        action: str,
+        *,
+        family_id: str | None = None,
+        list_name: str | None = None,
+        outcome: str = "allowed",
+    ) -> None:
+        self.access_log.append(
+            user_id=viewer.user_id,
+            role=viewer.role,
+            page=page,
+            action=action,
+            family_id=family_id,
+            list_name=list_name,
+            outcome=outcome,
+        )
+
+    def access_records(self, *, family_id: str | None = None) -> list[dict[str, Any]]:
+        return self.access_log.records(family_id=family_id, limit=500)
 
     @property
     def read_models(self) -> ReadModels:
@@ -80,4 +123,6 @@ class ContainerSource:
         return parse_moment(text)
 
     def close(self) -> None:
+        if "access_log" in self.__dict__:
+            self.access_log.close()
         self.container.close()

@@ -14,6 +14,7 @@ import platformdirs
 
 from consumers.kafka.settings import KafkaSettings, kafka_client_options
 from domain.rules.thresholds import Thresholds
+from projections.access import AccessPolicy
 
 
 def default_database_url() -> str:
@@ -39,6 +40,115 @@ class AlertSettings(Thresholds):
         return cls(**values)
 
 
+SIGN_IN_REQUIRED = ("metadata_url", "client_id", "client_secret", "redirect_uri", "cookie_secret")
+
+
+@dataclass(frozen=True)
+class SignInSettings:
+    """OpenID Connect sign-in for the dashboard (CASEJOURNEY_OIDC_*): the identity
+    provider's metadata URL, the client registered there, where it sends users back
+    (the dashboard's /oauth2callback) and the secret that signs the identity cookie.
+    All five or none: none means a dashboard on loopback only."""
+
+    metadata_url: str = ""
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    redirect_uri: str = ""
+    cookie_secret: str = field(default="", repr=False)
+    user_claim: str = "preferred_username"
+    roles_claim: str = "groups"
+    teams_claim: str = "teams"
+    qualified_claim: str = "qualified"
+    # Claim value -> role, e.g. "cj-practice-lead=practice_lead,<Entra app role>=auditor".
+    role_map: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def configured(self) -> bool:
+        return all(getattr(self, name) for name in SIGN_IN_REQUIRED)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SignInSettings:
+        def get(name: str, default: str = "") -> str:
+            return (env.get(f"CASEJOURNEY_OIDC_{name}") or default).strip()
+
+        found = cls(
+            metadata_url=get("METADATA_URL"),
+            client_id=get("CLIENT_ID"),
+            client_secret=get("CLIENT_SECRET"),
+            redirect_uri=get("REDIRECT_URI"),
+            cookie_secret=get("COOKIE_SECRET"),
+            user_claim=get("USER_CLAIM", cls.user_claim),
+            roles_claim=get("ROLES_CLAIM", cls.roles_claim),
+            teams_claim=get("TEAMS_CLAIM", cls.teams_claim),
+            qualified_claim=get("QUALIFIED_CLAIM", cls.qualified_claim),
+            role_map=parse_role_map(get("ROLE_MAP")),
+        )
+        given = [n for n in SIGN_IN_REQUIRED if getattr(found, n)]
+        if given and len(given) != len(SIGN_IN_REQUIRED):
+            missing = ", ".join(
+                f"CASEJOURNEY_OIDC_{n.upper()}" for n in SIGN_IN_REQUIRED if n not in given
+            )
+            raise ValueError(f"sign-in is half configured: set {missing} too (or none of them)")
+        if found.configured and len(found.cookie_secret) < 32:
+            raise ValueError("CASEJOURNEY_OIDC_COOKIE_SECRET must be at least 32 characters")
+        return found
+
+
+def parse_role_map(text: str) -> tuple[tuple[str, str], ...]:
+    """'claim-value=role,other=role' into pairs; a role must be one of ours."""
+    from projections.access import ROLES
+
+    pairs = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        value, sep, role = item.rpartition("=")
+        if not sep or not value.strip() or role.strip() not in ROLES:
+            raise ValueError(
+                "CASEJOURNEY_OIDC_ROLE_MAP entries are CLAIM_VALUE=ROLE, ROLE one of "
+                + ", ".join(ROLES)
+            )
+        pairs.append((value.strip(), role.strip()))
+    return tuple(pairs)
+
+
+def _restricted(path: str) -> dict[str, frozenset[str]]:
+    """CASEJOURNEY_RESTRICTED_FAMILIES: a JSON file {family_id: [user ids named on it]}."""
+    import json
+
+    if not path:
+        return {}
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise ValueError("CASEJOURNEY_RESTRICTED_FAMILIES must name a JSON object of lists")
+    return {str(k): frozenset(str(u) for u in v) for k, v in data.items()}
+
+
+def _staff(path: str) -> dict[str, dict[str, object]]:
+    """CASEJOURNEY_STAFF_REGISTER: a JSON file {user id: {"qualified": bool, "teams": [..],
+    "roles": [..]}}; what it says overrides the identity claims."""
+    import json
+
+    if not path:
+        return {}
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ValueError("CASEJOURNEY_STAFF_REGISTER must name a JSON object of objects")
+    return {str(k): dict(v) for k, v in data.items()}
+
+
+def _local_user(env: Mapping[str, str]) -> str:
+    import getpass
+
+    given = (env.get("CASEJOURNEY_LOCAL_USER") or "").strip()
+    if given:
+        return given
+    try:
+        return f"local:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "local"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=default_database_url)
@@ -49,6 +159,10 @@ class Settings:
     aggregate_cache_events: int = 150_000  # and at most this many events in them
     # Seconds between projection runs inside `consume` (alerts wait at most this long).
     project_interval: float = 0.25
+    sign_in: SignInSettings = field(default_factory=SignInSettings)
+    access: AccessPolicy = field(default_factory=AccessPolicy)
+    # Who the dashboard's operator is when no sign-in is configured (loopback only).
+    local_user: str = "local"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -62,7 +176,20 @@ class Settings:
             replication_factor=int(env.get("CASEJOURNEY_TOPIC_REPLICATION", "1")),
             client_options=passthrough,
         )
+        sign_in = SignInSettings.from_env(env)
+        access = AccessPolicy(
+            user_claim=sign_in.user_claim,
+            roles_claim=sign_in.roles_claim,
+            teams_claim=sign_in.teams_claim,
+            qualified_claim=sign_in.qualified_claim,
+            role_map=dict(sign_in.role_map),
+            restricted=_restricted((env.get("CASEJOURNEY_RESTRICTED_FAMILIES") or "").strip()),
+            staff=_staff((env.get("CASEJOURNEY_STAFF_REGISTER") or "").strip()),
+        )
         return cls(
+            sign_in=sign_in,
+            access=access,
+            local_user=_local_user(env),
             database_url=env.get("CASEJOURNEY_DATABASE_URL") or default_database_url(),
             kafka=kafka,
             alerts=AlertSettings.from_env(env),

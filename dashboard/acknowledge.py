@@ -19,7 +19,7 @@ from domain.contract import ContractEvent, parse_event
 
 @dataclass(frozen=True)
 class Worker:
-    """Who is acknowledging; the dashboard has no login, so the user says."""
+    """Who is acknowledging: the signed-in user (dashboard.auth), never typed in."""
 
     worker_id: str
     role: str

@@ -2,8 +2,9 @@
 
 The Streamlit entry script lives with the composition root
 (`casejourney/dashboard_app.py`, which `casejourney dashboard` runs): it builds
-the source and calls `run`. Here only the page config, the navigation and the
-store position in the sidebar. Each page is a short script under `views/`; all
+the source and calls `run`. Here only the page config, who is looking (dashboard.auth:
+signed in, or local), the navigation their role allows and the store position in the
+sidebar. Each page is a short script under `views/`; all
 reading goes through `dashboard.data`, which caches on the projection position.
 """
 
@@ -11,14 +12,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard import source as sources
-from dashboard.navigation import PAGES
+from dashboard.navigation import pages_for
 from dashboard.port import DashboardSource
 
 
 def run(source: DashboardSource) -> None:
     sources.install(source)
     st.set_page_config(page_title="casejourney", page_icon=":material/explore:", layout="wide")
+    viewer = auth.require_viewer()  # no page runs without one
     page = st.navigation(
         [
             st.Page(
@@ -28,10 +31,12 @@ def run(source: DashboardSource) -> None:
                 url_path=spec.url_path,
                 default=spec.default,
             )
-            for spec in PAGES
+            for spec in pages_for(viewer)
         ]
     )
+    st.session_state["casejourney-page"] = page.url_path or "overview"
     sources.start_view()
     with st.sidebar:
         st.caption(sources.status_line())
+        auth.identity_panel(viewer)
     page.run()

@@ -1,5 +1,8 @@
 """The read models, as the pages want them: cached per projection version.
 
+Every read passes the viewer's scope (dashboard.auth) to the read models, and every
+cache is keyed on it, so one user's answers are never handed to another.
+
 Everything here reads through the read models the dashboard was handed
 (`dashboard.source`), whose thresholds every figure, flag and list definition
 uses; nothing replays the event store. See `dashboard.source` for how the
@@ -20,8 +23,10 @@ import streamlit as st
 
 from dashboard import frames
 from dashboard.acknowledge import Worker, acknowledgement
+from dashboard.auth import scope as viewer_scope
 from dashboard.source import current, read_models, source, start_view
 from domain.rules.thresholds import Thresholds
+from projections.access import Scope
 from projections.network import family_node, person_node
 from projections.read_models import Version
 
@@ -65,24 +70,24 @@ def latest_business_date() -> date | None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _indicators(
-    url: str, v: Version, start: date, end: date, team: str | None
+    url: str, v: Version, start: date, end: date, team: str | None, scope: Scope
 ) -> list[dict[str, Any]]:
-    return read_models().indicators(start, end, team)
+    return read_models().indicators(start, end, team, scope=scope)
 
 
 def indicators(start: date, end: date, team: str | None = None) -> list[Indicator]:
     return [
         Indicator(r["key"], r["label"], r["value"], int(r["numerator"]), r["denominator"])
-        for r in _indicators(*current(), start, end, team)
+        for r in _indicators(*current(), start, end, team, viewer_scope())
     ]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _trends(
-    url: str, v: Version, start: date, end: date, team: str | None
+    url: str, v: Version, start: date, end: date, team: str | None, scope: Scope
 ) -> dict[str, pd.DataFrame]:
     rows: dict[str, list[dict[str, Any]]] = {}
-    for first, figures in read_models().monthly_indicators(start, end, team):
+    for first, figures in read_models().monthly_indicators(start, end, team, scope=scope):
         for r in figures:
             rows.setdefault(r["key"], []).append(
                 {
@@ -97,53 +102,68 @@ def _trends(
 
 def trends(start: date, end: date, team: str | None = None) -> dict[str, pd.DataFrame]:
     """Every indicator month by month (by key), each with its numerator and denominator."""
-    return _trends(*current(), start, end, team)
+    return _trends(*current(), start, end, team, viewer_scope())
 
 
 def _fetch_members(
-    key: str, start: date, end: date, team: str | None, limit: int | None
+    key: str, start: date, end: date, team: str | None, limit: int | None, scope: Scope
 ) -> pd.DataFrame:
-    return frames.members(read_models().members(key, start, end, team, limit))
+    return frames.members(read_models().members(key, start, end, team, limit, scope=scope))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _members(
-    url: str, v: Version, key: str, start: date, end: date, team: str | None, limit: int
+    url: str,
+    v: Version,
+    key: str,
+    start: date,
+    end: date,
+    team: str | None,
+    limit: int,
+    scope: Scope,
 ) -> pd.DataFrame:
-    return _fetch_members(key, start, end, team, limit)
+    return _fetch_members(key, start, end, team, limit, scope)
 
 
 def members(
-    key: str, start: date, end: date, team: str | None = None, *, whole: bool = False
+    key: str,
+    start: date,
+    end: date,
+    team: str | None = None,
+    *,
+    whole: bool = False,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """The children or families counted in an indicator's numerator, in the list's
     own order (newest first, open pre-proceedings oldest first): at most LIST_ROWS,
     or with `whole` (an export) every one, read now and never cached, so a national
-    list does not stay in memory."""
+    list does not stay in memory. `scope`: the viewer's, captured when the page drew
+    (an export is built outside the page's run)."""
+    chosen = scope or viewer_scope()
     if whole:
-        return _fetch_members(key, start, end, team, None)
-    return _members(*current(), key, start, end, team, LIST_ROWS)
+        return _fetch_members(key, start, end, team, None, chosen)
+    return _members(*current(), key, start, end, team, LIST_ROWS, chosen)
 
 
 # --- alerts ------------------------------------------------------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _teams(url: str, v: Version) -> list[str]:
-    return read_models().teams()
+def _teams(url: str, v: Version, scope: Scope) -> list[str]:
+    return read_models().teams(scope=scope)
 
 
 def teams() -> list[str]:
-    return _teams(*current())
+    return _teams(*current(), viewer_scope())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _kinds(url: str, v: Version) -> list[str]:
-    return read_models().alert_kinds()
+def _kinds(url: str, v: Version, scope: Scope) -> list[str]:
+    return read_models().alert_kinds(scope=scope)
 
 
 def alert_kinds() -> list[str]:
-    return _kinds(*current())
+    return _kinds(*current(), viewer_scope())
 
 
 # Rows any one list shows: at national scale a year's referrals behind a figure are
@@ -160,10 +180,12 @@ def _fetch_alerts(
     end: date | None,
     acked: bool,
     limit: int | None,
+    scope: Scope,
 ) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     for kind in kinds or (None,):
         rows += read_models().alerts(
+            scope=scope,
             kind=kind,
             team=team,
             since=start,
@@ -186,8 +208,9 @@ def _alerts(
     end: date | None,
     acked: bool,
     limit: int,
+    scope: Scope,
 ) -> pd.DataFrame:
-    return _fetch_alerts(kinds, team, start, end, acked, limit)
+    return _fetch_alerts(kinds, team, start, end, acked, limit, scope)
 
 
 def alerts(
@@ -198,13 +221,15 @@ def alerts(
     include_acknowledged: bool = False,
     *,
     whole: bool = False,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """Active alerts, newest first, open ones only unless asked: at most LIST_ROWS,
     or with `whole` (an export) every one, read now and never cached."""
     chosen = tuple(sorted(kinds))
+    within = scope or viewer_scope()
     if whole:
-        return _fetch_alerts(chosen, team, start, end, include_acknowledged, None)
-    return _alerts(*current(), chosen, team, start, end, include_acknowledged, LIST_ROWS)
+        return _fetch_alerts(chosen, team, start, end, include_acknowledged, None, within)
+    return _alerts(*current(), chosen, team, start, end, include_acknowledged, LIST_ROWS, within)
 
 
 def acknowledge(alert_id: str, family_id: str, worker: Worker, reason: str) -> str:
@@ -219,13 +244,19 @@ def acknowledge(alert_id: str, family_id: str, worker: Worker, reason: str) -> s
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _search(url: str, v: Version, text: str) -> pd.DataFrame:
-    return frames.matches(read_models().search(text))
+def _search(url: str, v: Version, text: str, scope: Scope) -> pd.DataFrame:
+    return frames.matches(read_models().search(text, scope=scope))
 
 
 def search(text: str) -> pd.DataFrame:
-    """Families whose family, child or linked person id starts with `text`."""
-    return _search(*current(), text)
+    """Families in the viewer's scope whose family, child or linked person id starts
+    with `text`."""
+    return _search(*current(), text, viewer_scope())
+
+
+def family_access(family_id: str) -> str:
+    """'allowed', 'refused' or 'missing' for the viewer (read now: it decides a log line)."""
+    return read_models().family_access(family_id, scope=viewer_scope())
 
 
 @dataclass(frozen=True)
@@ -237,8 +268,8 @@ class FamilyView:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _family(url: str, v: Version, family_id: str) -> FamilyView | None:
-    found = read_models().family(family_id)
+def _family(url: str, v: Version, family_id: str, scope: Scope) -> FamilyView | None:
+    found = read_models().family(family_id, scope=scope)
     if found is None:
         return None
     tables = {
@@ -252,13 +283,14 @@ def _family(url: str, v: Version, family_id: str) -> FamilyView | None:
 
 
 def family(family_id: str) -> FamilyView | None:
-    return _family(*current(), family_id)
+    """The family's record; None when there is none or it is outside the viewer's scope."""
+    return _family(*current(), family_id, viewer_scope())
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _neighbourhood(url: str, v: Version, family_id: str) -> nx.Graph:
-    found = read_models().network(family_id, steps=1)
-    graph = nx.Graph()
+def _neighbourhood(url: str, v: Version, family_id: str, scope: Scope) -> nx.Graph:
+    found = read_models().network(family_id, steps=1, scope=scope)
+    graph = nx.Graph(outside=found.get("outside", 0))
     graph.add_node(family_node(family_id), kind="family", family_id=family_id)
     for f in found["families"]:
         graph.add_node(family_node(f["family_id"]), kind="family", **f)
@@ -276,20 +308,20 @@ def _neighbourhood(url: str, v: Version, family_id: str) -> nx.Graph:
 
 def neighbourhood(family_id: str) -> nx.Graph:
     """The family, the families sharing a person with it, and those people (networkx)."""
-    return _neighbourhood(*current(), family_id)
+    return _neighbourhood(*current(), family_id, viewer_scope())
 
 
 # --- practice lists ----------------------------------------------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _plo(url: str, v: Version, as_of: date, team: str | None) -> pd.DataFrame:
-    return frames.plo(read_models().plo_tracker(as_of, team))
+def _plo(url: str, v: Version, as_of: date, team: str | None, scope: Scope) -> pd.DataFrame:
+    return frames.plo(read_models().plo_tracker(as_of, team, scope=scope))
 
 
 def plo_rows(as_of: date, team: str | None = None) -> pd.DataFrame:
     """The weekly panel list, most urgent first."""
-    return _plo(*current(), as_of, team)
+    return _plo(*current(), as_of, team, viewer_scope())
 
 
 @dataclass(frozen=True)
@@ -364,11 +396,15 @@ def drift_specs(th: Thresholds) -> tuple[DriftSpec, ...]:
 
 
 def _fetch_drift(
-    as_of: date, team: str | None, limit: int | None, keys: tuple[str, ...] | None = None
+    as_of: date,
+    team: str | None,
+    limit: int | None,
+    scope: Scope,
+    keys: tuple[str, ...] | None = None,
 ) -> list[DriftList]:
     models = read_models()
     chosen = [s for s in drift_specs(models.thresholds) if keys is None or s.key in keys]
-    lists = models.drift_lists(as_of, team, limit, [s.name for s in chosen])
+    lists = models.drift_lists(as_of, team, limit, [s.name for s in chosen], scope=scope)
     return [
         DriftList(
             s.key, s.title, s.definition, s.shape(lists[s.name].rows, as_of), lists[s.name].total
@@ -378,17 +414,21 @@ def _fetch_drift(
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _drift(url: str, v: Version, as_of: date, team: str | None, limit: int) -> list[DriftList]:
-    return _fetch_drift(as_of, team, limit)
+def _drift(
+    url: str, v: Version, as_of: date, team: str | None, limit: int, scope: Scope
+) -> list[DriftList]:
+    return _fetch_drift(as_of, team, limit, scope)
 
 
 def drift_lists(as_of: date, team: str | None = None) -> list[DriftList]:
     """The lists a manager works through, each at most LIST_ROWS long (`total` says
     how many it holds in all)."""
-    return _drift(*current(), as_of, team, LIST_ROWS)
+    return _drift(*current(), as_of, team, LIST_ROWS, viewer_scope())
 
 
-def whole_drift_list(key: str, as_of: date, team: str | None = None) -> pd.DataFrame:
+def whole_drift_list(
+    key: str, as_of: date, team: str | None = None, scope: Scope | None = None
+) -> pd.DataFrame:
     """One drift list whole, for an export (read on click, never cached)."""
-    (entry,) = _fetch_drift(as_of, team, None, (key,))
+    (entry,) = _fetch_drift(as_of, team, None, scope or viewer_scope(), (key,))
     return entry.rows

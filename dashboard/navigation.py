@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from projections.access import Viewer
+
 VIEWS = Path(__file__).resolve().parent / "views"
 
 
@@ -32,3 +34,11 @@ AUDIT = PageSpec("audit.py", "Audit", ":material/history:", "audit")
 FINDINGS = PageSpec("findings.py", "Data quality", ":material/rule:", "findings")
 
 PAGES: tuple[PageSpec, ...] = (OVERVIEW, ALERTS, FAMILY, PLO, TIMELINESS, FINDINGS, AUDIT)
+
+
+def pages_for(viewer: Viewer) -> tuple[PageSpec, ...]:
+    """The pages the viewer's role opens (the read models refuse the rest anyway):
+    no family page or audit replay for a role that may not open a family's record."""
+    if viewer.scope.family_pages:
+        return PAGES
+    return tuple(spec for spec in PAGES if spec not in (FAMILY, AUDIT))

@@ -17,9 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import frames
+from dashboard.auth import scope as viewer_scope
 from dashboard.port import Verification
 from dashboard.source import current, read_models, source
 from domain.rules.family_rows import derive
+from projections.access import Scope
 from projections.read_models import Version
 
 
@@ -37,13 +39,15 @@ class PastView:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _recorded_span(url: str, v: Version, family_id: str) -> tuple[datetime, datetime] | None:
-    return read_models().recorded_span(family_id)
+def _recorded_span(
+    url: str, v: Version, family_id: str, scope: Scope
+) -> tuple[datetime, datetime] | None:
+    return read_models().recorded_span(family_id, scope=scope)
 
 
 def recorded_span(family_id: str) -> tuple[datetime, datetime] | None:
     """When the family's first and latest events reached the store (None: no such family)."""
-    return _recorded_span(*current(), family_id)
+    return _recorded_span(*current(), family_id, viewer_scope())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.contract import ContractEvent
 from domain.state import Record
+from projections.access import AccessPolicy, Viewer
 from projections.read_models import ReadModels
 
 
@@ -76,6 +77,38 @@ class Verification(Protocol):
 
 
 class DashboardSource(Protocol):
+    @property
+    def signs_in(self) -> bool:
+        """True when sign-in (OpenID Connect, st.login) is configured; False: loopback only."""
+        ...
+
+    @property
+    def access(self) -> AccessPolicy:
+        """How identity claims become a viewer (roles, teams, restricted families)."""
+        ...
+
+    @property
+    def local_user(self) -> str:
+        """Who the operator is when no sign-in is configured."""
+        ...
+
+    def log_access(
+        self,
+        viewer: Viewer,
+        page: str,
+        action: str,
+        *,
+        family_id: str | None = None,
+        list_name: str | None = None,
+        outcome: str = "allowed",
+    ) -> None:
+        """Append one record to the access log (who, role, when, what, which page)."""
+        ...
+
+    def access_records(self, *, family_id: str | None = None) -> list[dict[str, Any]]:
+        """The access log's records (for an auditor: who looked at this family)."""
+        ...
+
     @property
     def read_models(self) -> ReadModels:
         """The read models, with the thresholds every figure and flag uses."""

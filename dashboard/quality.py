@@ -15,8 +15,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.auth import scope as viewer_scope
 from dashboard.source import current, read_models, reference_date
 from domain.findings import CHECKS
+from projections.access import Scope
 from projections.read_models import Version
 
 # Rows a list shows on screen (the export holds all of them), as dashboard.data.
@@ -54,13 +56,13 @@ def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _counts(url: str, v: Version, as_of: date, team: str | None) -> dict[str, int]:
-    return read_models().finding_counts(as_of, team)
+def _counts(url: str, v: Version, as_of: date, team: str | None, scope: Scope) -> dict[str, int]:
+    return read_models().finding_counts(as_of, team, scope=scope)
 
 
 def counts(team: str | None = None) -> dict[str, int]:
     """Findings true today by severity: {'error': n, 'warning': m}."""
-    return _counts(*current(), reference_date(), team)
+    return _counts(*current(), reference_date(), team, viewer_scope())
 
 
 def _fetch(
@@ -70,10 +72,17 @@ def _fetch(
     severity: str | None,
     team: str | None,
     limit: int | None,
+    scope: Scope,
 ) -> pd.DataFrame:
     return frame(
         read_models().findings(
-            as_of, family_id=family_id, rule=rule, severity=severity, team=team, limit=limit
+            as_of,
+            family_id=family_id,
+            rule=rule,
+            severity=severity,
+            team=team,
+            limit=limit,
+            scope=scope,
         )
     )
 
@@ -88,8 +97,9 @@ def _findings(
     severity: str | None,
     team: str | None,
     limit: int | None,
+    scope: Scope,
 ) -> pd.DataFrame:
-    return _fetch(as_of, family_id, rule, severity, team, limit)
+    return _fetch(as_of, family_id, rule, severity, team, limit, scope)
 
 
 def findings(
@@ -104,8 +114,8 @@ def findings(
     export) every one, read now and never cached."""
     as_of = reference_date()
     if whole:
-        return _fetch(as_of, family_id, rule, severity, team, None)
-    return _findings(*current(), as_of, family_id, rule, severity, team, LIST_ROWS)
+        return _fetch(as_of, family_id, rule, severity, team, None, viewer_scope())
+    return _findings(*current(), as_of, family_id, rule, severity, team, LIST_ROWS, viewer_scope())
 
 
 def summary_line(found: dict[str, int]) -> str:

@@ -15,6 +15,8 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
+from dashboard import auth
+from dashboard import source as sources
 from dashboard.exports import CSV_MIME, XLSX_MIME, csv_bytes, excel_bytes
 from dashboard.navigation import FAMILY
 
@@ -54,12 +56,26 @@ def table_height(rows: int) -> int | Literal["auto"]:
     return "auto" if rows <= 10 else 35 * (min(rows, TABLE_ROWS) + 1) + 3
 
 
-def _csv(source: Callable[[], pd.DataFrame]) -> bytes:
+def _csv(source: Callable[[], pd.DataFrame], logged: Callable[[], None]) -> bytes:
+    logged()
     return csv_bytes(source())
 
 
-def _excel(source: Callable[[], pd.DataFrame], sheet: str) -> bytes:
+def _excel(source: Callable[[], pd.DataFrame], sheet: str, logged: Callable[[], None]) -> bytes:
+    logged()
     return excel_bytes(source(), sheet)
+
+
+def _export_logger(key: str, kind: str) -> Callable[[], None]:
+    """Appends the export's access record when the file is built (on the click, outside
+    the page's run: the viewer and the source are captured now)."""
+    viewer, handed = auth.viewer(), sources.source()
+    page = st.session_state.get("casejourney-page", "")
+
+    def logged() -> None:
+        handed.log_access(viewer, str(page), f"export-{kind}", list_name=key)
+
+    return logged
 
 
 def export_buttons(
@@ -74,7 +90,7 @@ def export_buttons(
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         "Export CSV",
-        data=partial(_csv, source),  # built on click, not on every rerun
+        data=partial(_csv, source, _export_logger(key, "csv")),  # built on click only
         file_name=f"{stem}.csv",
         mime=CSV_MIME,
         key=f"{key}-csv",
@@ -83,7 +99,7 @@ def export_buttons(
     )
     right.download_button(
         "Export Excel",
-        data=partial(_excel, source, stem),  # built on click: Excel is the slow one
+        data=partial(_excel, source, stem, _export_logger(key, "xlsx")),  # built on click
         file_name=f"{stem}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}-xlsx",

@@ -13,6 +13,7 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+from projections.access import EVERYTHING, Scope
 from store.database import Database
 
 Row = dict[str, Any]
@@ -36,10 +37,15 @@ def _filters(
     rule: str | None,
     severity: str | None,
     team: str | None,
+    scope: Scope,
 ) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     _due(clauses, params, as_of, grace_days)
+    if not scope.unlimited:
+        clause, more = scope.clause("family_id")
+        clauses.append(clause)
+        params += more
     for column, value in (
         ("family_id", family_id),
         ("rule", rule),
@@ -71,9 +77,11 @@ def findings(
     severity: str | None = None,
     team: str | None = None,
     limit: int | None = None,
+    scope: Scope = EVERYTHING,
 ) -> list[Row]:
-    """The findings true on `as_of`: errors first, then by family, rule and id."""
-    where, params = _filters(as_of, grace_days, family_id, rule, severity, team)
+    """The findings true on `as_of` within the viewer's scope: errors first, then by
+    family, rule and id."""
+    where, params = _filters(as_of, grace_days, family_id, rule, severity, team, scope)
     sql = (
         f"SELECT {COLUMNS} FROM rm_findings{where} ORDER BY "
         "CASE severity WHEN 'error' THEN 0 ELSE 1 END, family_id, rule, finding_id"
@@ -84,10 +92,15 @@ def findings(
 
 
 def finding_counts(
-    db: Database, *, as_of: date, grace_days: int, team: str | None = None
+    db: Database,
+    *,
+    as_of: date,
+    grace_days: int,
+    team: str | None = None,
+    scope: Scope = EVERYTHING,
 ) -> dict[str, int]:
     """How many findings of each severity are true on `as_of` (every severity named)."""
-    where, params = _filters(as_of, grace_days, None, None, None, team)
+    where, params = _filters(as_of, grace_days, None, None, None, team, scope)
     counts = dict.fromkeys(SEVERITIES, 0)
     for r in db.rows(
         f"SELECT severity, COUNT(*) AS n FROM rm_findings{where} GROUP BY severity", params

@@ -19,6 +19,7 @@ from typing import Any
 
 from domain.calendar import add_months
 from domain.rules.thresholds import Thresholds
+from projections.access import EVERYTHING, Scope
 from projections.figures import COUNTED, OPEN_PLO, THIRD_REFERRAL, members_sql, period
 from store.database import Database
 from store.tracking import tracking_rows
@@ -50,6 +51,22 @@ def _where(clauses: list[str], params: list[Any], column: str, value: Any, op: s
         params.append(_iso(value))
 
 
+def _scoped(clauses: list[str], params: list[Any], scope: Scope, column: str = "family_id") -> None:
+    """Keep only rows of families in `scope` (projections.access): every list, figure and
+    search a viewer reads passes through here."""
+    if not scope.unlimited:
+        sql, more = scope.clause(column)
+        clauses.append(sql)
+        params.extend(more)
+
+
+def _in_scope(where: str, params: list[Any], scope: Scope) -> tuple[str, list[Any]]:
+    """A WHERE body (from projections.figures) narrowed to the scope."""
+    clauses, more = [where], list(params)
+    _scoped(clauses, more, scope)
+    return " AND ".join(clauses), more
+
+
 def _sql_where(clauses: list[str]) -> str:
     return (" WHERE " + " AND ".join(clauses)) if clauses else ""
 
@@ -73,11 +90,16 @@ def latest_business_date(db: DB) -> date | None:
     return date.fromisoformat(found) if found else None
 
 
-def teams(db: DB) -> list[str]:
+def teams(db: DB, *, scope: Scope = EVERYTHING) -> list[str]:
+    clauses: list[str] = ["team IS NOT NULL"]
+    params: list[Any] = []
+    _scoped(clauses, params, scope)
+    where = _sql_where(clauses)
     with _open(db) as d:
         rows = d.rows(
-            "SELECT DISTINCT team FROM rm_children WHERE team IS NOT NULL "
-            "UNION SELECT DISTINCT team FROM rm_families WHERE team IS NOT NULL"
+            f"SELECT DISTINCT team FROM rm_children{where} "
+            f"UNION SELECT DISTINCT team FROM rm_families{where}",
+            params * 2,
         )
         return sorted(r["team"] for r in rows)
 
@@ -126,7 +148,13 @@ def _month(column: str | None, by_month: bool) -> str:
 
 
 def _counts(
-    d: Database, keys: list[str], start: date, end: date, team: str | None, by_month: bool
+    d: Database,
+    keys: list[str],
+    start: date,
+    end: date,
+    team: str | None,
+    by_month: bool,
+    scope: Scope = EVERYTHING,
 ) -> dict[str, dict[str, tuple[int, int]]]:
     """(numerator, denominator) of plain-count figures by group ('' or a month): one
     query for the figures that share a table, a period column and a denominator."""
@@ -136,7 +164,7 @@ def _counts(
         groups.setdefault((c.table, c.day, c.scope), []).append(key)
     out: dict[str, dict[str, tuple[int, int]]] = {}
     for (table, day, _), group in groups.items():
-        where, params = period(COUNTED[group[0]], start, end, team)
+        where, params = _in_scope(*period(COUNTED[group[0]], start, end, team), scope)
         sums = ", ".join(
             f"COALESCE(SUM(CASE WHEN {COUNTED[k].counted} THEN 1 ELSE 0 END), 0) AS n{i}"
             for i, k in enumerate(group)
@@ -153,12 +181,18 @@ def _counts(
 
 
 def _children_third(
-    d: Database, start: date, end: date, team: str | None, th: Thresholds, by_month: bool
+    d: Database,
+    start: date,
+    end: date,
+    team: str | None,
+    th: Thresholds,
+    by_month: bool,
+    scope: Scope = EVERYTHING,
 ) -> dict[str, tuple[int, int]]:
     """By group: children referred in the period, and those with a third referral
     (or more) in 12 months among them."""
     referrals = COUNTED["referrals"]
-    where, params = period(referrals, start, end, team)
+    where, params = _in_scope(*period(referrals, start, end, team), scope)
     return {
         r["month"]: (int(r["third"]), int(r["n"]))
         for r in d.rows(
@@ -177,13 +211,20 @@ TIMELY_KEYS = ("assessment_timeliness", "icpc_timeliness", "cp_review_timeliness
 Timely = dict[str, dict[str, dict[int | None, tuple[int, int]]]]
 
 
-def _timely_groups(d: Database, start: date, end: date, team: str | None, by_month: bool) -> Timely:
+def _timely_groups(
+    d: Database,
+    start: date,
+    end: date,
+    team: str | None,
+    by_month: bool,
+    scope: Scope = EVERYTHING,
+) -> Timely:
     """The timeliness figures grouped by working days too: a few dozen rows however
     many were done, and the median comes from their counts (SQLite has no median)."""
     timely: Timely = {}
     for key in TIMELY_KEYS:
         c = COUNTED[key]
-        where, params = period(c, start, end, team)
+        where, params = _in_scope(*period(c, start, end, team), scope)
         for g in d.rows(
             f"SELECT {_month(c.day, by_month)} AS month, working_days, COUNT(*) AS n, "
             f"COALESCE(SUM(CASE WHEN {c.counted} THEN 1 ELSE 0 END), 0) AS counted "
@@ -218,14 +259,16 @@ def _timely_figures(timely: Timely, group: str, th: Thresholds) -> list[Row]:
     return figures
 
 
-def _plo_figures(d: Database, last: date, team: str | None, th: Thresholds) -> list[Row]:
+def _plo_figures(
+    d: Database, last: date, team: str | None, th: Thresholds, scope: Scope = EVERYTHING
+) -> list[Row]:
     """Pre-proceedings open at the span's end: no grouping gives that, so one small
     query per span."""
     t_clause = " AND team = ?" if team else ""
-    open_plo = d.rows(
-        f"SELECT started_on FROM rm_plo WHERE {OPEN_PLO}" + t_clause,
-        [last.isoformat(), last.isoformat(), *([team] if team else [])],
+    where, params = _in_scope(
+        OPEN_PLO + t_clause, [last.isoformat(), last.isoformat(), *([team] if team else [])], scope
     )
+    open_plo = d.rows(f"SELECT started_on FROM rm_plo WHERE {where}", params)
     weeks = [(last - date.fromisoformat(r["started_on"])).days / 7 for r in open_plo]
     beyond = sum(1 for w in weeks if w > th.plo_target_weeks)
     return [
@@ -246,16 +289,21 @@ def _plo_figures(d: Database, last: date, team: str | None, th: Thresholds) -> l
 
 
 def _figures(
-    d: Database, spans: Spans, team: str | None, th: Thresholds, by_month: bool
+    d: Database,
+    spans: Spans,
+    team: str | None,
+    th: Thresholds,
+    by_month: bool,
+    scope: Scope = EVERYTHING,
 ) -> list[list[Row]]:
     """The headline figures for each span, in the order the dashboard shows them: the
     whole period (one span), or each month of it (spans from `_months`), read with one
     grouped query per figure, not one per month. What each figure counts is defined
     in projections.figures."""
     start, end = spans[0][0], spans[-1][1]
-    n = _counts(d, [k for k, c in COUNTED.items() if not c.late], start, end, team, by_month)
-    children = _children_third(d, start, end, team, th, by_month)
-    timely = _timely_groups(d, start, end, team, by_month)
+    n = _counts(d, [k for k, c in COUNTED.items() if not c.late], start, end, team, by_month, scope)
+    children = _children_third(d, start, end, team, th, by_month, scope)
+    timely = _timely_groups(d, start, end, team, by_month, scope)
     out: list[list[Row]] = []
     for first, last in spans:
         group = first.isoformat()[:7] if by_month else ""
@@ -287,7 +335,7 @@ def _figures(
                     *count("cp_plans_2y"),
                 ),
                 *_timely_figures(timely, group, th),
-                *_plo_figures(d, last, team, th),
+                *_plo_figures(d, last, team, th, scope),
                 _ratio(
                     "unqualified_decisions",
                     "Decisions by unqualified workers",
@@ -310,11 +358,12 @@ def indicators(
     *,
     team: str | None = None,
     th: Thresholds,
+    scope: Scope = EVERYTHING,
 ) -> list[Row]:
     """The headline figures for business dates start..end (inclusive), each with its
     numerator and denominator."""
     with _open(db) as d:
-        return _figures(d, [(start, end)], team, th, by_month=False)[0]
+        return _figures(d, [(start, end)], team, th, by_month=False, scope=scope)[0]
 
 
 def monthly_indicators(
@@ -324,6 +373,7 @@ def monthly_indicators(
     *,
     team: str | None = None,
     th: Thresholds,
+    scope: Scope = EVERYTHING,
 ) -> list[tuple[date, list[Row]]]:
     """The headline figures of each calendar month in start..end (the first and last
     clipped to the period), as `indicators` would give them month by month."""
@@ -331,7 +381,7 @@ def monthly_indicators(
     if not spans:
         return []
     with _open(db) as d:
-        per_month = _figures(d, spans, team, th, by_month=True)
+        per_month = _figures(d, spans, team, th, by_month=True, scope=scope)
     return [(first, figures) for (first, _), figures in zip(spans, per_month, strict=True)]
 
 
@@ -354,10 +404,16 @@ def members(
     team: str | None = None,
     th: Thresholds,
     limit: int | None = None,
+    scope: Scope = EVERYTHING,
 ) -> list[Row]:
     """The rows behind figure `key` (family, child, day, what, team) in the list's own
     order, at most `limit` of them: the list a practice lead opens from a figure."""
     sql, params = members_sql(key, start, end, team, th)
+    if not scope.unlimited:
+        # The list's own order, on its own columns, outside the scope's filter.
+        inner, order = sql.rsplit(" ORDER BY ", 1)
+        where, more = scope.clause("m.family_id")
+        sql, params = f"SELECT * FROM ({inner}) m WHERE {where} ORDER BY {order}", params + more
     if limit is not None:
         sql, params = sql + " LIMIT ?", [*params, limit]
     with _open(db) as d:
@@ -401,10 +457,12 @@ def alerts(
     status: str | None = "active",
     acknowledged: bool | None = None,
     limit: int | None = None,
+    scope: Scope = EVERYTHING,
 ) -> list[Row]:
     """Alerts newest first; `status` 'active', 'withdrawn' or None for both."""
     clauses: list[str] = []
     params: list[Any] = []
+    _scoped(clauses, params, scope)
     _where(clauses, params, "kind", kind)
     _where(clauses, params, "team", team)
     _where(clauses, params, "occurred_at", since, ">=")
@@ -429,9 +487,10 @@ def alerts(
     return rows
 
 
-def alert_counts(db: DB, *, team: str | None = None) -> list[Row]:
+def alert_counts(db: DB, *, team: str | None = None, scope: Scope = EVERYTHING) -> list[Row]:
     clauses = ["status = 'active'"]
     params: list[Any] = []
+    _scoped(clauses, params, scope)
     _where(clauses, params, "team", team)
     with _open(db) as d:
         return d.rows(
@@ -445,23 +504,25 @@ def alert_counts(db: DB, *, team: str | None = None) -> list[Row]:
 # --- families ------------------------------------------------------------------------
 
 
-def search(db: DB, text: str, limit: int = 50) -> list[Row]:
+def search(db: DB, text: str, limit: int = 50, *, scope: Scope = EVERYTHING) -> list[Row]:
     """Families whose family, child or linked person id starts with `text` (exact case;
-    a prefix compare, so no collation can reorder it)."""
+    a prefix compare, so no collation can reorder it); only families in `scope`."""
     prefix = text.strip()
     if not prefix:
         return []
     size = len(prefix)
+    where, more = ("", []) if scope.unlimited else scope.clause()
+    narrow = f" AND {where}" if where else ""
     with _open(db) as d:
         found = d.rows(
             "SELECT family_id, 'family' AS matched, family_id AS id FROM rm_families "
-            "WHERE SUBSTR(family_id, 1, ?) = ? "
+            f"WHERE SUBSTR(family_id, 1, ?) = ?{narrow} "
             "UNION SELECT family_id, 'child', child_id FROM rm_children "
-            "WHERE SUBSTR(child_id, 1, ?) = ? "
+            f"WHERE SUBSTR(child_id, 1, ?) = ?{narrow} "
             "UNION SELECT family_id, 'person', person_id FROM rm_persons "
-            "WHERE SUBSTR(person_id, 1, ?) = ? "
+            f"WHERE SUBSTR(person_id, 1, ?) = ?{narrow} "
             f"ORDER BY 1, 2, 3 LIMIT {int(limit)}",
-            [size, prefix] * 3,
+            [size, prefix, *more] * 3,
         )
         summaries = {r["family_id"]: r for r in _family_rows(d, {f["family_id"] for f in found})}
     return [{**summaries.get(f["family_id"], {}), **f} for f in found]
@@ -473,6 +534,23 @@ def _family_rows(d: Database, ids: set[str]) -> list[Row]:
     part = sorted(ids)
     marks = ", ".join("?" for _ in part)
     return d.rows(f"SELECT * FROM rm_families WHERE family_id IN ({marks})", part)
+
+
+def family_access(db: DB, family_id: str, scope: Scope = EVERYTHING) -> str:
+    """'allowed', 'refused' (the family exists outside the scope, or its page is not the
+    viewer's to open) or 'missing' (no such family in the read models)."""
+    with _open(db) as d:
+        if not d.rows("SELECT 1 FROM rm_families WHERE family_id = ?", [family_id]):
+            return "missing"
+        if not scope.family_pages:
+            return "refused"
+        if scope.unlimited:
+            return "allowed"
+        where, params = scope.clause()
+        found = d.rows(
+            f"SELECT 1 FROM rm_families WHERE family_id = ? AND {where}", [family_id, *params]
+        )
+    return "allowed" if found else "refused"
 
 
 def family(db: DB, family_id: str) -> Row | None:
@@ -549,6 +627,7 @@ def plo_tracker(
     team: str | None = None,
     open_only: bool = True,
     th: Thresholds,
+    scope: Scope = EVERYTHING,
 ) -> list[Row]:
     """Pre-proceedings episodes, most urgent first: beyond target, then review overdue,
     then longest open."""
@@ -557,6 +636,7 @@ def plo_tracker(
         clauses.append("(ended_on IS NULL OR ended_on > ?)")
         params.append(as_of.isoformat())
     _where(clauses, params, "team", team)
+    _scoped(clauses, params, scope)
     with _open(db) as d:
         rows = d.rows("SELECT * FROM rm_plo" + _sql_where(clauses), params)
     for row in rows:
@@ -610,11 +690,13 @@ def _timeliness(
     team: str | None,
     include_late: bool,
     limit: int | None,
+    scope: Scope = EVERYTHING,
 ) -> Listed:
     clauses = ["((done_on IS NULL AND due_on < ?)" + (" OR on_time = 0)" if include_late else ")")]
     params: list[Any] = [as_of.isoformat()]
     _where(clauses, params, "kind", kind)
     _where(clauses, params, "team", team)
+    _scoped(clauses, params, scope)
     overdue = _days(d, f"COALESCE(done_on, '{as_of.isoformat()}')", "due_on")
     listed = _listed(
         d, "rm_timeliness", clauses, params, f"{overdue} DESC, family_id, kind, subject_id", limit
@@ -646,10 +728,18 @@ def reg24(db: DB, as_of: date, *, team: str | None = None, th: Thresholds) -> li
         return _reg24(d, as_of, team, th, None).rows
 
 
-def _reg24(d: Database, as_of: date, team: str | None, th: Thresholds, limit: int | None) -> Listed:
+def _reg24(
+    d: Database,
+    as_of: date,
+    team: str | None,
+    th: Thresholds,
+    limit: int | None,
+    scope: Scope = EVERYTHING,
+) -> Listed:
     clauses = ["approved_on IS NULL", "ended_on IS NULL"]
     params: list[Any] = []
     _where(clauses, params, "team", team)
+    _scoped(clauses, params, scope)
     listed = _listed(
         d, "rm_placements", clauses, params, "expires_on, family_id, placement_id", limit
     )
@@ -667,13 +757,19 @@ def _reg24(d: Database, as_of: date, team: str | None, th: Thresholds, limit: in
 
 
 def _overdue_actions(
-    d: Database, as_of: date, team: str | None, th: Thresholds, limit: int | None
+    d: Database,
+    as_of: date,
+    team: str | None,
+    th: Thresholds,
+    limit: int | None,
+    scope: Scope = EVERYTHING,
 ) -> Listed:
     """Not completed and past due by more than the grace days, as the alert counts them."""
     last_day = as_of - timedelta(days=th.action_grace_days)
     clauses = ["completed_on IS NULL", "due_on < ?"]
     params: list[Any] = [last_day.isoformat()]
     _where(clauses, params, "team", team)
+    _scoped(clauses, params, scope)
     listed = _listed(d, "rm_actions", clauses, params, "due_on, family_id, action_id", limit)
     for row in listed.rows:
         row["days_overdue"] = (as_of - date.fromisoformat(row["due_on"])).days
@@ -687,19 +783,28 @@ def overdue_actions(db: DB, as_of: date, *, team: str | None = None, th: Thresho
 
 
 def _unqualified_decisions(
-    d: Database, start: date, end: date, team: str | None, limit: int | None
+    d: Database,
+    start: date,
+    end: date,
+    team: str | None,
+    limit: int | None,
+    scope: Scope = EVERYTHING,
 ) -> Listed:
     clauses = ["qualified = 0", "occurred_on BETWEEN ? AND ?"]
     params: list[Any] = [start.isoformat(), end.isoformat()]
     _where(clauses, params, "team", team)
+    _scoped(clauses, params, scope)
     order = "occurred_on DESC, family_id, event_id"
     return _listed(d, "rm_decisions", clauses, params, order, limit)
 
 
-def _unqualified_allocations(d: Database, team: str | None, limit: int | None) -> Listed:
+def _unqualified_allocations(
+    d: Database, team: str | None, limit: int | None, scope: Scope = EVERYTHING
+) -> Listed:
     clauses = ["qualified = 0"]
     params: list[Any] = []
     _where(clauses, params, "team", team)
+    _scoped(clauses, params, scope)
     order = "allocated_since, family_id, child_id"
     return _listed(d, "rm_children", clauses, params, order, limit)
 
@@ -724,21 +829,22 @@ def drift_lists(
     limit: int | None = None,
     only: Sequence[str] = DRIFT_LISTS,
     th: Thresholds,
+    scope: Scope = EVERYTHING,
 ) -> dict[str, Listed]:
     """The lists the Timeliness and drift page shows (those named in `only`), each
     its most urgent `limit` rows and its total: late or overdue assessments, ICPCs
     and CP reviews (done late included), Regulation 24 placements, overdue actions,
     and decisions by (12 months) and allocations to unqualified staff."""
     readers: dict[str, Callable[[Database], Listed]] = {
-        "assessment": lambda d: _timeliness(d, as_of, "assessment", team, True, limit),
-        "icpc": lambda d: _timeliness(d, as_of, "icpc", team, True, limit),
-        "cp_review": lambda d: _timeliness(d, as_of, "cp_review", team, True, limit),
-        "reg24": lambda d: _reg24(d, as_of, team, th, limit),
-        "actions": lambda d: _overdue_actions(d, as_of, team, th, limit),
+        "assessment": lambda d: _timeliness(d, as_of, "assessment", team, True, limit, scope),
+        "icpc": lambda d: _timeliness(d, as_of, "icpc", team, True, limit, scope),
+        "cp_review": lambda d: _timeliness(d, as_of, "cp_review", team, True, limit, scope),
+        "reg24": lambda d: _reg24(d, as_of, team, th, limit, scope),
+        "actions": lambda d: _overdue_actions(d, as_of, team, th, limit, scope),
         "decisions": lambda d: _unqualified_decisions(
-            d, as_of - timedelta(days=365), as_of, team, limit
+            d, as_of - timedelta(days=365), as_of, team, limit, scope
         ),
-        "allocations": lambda d: _unqualified_allocations(d, team, limit),
+        "allocations": lambda d: _unqualified_allocations(d, team, limit, scope),
     }
     with _open(db) as d:
         return {name: readers[name](d) for name in only}
@@ -759,9 +865,27 @@ def supervision_changes(db: DB, start: date, end: date, *, team: str | None = No
         )
 
 
-def network(db: DB, family_id: str, steps: int = 1) -> Row:
-    """Families within `steps` links of a family, with the persons linking them."""
+def network(db: DB, family_id: str, steps: int = 1, *, scope: Scope = EVERYTHING) -> Row:
+    """Families within `steps` links of a family, with the persons linking them; linked
+    families outside `scope` are left out (`outside` counts them, so a safeguarding
+    link is not silently lost: someone with wider scope can follow it)."""
     from projections.network import neighbourhood
 
     with _open(db) as d:
-        return neighbourhood(d, family_id, steps)
+        found = neighbourhood(d, family_id, steps)
+        if scope.unlimited:
+            return {**found, "outside": 0}
+        ids = sorted({f["family_id"] for f in found["families"]} | {family_id})
+        where, params = scope.clause()
+        marks = ", ".join("?" for _ in ids)
+        visible = {
+            r["family_id"]
+            for r in d.rows(
+                f"SELECT family_id FROM rm_families WHERE family_id IN ({marks}) AND {where}",
+                [*ids, *params],
+            )
+        }
+    kept = [f for f in found["families"] if f["family_id"] in visible]
+    links = [link for link in found["links"] if link["family_id"] in visible]
+    outside = len({f["family_id"] for f in found["families"]} - visible - {family_id})
+    return {**found, "families": kept, "links": links, "outside": outside}

@@ -5,6 +5,10 @@ it to whatever shows figures (the dashboard), so a local target such as
 CASEJOURNEY_PLO_TARGET_WEEKS=20 reaches every figure, list and flag: the queries
 below it have no threshold defaults to fall back on.
 
+Every read takes the viewer's `Scope` (projections.access; default: everything, for
+the CLI and tests): the dashboard passes the signed-in user's, so what they may not
+see never leaves the database.
+
 One connection per object, behind a lock: readers cache their results, so the
 database is touched rarely and serialising those touches costs nothing. A broken
 connection (a restarted server) is replaced on the next read.
@@ -20,6 +24,7 @@ from typing import Any, TypeVar
 
 from domain.rules.thresholds import Thresholds
 from projections import findings_query, queries
+from projections.access import EVERYTHING, Scope
 from store.database import Database
 
 Row = dict[str, Any]
@@ -84,46 +89,67 @@ class ReadModels:
 
     # --- headline figures and the lists behind them --------------------------------
 
-    def indicators(self, start: date, end: date, team: str | None = None) -> list[Row]:
-        return self.read(
-            lambda db: queries.indicators(db, start, end, team=team, th=self.thresholds)
-        )
-
-    def monthly_indicators(
-        self, start: date, end: date, team: str | None = None
-    ) -> list[tuple[date, list[Row]]]:
-        th = self.thresholds
-        return self.read(lambda db: queries.monthly_indicators(db, start, end, team=team, th=th))
-
-    def members(
-        self, key: str, start: date, end: date, team: str | None = None, limit: int | None = None
+    def indicators(
+        self, start: date, end: date, team: str | None = None, *, scope: Scope = EVERYTHING
     ) -> list[Row]:
         th = self.thresholds
         return self.read(
-            lambda db: queries.members(db, key, start, end, team=team, th=th, limit=limit)
+            lambda db: queries.indicators(db, start, end, team=team, th=th, scope=scope)
+        )
+
+    def monthly_indicators(
+        self, start: date, end: date, team: str | None = None, *, scope: Scope = EVERYTHING
+    ) -> list[tuple[date, list[Row]]]:
+        th = self.thresholds
+        return self.read(
+            lambda db: queries.monthly_indicators(db, start, end, team=team, th=th, scope=scope)
+        )
+
+    def members(
+        self,
+        key: str,
+        start: date,
+        end: date,
+        team: str | None = None,
+        limit: int | None = None,
+        *,
+        scope: Scope = EVERYTHING,
+    ) -> list[Row]:
+        th = self.thresholds
+        return self.read(
+            lambda db: queries.members(
+                db, key, start, end, team=team, th=th, limit=limit, scope=scope
+            )
         )
 
     # --- alerts ----------------------------------------------------------------------
 
-    def teams(self) -> list[str]:
-        return self.read(queries.teams)
+    def teams(self, *, scope: Scope = EVERYTHING) -> list[str]:
+        return self.read(lambda db: queries.teams(db, scope=scope))
 
-    def alert_kinds(self) -> list[str]:
-        return [r["kind"] for r in self.read(queries.alert_counts)]
+    def alert_kinds(self, *, scope: Scope = EVERYTHING) -> list[str]:
+        return [r["kind"] for r in self.read(lambda db: queries.alert_counts(db, scope=scope))]
 
-    def alerts(self, **filters: Any) -> list[Row]:
+    def alerts(self, *, scope: Scope = EVERYTHING, **filters: Any) -> list[Row]:
         """`queries.alerts` with its filters (kind, team, since, until, acknowledged...)."""
-        return self.read(lambda db: queries.alerts(db, **filters))
+        return self.read(lambda db: queries.alerts(db, scope=scope, **filters))
 
     # --- families --------------------------------------------------------------------
 
-    def search(self, text: str) -> list[Row]:
-        return self.read(lambda db: queries.search(db, text))
+    def search(self, text: str, *, scope: Scope = EVERYTHING) -> list[Row]:
+        return self.read(lambda db: queries.search(db, text, scope=scope))
 
-    def family(self, family_id: str) -> Row | None:
-        """The family's summary, its rows by table (`family_work` included) and alerts."""
+    def family_access(self, family_id: str, *, scope: Scope = EVERYTHING) -> str:
+        """'allowed', 'refused' or 'missing': whether the viewer may open the family."""
+        return self.read(lambda db: queries.family_access(db, family_id, scope))
+
+    def family(self, family_id: str, *, scope: Scope = EVERYTHING) -> Row | None:
+        """The family's summary, its rows by table (`family_work` included) and alerts;
+        None when there is no such family or it is outside `scope`."""
 
         def fetch(db: Database) -> Row | None:
+            if queries.family_access(db, family_id, scope) != "allowed":
+                return None
             found = queries.family(db, family_id)
             if found is not None:
                 found["work"] = queries.family_work(db, family_id)
@@ -132,17 +158,31 @@ class ReadModels:
 
         return self.read(fetch)
 
-    def network(self, family_id: str, steps: int = 1) -> Row:
-        return self.read(lambda db: queries.network(db, family_id, steps))
+    def network(self, family_id: str, steps: int = 1, *, scope: Scope = EVERYTHING) -> Row:
+        def fetch(db: Database) -> Row:
+            if queries.family_access(db, family_id, scope) != "allowed":
+                return {"family_id": family_id, "families": [], "links": [], "outside": 0}
+            return queries.network(db, family_id, steps, scope=scope)
 
-    def recorded_span(self, family_id: str) -> tuple[datetime, datetime] | None:
-        return self.read(lambda db: queries.recorded_span(db, family_id))
+        return self.read(fetch)
+
+    def recorded_span(
+        self, family_id: str, *, scope: Scope = EVERYTHING
+    ) -> tuple[datetime, datetime] | None:
+        def fetch(db: Database) -> tuple[datetime, datetime] | None:
+            if queries.family_access(db, family_id, scope) != "allowed":
+                return None
+            return queries.recorded_span(db, family_id)
+
+        return self.read(fetch)
 
     # --- practice lists --------------------------------------------------------------
 
-    def plo_tracker(self, as_of: date, team: str | None = None) -> list[Row]:
+    def plo_tracker(
+        self, as_of: date, team: str | None = None, *, scope: Scope = EVERYTHING
+    ) -> list[Row]:
         th = self.thresholds
-        return self.read(lambda db: queries.plo_tracker(db, as_of, team=team, th=th))
+        return self.read(lambda db: queries.plo_tracker(db, as_of, team=team, th=th, scope=scope))
 
     def drift_lists(
         self,
@@ -150,10 +190,14 @@ class ReadModels:
         team: str | None = None,
         limit: int | None = None,
         only: Sequence[str] = queries.DRIFT_LISTS,
+        *,
+        scope: Scope = EVERYTHING,
     ) -> dict[str, queries.Listed]:
         th = self.thresholds
         return self.read(
-            lambda db: queries.drift_lists(db, as_of, team=team, limit=limit, only=only, th=th)
+            lambda db: queries.drift_lists(
+                db, as_of, team=team, limit=limit, only=only, th=th, scope=scope
+            )
         )
 
     # --- data-quality findings -------------------------------------------------------
@@ -166,8 +210,12 @@ class ReadModels:
             lambda db: findings_query.findings(db, as_of=as_of, grace_days=grace, **filters)
         )
 
-    def finding_counts(self, as_of: date, team: str | None = None) -> dict[str, int]:
+    def finding_counts(
+        self, as_of: date, team: str | None = None, *, scope: Scope = EVERYTHING
+    ) -> dict[str, int]:
         grace = self.thresholds.anchor_grace_days
         return self.read(
-            lambda db: findings_query.finding_counts(db, as_of=as_of, grace_days=grace, team=team)
+            lambda db: findings_query.finding_counts(
+                db, as_of=as_of, grace_days=grace, team=team, scope=scope
+            )
         )

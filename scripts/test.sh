@@ -14,8 +14,19 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
   CASEJOURNEY_KAFKA_DIR="${CASEJOURNEY_TEST_KAFKA_DIR:-/tmp/cj-test-kafka-$(pwd | sha1sum | cut -c1-10)}"
   export CASEJOURNEY_KAFKA_DIR
   scripts/kafka.sh up
+  STOP_KAFKA=1
   trap 'scripts/kafka.sh down' EXIT
   KAFKA_BOOTSTRAP_SERVERS="$(scripts/kafka.sh address)"
   export KAFKA_BOOTSTRAP_SERVERS
+fi
+if [[ -z "${CASEJOURNEY_KEYCLOAK_URL:-}" ]]; then
+  # The identity provider the sign-in browser tests sign in against: a real Keycloak of
+  # the test run's own (start-dev, the test realm), stopped when the run ends.
+  CASEJOURNEY_KEYCLOAK_DIR="${CASEJOURNEY_TEST_KEYCLOAK_DIR:-/tmp/cj-test-keycloak-$(pwd | sha1sum | cut -c1-10)}"
+  export CASEJOURNEY_KEYCLOAK_DIR
+  scripts/keycloak.sh up
+  trap 'scripts/keycloak.sh down; [[ -z "${STOP_KAFKA:-}" ]] || scripts/kafka.sh down' EXIT
+  CASEJOURNEY_KEYCLOAK_URL="$(scripts/keycloak.sh address)"
+  export CASEJOURNEY_KEYCLOAK_URL
 fi
 .venv/bin/python -m pytest tests -q "$@"

@@ -12,6 +12,7 @@ from typing import Any
 from audit import api
 from casejourney.container import Container
 from domain.family_view import family_json, family_text
+from store.access_log import AccessLog, AccessLogCheck
 from store.family_store import FamilyStore
 
 
@@ -107,14 +108,35 @@ def run_seal(args: argparse.Namespace, container: Container) -> int:
 def run_verify(args: argparse.Namespace, container: Container) -> int:
     anchors = [api.Anchor.parse(text) for text in args.anchor]
     report = api.verify(container.store, seal=not args.no_seal, anchors=anchors)
+    access = _verify_access_log(container)
     if args.json:
         data = api.as_jsonable(report)
-        data["ok"] = report.ok
+        data["ok"] = report.ok and access.ok
         data["events_per_second"] = round(report.events_per_second)
+        data["access_log"] = {
+            "ok": access.ok,
+            "records": access.records,
+            "first_bad": access.first_bad,
+            "problem": access.problem,
+        }
         print(json.dumps(data, indent=2))
     else:
         print(api.verify_text(report))
-    return 0 if report.ok else 1
+        print(
+            f"Access log: {access.records} records, chain intact."
+            if access.ok
+            else f"Access log: {access.problem} at record {access.first_bad}."
+        )
+    return 0 if report.ok and access.ok else 1
+
+
+def _verify_access_log(container: Container) -> AccessLogCheck:
+    """The dashboard's access log: every record's hash and link to the one before."""
+    log = AccessLog(container.settings.database_url)
+    try:
+        return log.verify()
+    finally:
+        log.close()
 
 
 def past_alerts(args: argparse.Namespace, container: Container) -> int:

@@ -4,23 +4,32 @@ Runs `streamlit run casejourney/dashboard_app.py` as a child process so the
 dashboard gets the same settings as every other command: CASEJOURNEY_DATABASE_URL
 (and the rest of the environment, the alert thresholds included) passes through,
 with the resolved default filled in so the dashboard never guesses a different
-database. It binds to localhost
-unless told otherwise, because the dashboard shows children's records and has
-no login of its own.
+database.
+
+Sign-in: with CASEJOURNEY_OIDC_* set, this writes Streamlit's own auth
+configuration (an [auth] section in a secrets.toml, in a private 0700 directory
+made for this run and removed after it) and hands Streamlit only that file, so
+users set our variables and nothing else. Without them the dashboard has no
+sign-in and serves loopback only: `--address` anything else is refused.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from casejourney.container import Container
+from casejourney.settings import SignInSettings
 
 APP_PATH = Path(__file__).resolve().parents[1] / "dashboard_app.py"
 
@@ -31,7 +40,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--address",
         default="127.0.0.1",
-        help="address to bind (default 127.0.0.1; 0.0.0.0 to serve other machines)",
+        help="address to bind (default 127.0.0.1; 0.0.0.0 to serve other machines, "
+        "which needs sign-in configured: CASEJOURNEY_OIDC_*)",
     )
     p.add_argument(
         "--no-catch-up",
@@ -41,8 +51,65 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=dashboard)
 
 
-def streamlit_command(port: int, address: str) -> list[str]:
-    """The `streamlit run` command line: headless, no telemetry, no file watcher."""
+def is_loopback(address: str) -> bool:
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def check_address(address: str, sign_in: SignInSettings) -> None:
+    """No sign-in configured means local only: anything but loopback is refused."""
+    if not sign_in.configured and not is_loopback(address):
+        raise ValueError(
+            f"--address {address} would serve children's records to other machines with no "
+            "sign-in: configure sign-in (CASEJOURNEY_OIDC_METADATA_URL, _CLIENT_ID, "
+            "_CLIENT_SECRET, _REDIRECT_URI, _COOKIE_SECRET) or bind 127.0.0.1"
+        )
+
+
+def _toml(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid TOML basic string
+
+
+def auth_toml(sign_in: SignInSettings) -> str:
+    """Streamlit's [auth] section for one OpenID Connect provider (st.login())."""
+    if not sign_in.configured:
+        return "# casejourney: no sign-in configured (loopback only)\n"
+    lines = [
+        "# Written by `casejourney dashboard` from CASEJOURNEY_OIDC_*; removed when it stops.",
+        "[auth]",
+        f"redirect_uri = {_toml(sign_in.redirect_uri)}",
+        f"cookie_secret = {_toml(sign_in.cookie_secret)}",
+        f"client_id = {_toml(sign_in.client_id)}",
+        f"client_secret = {_toml(sign_in.client_secret)}",
+        f"server_metadata_url = {_toml(sign_in.metadata_url)}",
+        # The end-session call needs the id token: Streamlit keeps it only when told.
+        'expose_tokens = ["id"]',
+        "[auth.client_kwargs]",
+        'scope = "openid profile email"',
+        'prompt = "login"',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_secrets(sign_in: SignInSettings) -> Path:
+    """secrets.toml in a fresh private directory (0700; the file 0600)."""
+    directory = Path(tempfile.mkdtemp(prefix="casejourney-dashboard-"))
+    os.chmod(directory, 0o700)
+    path = directory / "secrets.toml"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(auth_toml(sign_in))
+    return path
+
+
+def streamlit_command(port: int, address: str, secrets: Path | None = None) -> list[str]:
+    """The `streamlit run` command line: headless, no telemetry, no file watcher, and
+    only our own secrets file (never a stray ~/.streamlit/secrets.toml)."""
+    extra = ["--secrets.files", str(secrets)] if secrets is not None else []
     return [
         sys.executable,
         "-m",
@@ -61,6 +128,7 @@ def streamlit_command(port: int, address: str) -> list[str]:
         "false",
         "--client.toolbarMode",
         "minimal",
+        *extra,
     ]
 
 
@@ -97,6 +165,8 @@ def _catch_up(container: Container) -> int | None:
 
 def dashboard(args: argparse.Namespace, container: Container) -> int:
     database_url = container.settings.database_url
+    sign_in = container.settings.sign_in
+    check_address(args.address, sign_in)
     position = None if args.no_catch_up else _catch_up(container)
     container.close()  # the dashboard opens its own connections
     print(f"casejourney dashboard: {display_url(args.address, args.port)}", flush=True)
@@ -105,9 +175,22 @@ def dashboard(args: argparse.Namespace, container: Container) -> int:
         + (f", read models at position {position}" if position is not None else ""),
         flush=True,
     )
-    child = subprocess.Popen(
-        streamlit_command(args.port, args.address), env=streamlit_env(database_url)
+    print(
+        "  sign-in "
+        + (f"with {sign_in.metadata_url}" if sign_in.configured else "none: local only"),
+        flush=True,
     )
+    secrets = write_secrets(sign_in)
+    try:
+        child = subprocess.Popen(
+            streamlit_command(args.port, args.address, secrets), env=streamlit_env(database_url)
+        )
+        return _wait(child)
+    finally:
+        shutil.rmtree(secrets.parent, ignore_errors=True)
+
+
+def _wait(child: subprocess.Popen[bytes]) -> int:
 
     def forward(signum: int, _frame: object) -> None:
         """`kill` (TERM) or a closed terminal (HUP) stops the server too, not just us."""

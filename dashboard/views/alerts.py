@@ -11,7 +11,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import auth, data
 from dashboard.acknowledge import Worker
 from dashboard.frames import KIND_TITLES
 from dashboard.widgets import export_buttons, family_table
@@ -41,6 +41,7 @@ selection = (
     show_acknowledged,
 )
 frame = data.alerts(*selection)
+auth.log_once("alerts", "list", list_name="alerts")
 
 counts = frame["alert"].value_counts()
 cut = len(frame) >= data.LIST_ROWS
@@ -55,12 +56,16 @@ st.caption(
     + ". Click a row to open the family."
 )
 family_table(frame, key="alerts-table")
-whole = partial(data.alerts, *selection, whole=True) if cut else None
+whole = partial(data.alerts, *selection, whole=True, scope=auth.scope()) if cut else None
 export_buttons(frame, "alerts", "alerts", whole)
 
 st.subheader("Acknowledge an alert")
 if message := st.session_state.pop("ack-message", None):
     st.success(message)
+viewer = auth.viewer()
+if not viewer.may_acknowledge:
+    st.caption(f"Your role ({viewer.role.replace('_', ' ')}) acknowledges no alerts.")
+    st.stop()
 open_alerts = frame[~frame["acknowledged"]]
 if open_alerts.empty:
     st.caption("No open alerts in this selection.")
@@ -79,21 +84,22 @@ labels = {
 families = dict(zip(open_alerts["alert id"], open_alerts["family"], strict=True))
 with st.form("acknowledge"):
     alert_id = st.selectbox("Alert", list(labels), format_func=labels.__getitem__, key="ack-alert")
-    who, role, qualified = st.columns([2, 2, 1])
-    worker_id = who.text_input("Your worker id", key="ack-worker")
-    worker_role = role.text_input("Your role", value="practice_lead", key="ack-role")
-    is_qualified = qualified.checkbox("Qualified social worker", value=True, key="ack-qualified")
+    # Who acknowledges is who is signed in (or the configured local operator), with the
+    # qualification the identity claims or the staff register give: never typed.
+    st.caption(
+        f"Recorded as {viewer.user_id} ({viewer.role.replace('_', ' ')}, "
+        + ("qualified social worker" if viewer.qualified else "not recorded as qualified")
+        + ")."
+    )
     reason = st.text_area("Why (kept with the acknowledgement)", key="ack-reason")
     submitted = st.form_submit_button("Acknowledge", type="primary")
 if submitted:
-    if not worker_id.strip():
-        st.error("Say who you are: the acknowledgement records your worker id.")
-    else:
-        worker = Worker(worker_id.strip(), worker_role.strip() or "practice_lead", is_qualified)
-        outcome = data.acknowledge(alert_id, families[alert_id], worker, reason)
-        if outcome in {"stored", "duplicate"}:
-            st.session_state["ack-message"] = (
-                f"Alert {alert_id} acknowledged by {worker.worker_id}; recorded in the store."
-            )
-            st.rerun()
-        st.error(f"Not recorded: {outcome}")
+    worker_team = min(viewer.teams) if viewer.teams else None
+    worker = Worker(viewer.user_id, viewer.role, viewer.qualified, team=worker_team)
+    outcome = data.acknowledge(alert_id, families[alert_id], worker, reason)
+    if outcome in {"stored", "duplicate"}:
+        st.session_state["ack-message"] = (
+            f"Alert {alert_id} acknowledged by {worker.worker_id}; recorded in the store."
+        )
+        st.rerun()
+    st.error(f"Not recorded: {outcome}")

@@ -12,7 +12,7 @@ from datetime import datetime, time
 
 import streamlit as st
 
-from dashboard import past
+from dashboard import auth, data, past
 from dashboard.charts import timeline_figure
 from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.frames import chronology
@@ -28,7 +28,12 @@ wanted = st.query_params.get("family", "")
 family_id = left.text_input("Family id", value=wanted, key="audit-family").strip()
 if not family_id:
     st.stop()
+if data.family_access(family_id) == "refused":
+    auth.log_once("audit", "replay", family_id=family_id, outcome="refused")
+    st.error("You may not open this family's record. The attempt has been logged.")
+    st.stop()
 span = past.recorded_span(family_id)
+auth.log_once("audit", "replay", family_id=family_id)
 if span is None:
     st.warning(f"No family {family_id!r} in the store.")
     st.stop()

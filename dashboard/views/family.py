@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, quality, source
+from dashboard import auth, data, quality, source
 from dashboard.charts import network_figure, timeline_figure
 from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.timeline import journey_spans
@@ -30,7 +30,13 @@ if not query:
     st.caption("Type an id, or open a family from the Alerts, Overview or list pages.")
     st.stop()
 
+if data.family_access(query) == "refused":
+    # By URL, a typed id or a network jump: refused in the read models, and logged.
+    auth.log_once("family", "view", family_id=query, outcome="refused")
+    st.error("You may not open this family's record. The attempt has been logged.")
+    st.stop()
 matches = data.search(query)
+auth.log_once("family", "search", list_name="search")
 if matches.empty:
     st.warning(f"No family, child or person id starts with {query!r}.")
     st.stop()
@@ -45,6 +51,7 @@ if st.query_params.get("family") != family_id:
     st.session_state["family-from-link"] = family_id
 
 view = data.family(family_id)
+auth.log_once("family", "view", family_id=family_id, outcome="allowed" if view else "missing")
 if view is None:
     st.warning(f"Family {family_id} is not in the read models yet.")
     st.stop()
@@ -95,6 +102,12 @@ with network_column:
         for _, attrs in graph.nodes(data=True)
         if attrs.get("kind") == "family" and attrs.get("family_id") != family_id
     )
+    outside = int(graph.graph.get("outside", 0))
+    if outside:
+        st.caption(
+            f"{outside} linked {'family is' if outside == 1 else 'families are'} outside your "
+            "teams: ask a manager to look."
+        )
     if not linked:
         st.caption("No other family shares a person with this one.")
     else:
@@ -127,3 +140,22 @@ st.markdown("**Chronology** (business date, when it was recorded, and who record
 st.dataframe(
     view.chronology, hide_index=True, width="stretch", height=table_height(len(view.chronology))
 )
+
+if auth.viewer().may_read_access_log:
+    st.markdown("**Who looked at this family** (the access log)")
+    looked = source.source().access_records(family_id=family_id)
+    st.dataframe(
+        [
+            {
+                "when": r["at"],
+                "who": r["user_id"],
+                "role": r["role"],
+                "page": r["page"],
+                "did": r["action"],
+                "outcome": r["outcome"],
+            }
+            for r in reversed(looked)
+        ],
+        hide_index=True,
+        width="stretch",
+    )

@@ -13,11 +13,12 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import data, quality
+from dashboard import auth, data, quality
 from dashboard.widgets import export_buttons, family_table
 from domain.findings import CHECKS
 
 st.title("Data quality")
+auth.log_once("findings", "list", list_name="findings")
 left, middle, right = st.columns([2, 3, 2], vertical_alignment="bottom")
 severity = left.selectbox("Severity", ["All", "error", "warning"], key="findings-severity")
 rule = middle.selectbox(

@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import data, quality, source
+from dashboard import auth, data, quality, source
 from dashboard.charts import trend_figure
 from dashboard.navigation import FINDINGS
 from dashboard.widgets import export_buttons, family_table, period_picker
@@ -76,6 +76,7 @@ else:
         config={"displayModeBar": False},
     )
 members = data.members(chosen, start, end, team)
+auth.log_once("overview", "list", list_name=f"members:{chosen}")
 what = "late" if chosen in LATE_KEYS else "counted"
 total = expected_rows(chosen, indicator.numerator, indicator.denominator)
 cut = total > len(members)
@@ -90,5 +91,7 @@ export_buttons(
     members,
     f"{chosen}-{start:%Y%m%d}-{end:%Y%m%d}",
     "members",
-    partial(data.members, chosen, start, end, team, whole=True) if cut else None,
+    partial(data.members, chosen, start, end, team, whole=True, scope=auth.scope())
+    if cut
+    else None,
 )

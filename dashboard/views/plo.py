@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, source
+from dashboard import auth, data, source
 from dashboard.widgets import export_buttons, family_table
 
 th = source.read_models().thresholds
@@ -22,6 +22,7 @@ team = middle.selectbox("Team", ["All teams", *data.teams()], key="plo-team")
 only_drift = right.toggle("Only drifting", key="plo-drift")
 
 rows = data.plo_rows(as_of, None if team == "All teams" else team)
+auth.log_once("plo", "list", list_name="plo")
 if only_drift:
     rows = rows[rows["drift"] != ""].reset_index(drop=True)
 

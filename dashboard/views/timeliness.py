@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import data, source
+from dashboard import auth, data, source
 from dashboard.widgets import export_buttons, family_table
 
 st.title("Timeliness and drift")
@@ -21,6 +21,7 @@ as_of = left.date_input(
 team = right.selectbox("Team", ["All teams", *data.teams()], key="drift-team")
 chosen_team = None if team == "All teams" else team
 lists = data.drift_lists(as_of, chosen_team)
+auth.log_once("timeliness", "list", list_name="drift")
 tabs = st.tabs([f"{entry.title} ({entry.total:,})" for entry in lists])
 for tab, entry in zip(tabs, lists, strict=True):
     with tab:
@@ -32,5 +33,9 @@ for tab, entry in zip(tabs, lists, strict=True):
                 f"team to see the others. The exports hold all {entry.total:,}."
             )
         family_table(entry.rows, key=f"drift-{entry.key}")
-        whole = partial(data.whole_drift_list, entry.key, as_of, chosen_team) if cut else None
+        whole = (
+            partial(data.whole_drift_list, entry.key, as_of, chosen_team, auth.scope())
+            if cut
+            else None
+        )
         export_buttons(entry.rows, f"{entry.key}-{as_of:%Y%m%d}", entry.key, whole)

@@ -54,11 +54,19 @@ class Server:
 
 
 @contextmanager
-def dashboard_server(database_url: str, log: Path) -> Iterator[Server]:
-    """`casejourney dashboard` on a free port, without Kafka; stopped (SIGTERM) afterwards."""
-    port = free_port()
+def dashboard_server(
+    database_url: str,
+    log: Path,
+    *,
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[Server]:
+    """`casejourney dashboard` on a free port (or `port`), without Kafka, with `extra_env`
+    (sign-in settings, say); stopped (SIGTERM) afterwards."""
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if k != "KAFKA_BOOTSTRAP_SERVERS"}
     env["CASEJOURNEY_DATABASE_URL"] = database_url
+    env.update(extra_env or {})
     command = [sys.executable, "-m", "casejourney.cli", "dashboard", "--port", str(port)]
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:

@@ -418,9 +418,10 @@ def test_every_page_renders_on_postgresql(
         want = expected_rows(figure["key"], figure["numerator"], figure["denominator"])
         assert (len(table(at)) if want else 0) == want, figure["key"]
     # And acknowledging records the event on PostgreSQL.
+    monkeypatch.setenv("CASEJOURNEY_LOCAL_USER", "PL-9")
     at = open_page("alerts.py")
     alert = queries.alerts(url, acknowledged=False)[0]
-    _acknowledge(at, alert["alert_id"], "PL-9", "checked")
+    _acknowledge(at, alert["alert_id"], "checked")
     assert [a["acknowledged_by"] for a in queries.alerts(url, acknowledged=True)] == ["PL-9"]
 
 
@@ -435,19 +436,26 @@ def own_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     yield url
 
 
-def _acknowledge(at: AppTest, alert_id: str, worker: str, reason: str) -> None:
+def _acknowledge(at: AppTest, alert_id: str, reason: str) -> None:
+    """Acknowledge as the viewer: the local operator here (CASEJOURNEY_LOCAL_USER)."""
     at.selectbox(key="ack-alert").select(alert_id)
-    at.text_input(key="ack-worker").input(worker)
     at.text_area(key="ack-reason").input(reason)
     at.form_submit_button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
 
 
-def test_acknowledging_an_alert_records_an_event_once(own_store: str) -> None:
+def test_acknowledging_an_alert_records_an_event_once(
+    own_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Who acknowledges is who is looking, with the staff register's qualification.
+    register = tmp_path / "staff.json"
+    register.write_text('{"PL-7": {"qualified": true}}')
+    monkeypatch.setenv("CASEJOURNEY_STAFF_REGISTER", str(register))
+    monkeypatch.setenv("CASEJOURNEY_LOCAL_USER", "PL-7")
     at = open_page("alerts.py")
     alert = queries.alerts(own_store, acknowledged=False)[0]
     before = len(table(at))
-    _acknowledge(at, alert["alert_id"], "PL-7", "Discussed with the team manager")
+    _acknowledge(at, alert["alert_id"], "Discussed with the team manager")
 
     with Container(store_settings(own_store)) as container:
         records = container.store.get(alert["family_id"]).records
@@ -482,12 +490,20 @@ def test_acknowledging_an_alert_records_an_event_once(own_store: str) -> None:
     assert sum(r["event_type"] == "AlertAcknowledged" for r in records) == 1
 
 
-def test_acknowledging_needs_a_worker_id(own_store: str) -> None:
+def test_acknowledging_records_who_is_looking_never_a_typed_id(
+    own_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CASEJOURNEY_LOCAL_USER", "PL-3")  # no staff register: not qualified
     at = open_page("alerts.py")
+    assert not [w for w in at.text_input if w.key == "ack-worker"]
+    assert not [w for w in at.checkbox if w.key == "ack-qualified"]
     alert = queries.alerts(own_store, acknowledged=False)[0]
-    _acknowledge(at, alert["alert_id"], "", "no name given")
-    assert "Say who you are" in at.error[0].value
-    assert not queries.alerts(own_store, acknowledged=True)
+    _acknowledge(at, alert["alert_id"], "seen")
+    with Container(store_settings(own_store)) as container:
+        records = container.store.get(alert["family_id"]).records
+    (ack,) = [r for r in records if r["event_type"] == "AlertAcknowledged"]
+    assert ack["recorded_by"]["worker_id"] == "PL-3"
+    assert ack["recorded_by"]["qualified"] is False
 
 
 def test_audit_shows_the_family_as_known_at_a_moment(

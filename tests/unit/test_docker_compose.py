@@ -20,7 +20,15 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES: dict[str, Any] = COMPOSE["services"]
 OURS = ("topics", "consumer", "dashboard")  # the services running the casejourney image
-INTERPOLATION = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
+INTERPOLATION = re.compile(r"\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}")
+# What a user must set (`${NAME:?why}`: compose refuses to start without it), as a test
+# stands in for them: long enough for any secret's minimum.
+USER_SET = "set-by-the-user-" + "x" * 32
+
+
+def _resolve(match: re.Match[str]) -> str:
+    kind, text = match.group(2), match.group(3) or ""
+    return USER_SET if kind == "?" else text
 
 
 class ReadRecorder(dict[str, str]):
@@ -43,9 +51,7 @@ def resolved_env(service: str) -> dict[str, str]:
     """The service's environment as compose gives it when the user sets nothing."""
     env = SERVICES[service].get("environment") or {}
     assert isinstance(env, dict), f"{service}: environment must be a mapping"
-    return {
-        key: INTERPOLATION.sub(lambda m: m.group(2) or "", str(value)) for key, value in env.items()
-    }
+    return {key: INTERPOLATION.sub(_resolve, str(value)) for key, value in env.items()}
 
 
 def test_the_services_users_are_told_about() -> None:
@@ -112,7 +118,23 @@ def test_the_casejourney_commands_exist() -> None:
     assert SERVICES["consumer"]["command"] == ["casejourney", "consume"]
     for name in ("topics", "consumer"):
         parser.parse_args(SERVICES[name]["command"][1:])  # exits (fails) if unknown
-    assert SERVICES["dashboard"]["command"] == ["casejourney", "dashboard"]
+    # Served beyond its container: on every address, which casejourney allows only with
+    # sign-in, and compose will not start it without the sign-in variables.
+    dashboard = SERVICES["dashboard"]["command"]
+    assert dashboard == ["casejourney", "dashboard", "--address", "0.0.0.0", "--port", "8501"]
+    parser.parse_args(dashboard[1:])
+    required = {
+        m.group(1)
+        for m in INTERPOLATION.finditer(str(SERVICES["dashboard"]["environment"]))
+        if m.group(2) == "?"
+    }
+    assert {
+        "CASEJOURNEY_OIDC_METADATA_URL",
+        "CASEJOURNEY_OIDC_CLIENT_ID",
+        "CASEJOURNEY_OIDC_CLIENT_SECRET",
+        "CASEJOURNEY_OIDC_COOKIE_SECRET",
+    } <= required
+    assert Settings.from_env(resolved_env("dashboard")).sign_in.configured
     consumer_deps = SERVICES["consumer"]["depends_on"]
     assert consumer_deps["topics"]["condition"] == "service_completed_successfully"
     assert consumer_deps["kafka"]["condition"] == "service_healthy"

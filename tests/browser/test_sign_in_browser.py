@@ -1,0 +1,196 @@
+"""Sign-in, roles and team scope in a real Chromium against a real Keycloak.
+
+The dashboard runs as `casejourney dashboard` with sign-in configured for the test
+realm; each test user signs in through Keycloak's own login form. A practice lead
+is refused another team's family by URL and does not find it by search; every view
+appends an access record. Never skipped: the tests need Keycloak and Chromium.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from store.access_log import AccessLog
+from store.database import Database
+from tests.browser.demo_store import build_demo_store
+from tests.browser.harness import (
+    ARTIFACTS,
+    VIEWPORT,
+    Server,
+    dashboard_server,
+    free_port,
+    launch_chromium,
+    screenshot,
+    wait_until_idle,
+)
+from tests.browser.keycloak import WAIT_MS, keycloak, sign_in, sign_in_env
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+TEAM = "Assessment Team 1"  # lee.lead's and pat.practitioner's team in the test realm
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return build_demo_store(tmp_path_factory.mktemp("sign-in"), families=60, seed=11)
+
+
+@pytest.fixture(scope="module")
+def keycloak_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with keycloak(tmp_path_factory.mktemp("keycloak")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def server(store_url: str, keycloak_url: str) -> Iterator[Server]:
+    port = free_port()
+    with dashboard_server(
+        store_url,
+        ARTIFACTS / "dashboard-sign-in-server.log",
+        port=port,
+        extra_env=sign_in_env(keycloak_url, port),
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        try:
+            chromium = launch_chromium(playwright)
+        except FileNotFoundError as missing:
+            pytest.fail(str(missing))
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def families(store_url: str) -> tuple[str, str]:
+    """(a family of lee.lead's team, a family of no team of theirs)."""
+    with Database(store_url) as db:
+        mine = {
+            r["family_id"]
+            for r in db.rows(
+                "SELECT family_id FROM rm_families WHERE team = ? "
+                "UNION SELECT family_id FROM rm_children WHERE team = ?",
+                [TEAM, TEAM],
+            )
+        }
+        every = {r["family_id"] for r in db.rows("SELECT family_id FROM rm_families")}
+    return sorted(mine)[0], sorted(every - mine)[0]
+
+
+def _records(store_url: str, **filters: str) -> list[dict[str, object]]:
+    log = AccessLog(store_url)
+    try:
+        return log.records(**filters)  # type: ignore[arg-type]
+    finally:
+        log.close()
+
+
+def test_a_visitor_who_has_not_signed_in_sees_only_the_sign_in_button(
+    server: Server, page: Page
+) -> None:
+    page.goto(server.url + "/")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_have_count(0)
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
+
+
+def test_a_practice_lead_is_refused_another_teams_family(
+    server: Server, page: Page, store_url: str, families: tuple[str, str]
+) -> None:
+    mine, theirs = families
+    sign_in(page, server.url, "lee.lead")
+    expect(page.get_by_text("Signed in as lee.lead (practice lead)")).to_be_visible()
+    # By URL: refused, and the refusal is logged.
+    page.goto(f"{server.url}/family?family={theirs}")
+    expect(page.get_by_text("You may not open this family's record")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    screenshot(page, "practice-lead-refused")
+    refused = _records(store_url, family_id=theirs, user_id="lee.lead")
+    assert [(r["action"], r["outcome"], r["role"]) for r in refused] == [
+        ("view", "refused", "practice_lead")
+    ]
+    # Their own team's family opens, and the view is logged.
+    page.goto(f"{server.url}/family?family={mine}")
+    expect(page.get_by_role("heading", name=f"Family {mine}", exact=True)).to_be_visible(
+        timeout=WAIT_MS
+    )
+    wait_until_idle(page)
+    viewed = _records(store_url, family_id=mine, user_id="lee.lead")
+    assert ("view", "allowed") in [(r["action"], r["outcome"]) for r in viewed]
+    # The other team's family is found by no search of theirs (a prefix of its id).
+    page.goto(f"{server.url}/family")
+    box = page.get_by_label("Search by family, child or person id (or the start of one)")
+    box.fill(theirs[:-1])
+    box.press("Enter")
+    wait_until_idle(page)
+    expect(page.get_by_text(theirs, exact=True)).to_have_count(0)
+
+
+def test_a_performance_lead_sees_figures_but_no_family_page(
+    server: Server, page: Page, families: tuple[str, str]
+) -> None:
+    sign_in(page, server.url, "dana.data")
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_role("link", name="Overview")).to_be_visible(timeout=WAIT_MS)
+    expect(nav.get_by_role("link", name="Family explorer")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Audit")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("username", "role"),
+    [
+        ("pat.practitioner", "practitioner"),
+        ("sam.manager", "service manager"),
+        ("fran.frontdoor", "front door"),
+        ("avery.auditor", "auditor"),
+        ("ari.admin", "administrator"),
+    ],
+)
+def test_each_role_signs_in_and_sees_its_role(
+    server: Server, page: Page, username: str, role: str
+) -> None:
+    sign_in(page, server.url, username)
+    expect(page.get_by_text(f"Signed in as {username} ({role})")).to_be_visible()
+    expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible(timeout=WAIT_MS)
+
+
+def test_an_auditor_sees_who_looked_at_a_family(
+    server: Server, page: Page, families: tuple[str, str]
+) -> None:
+    mine, _ = families
+    sign_in(page, server.url, "avery.auditor")
+    page.goto(f"{server.url}/family?family={mine}")
+    expect(page.get_by_text("Who looked at this family")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    screenshot(page, "auditor-who-looked")
+
+
+def test_signing_out_returns_to_the_sign_in_button(server: Server, page: Page) -> None:
+    sign_in(page, server.url, "sam.manager")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=WAIT_MS)
+    page.goto(server.url + "/alerts")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=WAIT_MS)
+
+
+def test_the_access_log_chain_holds_after_the_browser_tests(store_url: str) -> None:
+    log = AccessLog(store_url)
+    try:
+        check = log.verify()
+    finally:
+        log.close()
+    assert check.ok and check.records > 0, check
