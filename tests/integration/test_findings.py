@@ -107,6 +107,8 @@ def test_a_contradictory_family_is_stored_whole_and_a_correction_removes_a_findi
 def test_unknown_family_or_rule_is_a_clean_error(
     cli_store: tuple[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert main(["project"]) == 0  # a store, with no such family in it
+    capsys.readouterr()
     assert main(["findings", "--family", "NOPE"]) == 2
     assert capsys.readouterr().err.startswith("casejourney: no such family")
     with pytest.raises(SystemExit) as exit_info:
