@@ -81,6 +81,10 @@ class BrokenStreamError(ValueError):
         )
 
 
+class ConflictError(RuntimeError):
+    """Other writers kept winning the race for these families: try the batch later."""
+
+
 @dataclass
 class BatchResult:
     stored: list[ContractEvent] = field(default_factory=list)
@@ -214,7 +218,7 @@ class FamilyStore:
                 if family.version:
                     self._heads_cache.put(family_id, Head(family.version, family.chain_head))
             return result
-        raise RuntimeError(f"batch still conflicting after {MAX_ATTEMPTS} attempts")
+        raise ConflictError(f"batch still conflicting after {MAX_ATTEMPTS} attempts")
 
     def _writer(self, family_id: str, head: Head | None, known: set[EventIdRow]) -> Family:
         oid = family_uuid(family_id)
