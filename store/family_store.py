@@ -187,7 +187,7 @@ class FamilyStore:
             by_family.setdefault(event.family_id, []).append(index)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             heads = self._heads(list(by_family))
-            known = self._known(batch)
+            known = self._known([event for event in batch if event.family_id in heads])
             outcomes: list[bool | str] = [False] * len(batch)
             now = datetime.now(UTC)
             writers: dict[str, Family] = {}
@@ -266,7 +266,9 @@ class FamilyStore:
         return heads
 
     def _known(self, batch: list[ContractEvent]) -> set[EventIdRow]:
-        """Which of the batch's (family, event id) pairs are recorded: one query."""
+        """Which of these (family, event id) pairs are recorded: one query. Only families
+        with a head are asked: a family without one has no ids (or, recorded before the
+        head tables, meets the version key on its first write and is backfilled)."""
         return self.recorder.select_known(
             [(family_uuid(event.family_id), event.event_id) for event in batch]
         )
