@@ -207,7 +207,8 @@ class Family(Aggregate):
         cls, family_id: str, version: int, chain_head: str, known: set[str] | frozenset[str]
     ) -> Family:
         """The writer's view of a stored family: no records, only what recording needs
-        (its version, chain head, and which of the event ids at hand it already has).
+        (its version, chain head, and which of the event ids at hand it already has,
+        held with version 0: the writer asks only whether it knows an id).
 
         Why: recording no longer judges an event against the family's other facts, so
         the writer need not read or fold the history; new events are appended to

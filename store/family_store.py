@@ -198,7 +198,9 @@ class FamilyStore:
             by_family.setdefault(event.family_id, []).append(index)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             heads = self._heads(list(by_family))
-            known = self._known([event for event in batch if event.family_id in heads])
+            known: dict[UUID, set[str]] = {}
+            for oid, event_id in self._known([e for e in batch if e.family_id in heads]):
+                known.setdefault(oid, set()).add(event_id)
             outcomes: list[bool | str] = [False] * len(batch)
             now = datetime.now(UTC)
             writers: dict[str, Family] = {}
@@ -231,9 +233,9 @@ class FamilyStore:
             return result
         raise ConflictError(f"batch still conflicting after {MAX_ATTEMPTS} attempts")
 
-    def _writer(self, family_id: str, head: Head | None, known: set[EventIdRow]) -> Family:
-        oid = family_uuid(family_id)
-        ids = frozenset(event_id for o, event_id in known if o == oid)
+    def _writer(self, family_id: str, head: Head | None, known: dict[UUID, set[str]]) -> Family:
+        """The family as recording needs it: at its head, knowing its recorded ids."""
+        ids = known.get(family_uuid(family_id), set())
         if head is None:
             family = Family(family_id)
             family.event_ids.update(dict.fromkeys(ids, 0))
