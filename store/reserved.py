@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from domain.contract import ContractEvent
 
 MARKER = frozenset({"_type_", "_data_"})
@@ -38,7 +40,11 @@ def holds_type_marker(value: Any) -> bool:
 
 
 def reserved_shape(event: ContractEvent) -> str | None:
-    """The reason this event cannot be stored as sent, or None."""
-    if holds_type_marker([event.payload, event.extra, event.recorded_by]):
-        return REASON
-    return None
+    """The reason this event cannot be stored as sent, or None. The walk runs only when
+    the key appears at all: serialising in C is several times cheaper than walking."""
+    values = [event.payload, event.extra, event.recorded_by]
+    try:
+        maybe = b'"_type_"' in orjson.dumps(values)
+    except orjson.JSONEncodeError:  # beyond 64 bits (the door's bound is lower): walk
+        maybe = True
+    return REASON if maybe and holds_type_marker(values) else None
