@@ -92,4 +92,3 @@ def test_kafka_dead_letters_it_and_records_the_rest(sqlite_url: str) -> None:
         assert sorted(h["event_id"] for h in letters) == [f"p{n}" for n in range(len(MARKERS))]
         assert {h["reason"] for h in letters} == {REASON}
         assert consumer.stats.retried_batches == 0
-
