@@ -202,6 +202,27 @@ class Family(Aggregate):
         family._state = None  # folded when first needed
         return family
 
+    @classmethod
+    def at_head(
+        cls, family_id: str, version: int, chain_head: str, known: set[str] | frozenset[str]
+    ) -> Family:
+        """The writer's view of a stored family: no records, only what recording needs
+        (its version, chain head, and which of the event ids at hand it already has,
+        held with version 0: the writer asks only whether it knows an id).
+
+        Why: recording no longer judges an event against the family's other facts, so
+        the writer need not read or fold the history; new events are appended to
+        `records` and collected as usual. Not for reading: `state` is of this batch only.
+        """
+        family = cls.__new__(cls)
+        family.__base_init__(family_uuid(family_id), version, datetime.now(UTC))
+        family.family_id = family_id
+        family.records = []
+        family.event_ids = dict.fromkeys(known, 0)
+        family.chain_head = chain_head
+        family._state = None
+        return family
+
     # --- reading -----------------------------------------------------------------
 
     @property

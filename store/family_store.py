@@ -1,16 +1,18 @@
 """The event store: Family aggregates persisted by eventsourcing on SQLite or PostgreSQL.
 
 Batches many families into one transaction because throughput is bounded by
-transactions, not events. Idempotency rests on the aggregate itself: it is
-rebuilt from the store and remembers its event ids, and the store's unique
-(family, version) constraint turns a race between two writers into a retry that
-sees the other's events, so an event is recorded once across processes.
+transactions, not events. The writer reads no history: per family it keeps a head
+(version, chain hash) and a unique row per event id (store.heads), written in the
+same transaction as the events. The store's unique (family, version) and
+(family, event id) keys turn a race between two writers into a retry that sees the
+other's heads, so an event is recorded once across processes. Reading a family
+(`get`) still replays its history.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,11 +24,14 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain.contract import ContractEvent
 from domain.family import Family, family_uuid
+from store.backfill import backfill_heads
 from store.bounded_cache import BoundedCache
 from store.codec import Decoder, decoder, is_plain, plain_history
 from store.database_url import Dialect, dialect_of, eventsourcing_env
 from store.event_log import EventLog
+from store.heads import EventIdRow, Head, HeadRow
 from store.recorder import FamilyRecorder
+from store.reserved import reserved_shape
 
 log = logging.getLogger(__name__)
 
@@ -40,19 +45,30 @@ class FamilyApplication(Application[UUID]):
     name = "casejourney"
 
 
-def _open_application(database_url: str) -> FamilyApplication:
-    """Open the application. On PostgreSQL, processes starting together would race
-    to create the tables, so creation is serialised with an advisory lock."""
+def _open_application(
+    database_url: str, prepare: Callable[[FamilyApplication], None]
+) -> FamilyApplication:
+    """Open the application and `prepare` it (our own tables). On PostgreSQL, processes
+    starting together would race to create the tables, so creation is serialised
+    with an advisory lock."""
     if dialect_of(database_url) == "sqlite":
-        return FamilyApplication(env=eventsourcing_env(database_url))
+        app = FamilyApplication(env=eventsourcing_env(database_url))
+        prepare(app)
+        return app
     import psycopg
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
         try:
-            return FamilyApplication(env=eventsourcing_env(database_url))
+            app = FamilyApplication(env=eventsourcing_env(database_url))
+            prepare(app)
+            return app
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+
+
+def _one(_: object) -> int:
+    return 1
 
 
 class BrokenStreamError(ValueError):
@@ -64,6 +80,10 @@ class BrokenStreamError(ValueError):
             f"family {family_id}: its stored history has a gap or an extra event "
             f"({error}); run `casejourney verify` to locate it"
         )
+
+
+class ConflictError(RuntimeError):
+    """Other writers kept winning the race for these families: try the batch later."""
 
 
 @dataclass
@@ -80,12 +100,19 @@ class FamilyStore:
         self, database_url: str, cache_size: int = 10_000, cache_events: int = 150_000
     ) -> None:
         self.database_url = database_url
-        self.app = _open_application(database_url)
-        # Bounded by events held too: at council scale (ten-year histories) a bound
-        # on families alone let the writer pass 1 GB.
-        self._cache: BoundedCache[Family] = BoundedCache(
-            cache_size, cache_events, lambda family: len(family.records)
-        )
+        self.app = _open_application(database_url, self._prepare_heads)
+        # Heads are a few dozen bytes whatever the history, so a bound on families
+        # bounds memory; `cache_events` bounded cached histories, which the writer no
+        # longer holds (kept in the signature for the settings that still pass it).
+        self._heads_cache: BoundedCache[Head] = BoundedCache(cache_size, cache_size, _one)
+
+    @staticmethod
+    def _prepare_heads(app: FamilyApplication) -> None:
+        """The head tables, and on a store recorded before them, their backfill."""
+        recorder = app.recorder
+        assert isinstance(recorder, FamilyRecorder)
+        if recorder.create_head_tables():
+            backfill_heads(recorder, app.mapper)
 
     @property
     def recorder(self) -> FamilyRecorder:
@@ -147,26 +174,43 @@ class FamilyStore:
         return self.record_batch([event])
 
     def record_batch(self, events: Iterable[ContractEvent]) -> BatchResult:
-        """Record events of many families in one transaction.
+        """Record events of many families in one transaction, reading no history.
 
-        A concurrency conflict (another process wrote one of these families)
-        discards the cached aggregates and tries the whole batch again: the
-        retry sees the other writer's events, so nothing is recorded twice.
+        An event holding a shape the store's encoding reserves (store.reserved) is
+        rejected: stored, it would read back as something else.
+
+        Per batch: the heads of the families not in the write cache (one query) and
+        which event ids are already recorded (one query). A concurrency conflict
+        (another process wrote one of these families) drops the cached heads and
+        tries the whole batch again: the retry sees the other writer's heads and
+        ids, so nothing is recorded twice.
         """
-        batch = list(events)
+        refused: list[tuple[ContractEvent, str]] = []
+        batch: list[ContractEvent] = []
+        for event in events:
+            reason = reserved_shape(event)
+            if reason is None:
+                batch.append(event)
+            else:
+                refused.append((event, reason))
         by_family: dict[str, list[int]] = {}
         for index, event in enumerate(batch):
             by_family.setdefault(event.family_id, []).append(index)
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            touched = self._load_all(list(by_family))
+            heads = self._heads(list(by_family))
+            known: dict[UUID, set[str]] = {}
+            for oid, event_id in self._known([e for e in batch if e.family_id in heads]):
+                known.setdefault(oid, set()).add(event_id)
             outcomes: list[bool | str] = [False] * len(batch)
             now = datetime.now(UTC)
+            writers: dict[str, Family] = {}
             for family_id, indexes in by_family.items():
-                family = touched[family_id]
+                family = self._writer(family_id, heads.get(family_id), known)
                 results = family.record_many([batch[i] for i in indexes], now=now)
                 for index, outcome in zip(indexes, results, strict=True):
                     outcomes[index] = outcome
-            result = BatchResult()
+                writers[family_id] = family
+            result = BatchResult(rejected=list(refused))
             for event, outcome in zip(batch, outcomes, strict=True):
                 if outcome is True:
                     result.stored.append(event)
@@ -176,45 +220,109 @@ class FamilyStore:
                     result.rejected.append((event, outcome))
             try:
                 if result.stored:
-                    self._save(touched.values())
+                    self._save(writers.values())
             except IntegrityError:
-                log.info("concurrent write on %d families; retry %d", len(touched), attempt)
-                for family_id in touched:
-                    self._forget(family_id)
+                log.info("concurrent write on %d families; retry %d", len(writers), attempt)
+                for family_id in writers:
+                    self._heads_cache.pop(family_id)
+                self._reconcile(list(writers))
                 continue
-            for family_id, family in touched.items():
-                self._remember(family_id, family)
+            for family_id, family in writers.items():
+                if family.version:
+                    self._heads_cache.put(family_id, Head(family.version, family.chain_head))
             return result
-        raise RuntimeError(f"batch still conflicting after {MAX_ATTEMPTS} attempts")
+        raise ConflictError(f"batch still conflicting after {MAX_ATTEMPTS} attempts")
+
+    def _writer(self, family_id: str, head: Head | None, known: dict[UUID, set[str]]) -> Family:
+        """The family as recording needs it: at its head, knowing its recorded ids."""
+        ids = known.get(family_uuid(family_id), set())
+        if head is None:
+            family = Family(family_id)
+            family.event_ids.update(dict.fromkeys(ids, 0))
+            return family
+        return Family.at_head(family_id, head.version, head.chain, ids)
 
     def _save(self, families: Iterable[Family]) -> None:
-        """One transaction for every pending event of these families.
+        """One transaction for every pending event of these families, with their new
+        heads and event ids.
 
         Goes to the recorder directly: `Application.save` checks each object
         against runtime protocols, which profiling showed cost a fifth of ingest.
         """
         to_stored = self.app.mapper.to_stored_event
-        stored = [to_stored(event) for family in families for event in family.collect_events()]
-        self.recorder.insert_streams(stored)
+        stored: list[StoredEvent] = []
+        heads: list[HeadRow] = []
+        event_ids: list[EventIdRow] = []
+        for family in families:
+            pending = family.collect_events()
+            if not pending:
+                continue
+            stored.extend(to_stored(event) for event in pending)
+            heads.append((family.id, family.version, family.chain_head))
+            event_ids.extend(
+                (family.id, event.event_id)
+                for event in pending
+                if isinstance(event, Family.Recorded)
+            )
+        self.recorder.insert_streams(stored, heads, event_ids)
 
-    def _load_all(self, family_ids: list[str]) -> dict[str, Family]:
-        """Every family of a batch: from the cache, else all the rest in one query."""
-        families: dict[str, Family] = {}
+    def _heads(self, family_ids: list[str]) -> dict[str, Head]:
+        """Every head of a batch's families: from the cache, the rest in one query."""
+        heads: dict[str, Head] = {}
         for family_id in family_ids:
-            cached = self._forget(family_id)
+            cached = self._heads_cache.get(family_id)
             if cached is not None:
-                families[family_id] = cached
-        missing = [fid for fid in family_ids if fid not in families]
-        streams = self.recorder.select_streams([family_uuid(fid) for fid in missing])
-        for family_id in missing:
+                heads[family_id] = cached
+        missing = {family_uuid(fid): fid for fid in family_ids if fid not in heads}
+        for oid, head in self.recorder.select_heads(list(missing)).items():
+            heads[missing[oid]] = head
+        return heads
+
+    def _known(self, batch: list[ContractEvent]) -> set[EventIdRow]:
+        """Which of these (family, event id) pairs are recorded: one query. Only families
+        with a head are asked: a family without one has no ids (or, recorded before the
+        head tables, meets the version key on its first write and is backfilled)."""
+        return self.recorder.select_known(
+            [(family_uuid(event.family_id), event.event_id) for event in batch]
+        )
+
+    def _reconcile(self, family_ids: list[str]) -> None:
+        """After a conflict: a race leaves each head equal to its log, since both commit
+        together. A family with stored events but no head (recorded before the head
+        tables, or copied in raw) gets one from its history; a head that disagrees with
+        the log means the stored rows were changed behind the store's back."""
+        by_uuid = {family_uuid(fid): fid for fid in family_ids}
+        headless: list[str] = []
+        for oid, (log_version, head_version) in self.recorder.select_log_versions(
+            list(by_uuid)
+        ).items():
+            if head_version is None:
+                headless.append(by_uuid[oid])
+            elif head_version != log_version:
+                raise BrokenStreamError.of(
+                    by_uuid[oid], ValueError(f"head at {head_version}, log at {log_version}")
+                )
+        if headless:
+            self.backfill(headless)
+
+    def backfill(self, family_ids: list[str]) -> None:
+        """Heads and event ids of these families, from their stored histories."""
+        streams = self.recorder.select_streams([family_uuid(fid) for fid in family_ids])
+        heads: list[HeadRow] = []
+        event_ids: list[EventIdRow] = []
+        for family_id in family_ids:
             stored = streams.get(family_uuid(family_id))
-            families[family_id] = self._restore(family_id, stored) if stored else Family(family_id)
-        return families
+            if not stored:
+                continue
+            family = self._restore(family_id, stored)
+            heads.append((family.id, family.version, family.chain_head))
+            event_ids.extend((family.id, event_id) for event_id in family.event_ids)
+        self.recorder.upsert_heads(heads, event_ids)
 
     def _restore(self, family_id: str, stored: list[StoredEvent]) -> Family:
-        """A family not in the cache, from its stored events: plain JSON is read
-        straight into records (3x faster than building event objects), a store
-        with a cipher or compressor goes through eventsourcing's mapper."""
+        """A family from its stored events: plain JSON is read straight into records
+        (3x faster than building event objects), a store with a cipher or compressor
+        goes through eventsourcing's mapper."""
         if not self.plain_json:
             return self._replay(family_id, stored)
         try:
@@ -231,10 +339,3 @@ class FamilyStore:
             raise BrokenStreamError.of(family_id, error) from None
         assert isinstance(family, Family)
         return family
-
-    def _remember(self, family_id: str, family: Family) -> None:
-        self._cache.put(family_id, family)
-
-    def _forget(self, family_id: str) -> Family | None:
-        """Take a family out of the cache (to change it, or because it is stale)."""
-        return self._cache.pop(family_id)

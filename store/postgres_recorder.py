@@ -20,6 +20,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
 from psycopg.sql import SQL, Identifier
 
+from store.heads import EVENT_TABLE, HEAD_TABLE, EventIdRow, Head, HeadRow
 from store.recorder import FamilyRecorder
 
 COLUMNS = "originator_id, originator_version, topic, state"
@@ -60,8 +61,13 @@ class FamilyPostgresRecorder(FamilyRecorder, PostgresApplicationRecorder):
             )
         return streams
 
-    def insert_streams(self, stored: Sequence[StoredEvent]) -> None:
-        """COPY in one transaction, under the library's table lock."""
+    def insert_streams(
+        self,
+        stored: Sequence[StoredEvent],
+        heads: Sequence[HeadRow] = (),
+        event_ids: Sequence[EventIdRow] = (),
+    ) -> None:
+        """COPY in one transaction, under the library's table lock, with the heads."""
         if not stored:
             return
         schema = Identifier(self.datastore.schema)
@@ -82,6 +88,92 @@ class FamilyPostgresRecorder(FamilyRecorder, PostgresApplicationRecorder):
                     copy.write_row(
                         (event.originator_id, event.originator_version, event.topic, event.state)
                     )
+            self._write_heads(cur, heads, event_ids, keep_existing=False)
+
+    def _write_heads(
+        self,
+        cur: Any,
+        heads: Sequence[HeadRow],
+        event_ids: Sequence[EventIdRow],
+        *,
+        keep_existing: bool,
+    ) -> None:
+        """One statement for all heads, one for all ids (unnest: no per-row round trip)."""
+        if heads:
+            cur.execute(
+                f"INSERT INTO {self.own_table(HEAD_TABLE)} (originator_id, version, chain) "
+                "SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[]) "
+                "ON CONFLICT (originator_id) DO UPDATE "
+                "SET version = excluded.version, chain = excluded.chain "
+                f"WHERE excluded.version > {self.own_table(HEAD_TABLE)}.version",
+                ([h[0] for h in heads], [h[1] for h in heads], [h[2] for h in heads]),
+            )
+        if event_ids:
+            cur.execute(
+                f"INSERT INTO {self.own_table(EVENT_TABLE)} (event_id, originator_id) "
+                "SELECT * FROM unnest(%s::text[], %s::uuid[])"
+                + (" ON CONFLICT DO NOTHING" if keep_existing else ""),
+                ([e[1] for e in event_ids], [e[0] for e in event_ids]),
+            )
+
+    def upsert_heads(self, heads: Sequence[HeadRow], event_ids: Sequence[EventIdRow]) -> None:
+        with self.datastore.transaction(commit=True) as cur:
+            self._write_heads(cur, heads, event_ids, keep_existing=True)
+
+    def create_head_tables(self) -> bool:
+        """Called under the store's schema advisory lock, so racing openers agree."""
+        with self.datastore.transaction(commit=True) as cur:
+            cur.execute(
+                "SELECT count(*) AS n FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)",
+                (self.datastore.schema, [HEAD_TABLE, EVENT_TABLE]),
+            )
+            row = cur.fetchone()
+            existing = row["n"] if row else 0
+            for statement in self.head_tables_sql("uuid"):
+                cur.execute(statement)
+        return bool(existing < 2)
+
+    def select_heads(self, originator_ids: Sequence[UUID]) -> dict[UUID, Head]:
+        if not originator_ids:
+            return {}
+        with self.datastore.transaction(commit=False) as cur:
+            cur.execute(
+                f"SELECT originator_id, version, chain FROM {self.own_table(HEAD_TABLE)} "
+                "WHERE originator_id = ANY(%s)",
+                (list(originator_ids),),
+            )
+            rows = cur.fetchall()
+        return {row["originator_id"]: Head(row["version"], row["chain"]) for row in rows}
+
+    def select_known(self, pairs: Sequence[EventIdRow]) -> set[EventIdRow]:
+        if not pairs:
+            return set()
+        wanted = set(pairs)
+        with self.datastore.transaction(commit=False) as cur:
+            cur.execute(
+                f"SELECT event_id, originator_id FROM {self.own_table(EVENT_TABLE)} "
+                "WHERE event_id = ANY(%s)",
+                (sorted({event_id for _, event_id in pairs}),),
+            )
+            rows = cur.fetchall()
+        found = {(row["originator_id"], row["event_id"]) for row in rows}
+        return found & wanted
+
+    def select_log_versions(
+        self, originator_ids: Sequence[UUID]
+    ) -> dict[UUID, tuple[int, int | None]]:
+        if not originator_ids:
+            return {}
+        with self.datastore.transaction(commit=False) as cur:
+            cur.execute(
+                "SELECT e.originator_id AS oid, max(e.originator_version) AS v, "
+                f"h.version AS hv FROM {self.qualified_events_table} e "
+                f"LEFT JOIN {self.own_table(HEAD_TABLE)} h ON h.originator_id = e.originator_id "
+                "WHERE e.originator_id = ANY(%s) GROUP BY e.originator_id, h.version",
+                (list(originator_ids),),
+            )
+            rows = cur.fetchall()
+        return {row["oid"]: (row["v"], row["hv"]) for row in rows}
 
 
 class FamilyPostgresFactory(PostgresFactory):

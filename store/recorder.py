@@ -17,6 +17,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Notification, StoredEvent
 
+from store.heads import EVENT_TABLE, HEAD_TABLE, EventIdRow, Head, HeadRow
+
 # (originator id: hex text on SQLite, a UUID on PostgreSQL; version; topic; state)
 RawRow = tuple[Any, int, str, bytes]
 
@@ -49,14 +51,73 @@ class FamilyRecorder(ApplicationRecorder, ABC):
         """Every stored event of these originators, in version order, keyed by originator."""
 
     @abstractmethod
-    def insert_streams(self, stored: Sequence[StoredEvent]) -> None:
-        """Write new stored events of many streams in one transaction."""
+    def insert_streams(
+        self,
+        stored: Sequence[StoredEvent],
+        heads: Sequence[HeadRow] = (),
+        event_ids: Sequence[EventIdRow] = (),
+    ) -> None:
+        """Write new stored events of many streams, their families' new heads and their
+        event ids in one transaction (IntegrityError if a version or an id is taken)."""
+
+    @abstractmethod
+    def select_heads(self, originator_ids: Sequence[UUID]) -> dict[UUID, Head]:
+        """The head of each of these families that has one."""
+
+    @abstractmethod
+    def select_known(self, pairs: Sequence[EventIdRow]) -> set[EventIdRow]:
+        """Which of these (family, event id) pairs are already recorded."""
+
+    @abstractmethod
+    def select_log_versions(
+        self, originator_ids: Sequence[UUID]
+    ) -> dict[UUID, tuple[int, int | None]]:
+        """Per family with stored events: (the log's last version, its head's version or
+        None), read in one statement so a writer committing meanwhile cannot split them."""
+
+    @abstractmethod
+    def upsert_heads(self, heads: Sequence[HeadRow], event_ids: Sequence[EventIdRow]) -> None:
+        """Set these heads and add these event ids (kept if there), in one transaction:
+        the backfill of families recorded before the head tables, or copied in raw."""
 
     @abstractmethod
     def stream_key(self, originator_id: UUID) -> Any:
         """The originator id as the events table keeps it."""
 
     # --- shared ------------------------------------------------------------------
+
+    def head_tables_sql(self, uuid_type: str) -> list[str]:
+        """The head tables' DDL. The event-id key leads with the id, so a batch's ids are
+        looked up by the key's prefix whatever family they belong to."""
+        return [
+            f"CREATE TABLE IF NOT EXISTS {self.own_table(HEAD_TABLE)} ("
+            f"originator_id {uuid_type} PRIMARY KEY, version BIGINT NOT NULL, "
+            "chain TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.own_table(EVENT_TABLE)} ("
+            f"event_id TEXT NOT NULL, originator_id {uuid_type} NOT NULL, "
+            "PRIMARY KEY (event_id, originator_id))",
+        ]
+
+    @abstractmethod
+    def create_head_tables(self) -> bool:
+        """Create the head tables if missing; True when they were created just now (so a
+        store recorded before them needs its backfill)."""
+
+    def head_upsert_sql(self) -> str:
+        """A head only moves forward: a backfill racing a writer never sets it back."""
+        m = self.mark
+        return (
+            f"INSERT INTO {self.own_table(HEAD_TABLE)} (originator_id, version, chain) "
+            f"VALUES ({m}, {m}, {m}) ON CONFLICT (originator_id) DO UPDATE "
+            "SET version = excluded.version, chain = excluded.chain "
+            f"WHERE excluded.version > {self.own_table(HEAD_TABLE)}.version"
+        )
+
+    def event_id_insert_sql(self, *, keep_existing: bool) -> str:
+        m = self.mark
+        table = self.own_table(EVENT_TABLE)
+        sql = f"INSERT INTO {table} (event_id, originator_id) VALUES ({m}, {m})"
+        return sql + (" ON CONFLICT DO NOTHING" if keep_existing else "")
 
     def log_rows(self, page: int = LOG_PAGE) -> Iterator[RawRow]:
         """Every stored row in log order, as plain tuples read a page at a time (raw SQL:

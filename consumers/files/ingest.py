@@ -1,6 +1,7 @@
 """File ingest: JSON Lines in the contract into the event store, nothing lost.
 
-Good lines go in even when their neighbours are bad. Every bad line is written,
+Good lines go in even when their neighbours are bad, or when the store fails on
+one of them (store.isolate finds it and it is rejected). Every bad line is written,
 verbatim, to a rejects file beside a summary, and reported by file, line,
 event id and reason (never by content: lines may hold children's details).
 """
@@ -16,6 +17,7 @@ from typing import IO, Any
 from consumers.files.jsonl import Line, RejectedLine, read_lines
 from consumers.rejects import RejectsFile, default_rejects_path
 from store.family_store import FamilyStore
+from store.isolate import record_isolating
 
 
 @dataclass
@@ -46,7 +48,8 @@ def ingest_lines(
         if not batch:
             return
         by_event = {id(line.event): line for line in batch}
-        result = store.record_batch(line.event for line in batch if line.event)
+        # An event the store fails on is found and rejected; the rest of the file goes on.
+        result = record_isolating(store.record_batch, (line.event for line in batch if line.event))
         summary.stored += len(result.stored)
         summary.duplicates += len(result.duplicates)
         for event, reason in result.rejected:

@@ -1,8 +1,9 @@
 """One polled batch into the store: steps 2 and 3 of consumers.kafka.stream's order.
 
 Every message is checked; the good ones go to the store in one transaction, each
-family's events interleaved by business date; the bad ones, and the ones the
-aggregate refuses, go to the dead-letter topic and are confirmed there. Only when
+family's events interleaved by business date; the bad ones, the ones the aggregate
+refuses, and any the store fails on for a reason that is not passing (found by
+halving the batch, store.isolate), go to the dead-letter topic and are confirmed there. Only when
 this returns may the batch's offsets be committed; if it raises, nothing of the
 batch counts as done and the caller rewinds to its first offsets.
 """
@@ -22,6 +23,7 @@ from consumers.kafka.messages import check_message
 from consumers.kafka.ordering import interleave
 from domain.contract import ContractEvent
 from store.family_store import FamilyStore
+from store.isolate import record_isolating
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,9 @@ def record_batch(
         else:
             good.append((record, checked.event))
     good = interleave((rec, event, (rec.topic, rec.partition)) for rec, event in good)
-    result = store.record_batch(event for _, event in good)
+    # An event the store cannot take is found and dead-lettered, so it never stalls
+    # the partition; a passing failure (connection, concurrency) still raises.
+    result = record_isolating(store.record_batch, (event for _, event in good))
     record_of = {id(event): record for record, event in good}
     for event, reason in result.rejected:
         dead.append(DeadLetter(record_of[id(event)], reason, event.event_id))

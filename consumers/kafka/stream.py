@@ -12,9 +12,12 @@ The order of one batch is what makes "nothing lost, nothing doubled" hold:
 A crash anywhere before 4 means the batch is delivered again. The store makes that
 harmless: each Family aggregate remembers its event ids and the store's
 (family, version) constraint turns two writers into a retry, so a redelivered or
-raced event is reported as a duplicate and never stored twice. A failure in 2 or 3
-rewinds the batch and tries again after a pause; the consumer never stops on a bad
-message or a broker outage, only on a signal, `max_messages` or `idle_exit`.
+raced event is reported as a duplicate and never stored twice. A message the store
+fails on for a reason that is not passing is found by halving the batch and
+dead-lettered (store.isolate), so it cannot stall what follows it; a passing failure
+in 2 or 3 (a lost connection, a broker outage) rewinds the batch and tries again after
+a pause. The consumer never stops on a bad message or an outage, only on a signal,
+`max_messages` or `idle_exit`.
 
 The steps live beside this loop: consumers.kafka.batch (2 and 3, and the rewind),
 consumers.kafka.commits (4), consumers.kafka.membership (the group: rebalances,

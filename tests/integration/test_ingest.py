@@ -148,3 +148,35 @@ def test_cli_exit_status_is_non_zero_when_anything_was_rejected(
     source = tmp_path / "mixed.jsonl"
     write_corpus(source)
     assert main(["ingest", str(source)]) == 1
+
+
+class _StoreFailingOn:
+    """The real store, failing (not as an outage would: a ValueError) on any batch
+    holding one chosen event, as a store that cannot take one line would."""
+
+    def __init__(self, store: FamilyStore, event_id: str) -> None:
+        self.store = store
+        self.event_id = event_id
+
+    def record_batch(self, events):  # type: ignore[no-untyped-def]
+        batch = list(events)
+        if any(event.event_id == self.event_id for event in batch):
+            raise ValueError("cannot store 'Jane Smith' (injected)")
+        return self.store.record_batch(batch)
+
+
+def test_a_line_the_store_cannot_take_is_rejected_and_the_file_goes_on(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    source = tmp_path / "events.jsonl"
+    source.write_text("".join(json.dumps(event) + "\n" for event in GOOD), encoding="utf-8")
+    with FamilyStore(sqlite_url) as store:
+        summary = ingest_file(_StoreFailingOn(store, "g2"), source)  # type: ignore[arg-type]
+        family = store.get("F1")
+    assert family is not None and [r["event_id"] for r in family.records] == ["g1", "g3"]
+    assert (summary.read, summary.stored, summary.rejected) == (3, 2, 1)
+    (reject,) = [
+        json.loads(line) for line in Path(summary.rejects_file or "").read_text().splitlines()
+    ]
+    assert reject["event_id"] == "g2" and reject["line"] == 2
+    assert reject["reason"] == "the store could not record this event (ValueError)"

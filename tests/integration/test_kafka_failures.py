@@ -57,6 +57,23 @@ class FailingStore:
         return self.store.record_batch(events)
 
 
+class PoisonedStore:
+    """The real store, failing (as no passing outage would: a ValueError) whenever a
+    batch holds one chosen event, as a store that cannot take one message would."""
+
+    def __init__(self, store: FamilyStore, poison: str) -> None:
+        self.store = store
+        self.poison = poison
+        self.failed_batches = 0
+
+    def record_batch(self, events: Iterable[ContractEvent]) -> BatchResult:
+        batch = list(events)
+        if any(event.event_id == self.poison for event in batch):
+            self.failed_batches += 1
+            raise ValueError("cannot store 'Jane Smith' (injected)")
+        return self.store.record_batch(batch)
+
+
 def run_consumer(consumer: StreamConsumer, idle_exit: float = 1.0) -> None:
     try:
         consumer.run(threading.Event(), idle_exit=idle_exit)
@@ -78,6 +95,32 @@ def test_a_batch_the_store_cannot_take_is_retried_and_never_committed_first(
         assert consumer.stats.retried_batches == 3
         ids = stored_event_ids(sqlite_url)
         assert sorted(ids) == sorted(e["event_id"] for e in events)
+        assert committed_total(world, source_topics(world.kafka)) == len(events)
+
+
+def test_a_message_the_store_cannot_take_is_found_dead_lettered_and_passed(
+    sqlite_url: str,
+) -> None:
+    """Nothing accepted may stop what follows it: the batch is halved until the one
+    message is found; it is dead-lettered with a reason naming no value, the rest
+    stored, every offset committed, and no batch retried."""
+    events = list(generate(20, 1, 33))
+    poison = events[len(events) // 2]["event_id"]
+    with kafka_world(sqlite_url, name="poison") as world, FamilyStore(sqlite_url) as store:
+        produce_events(world, events)
+        poisoned = PoisonedStore(store, poison)
+        consumer = StreamConsumer(poisoned, world.kafka, batch_size=200)  # type: ignore[arg-type]
+        run_consumer(consumer)
+
+        assert poisoned.failed_batches >= 2  # the batch, then the halves holding it
+        assert consumer.stats.retried_batches == 0
+        assert sorted(stored_event_ids(sqlite_url)) == sorted(
+            e["event_id"] for e in events if e["event_id"] != poison
+        )
+        letters = dead_letters(world)
+        assert [dict(r.headers)["event_id"] for r in letters] == [poison.encode()]
+        reason = dict(letters[0].headers)["reason"].decode()
+        assert reason == "the store could not record this event (ValueError)"
         assert committed_total(world, source_topics(world.kafka)) == len(events)
 
 

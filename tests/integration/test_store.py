@@ -6,6 +6,7 @@ import multiprocessing
 import threading
 
 from domain.contract import ContractEvent
+from domain.family import family_uuid
 from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family
@@ -139,10 +140,37 @@ def test_a_gap_in_a_stored_history_is_reported_not_crashed_on(sqlite_url: str) -
         store.get("F1")
 
 
-def test_recording_into_a_broken_history_is_refused_with_the_family_named(
+def test_recording_into_a_history_with_an_extra_stored_event_is_refused_with_the_family_named(
     database_url: str,
 ) -> None:
-    """The write path reads uncached families in bulk; a gap still stops it, by name."""
+    """The write path trusts each family's head; a row added behind the store's back
+    (the head is then behind its log) stops it, by name, instead of retrying forever."""
+    import pytest
+
+    from store.database import Database
+    from store.family_store import BrokenStreamError
+
+    with FamilyStore(database_url) as store:
+        store.record_batch(rich_family())
+        table = store.recorder.events_table_name
+        last = store.recorder.select_streams([family_uuid("F1")])[family_uuid("F1")][-1]
+    with Database(database_url) as db, db.transaction():
+        db.execute(
+            f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, originator_version + 1, topic, state FROM "
+            f"{table} WHERE originator_version = ?",
+            (last.originator_version,),
+        )
+    later = ev("ReferralReceived", "2026-01-02", family_id="F1", referral_id="RZ", source="2A")
+    with FamilyStore(database_url) as store, pytest.raises(BrokenStreamError, match=r"F1.*verify"):
+        store.record_batch([later])
+
+
+def test_a_gap_inside_a_history_does_not_stop_the_writer_but_still_stops_its_readers(
+    database_url: str,
+) -> None:
+    """Recording needs only the head, so a deleted middle row is for `verify` and the
+    readers to find; the writer goes on from the head."""
     import pytest
 
     from store.database import Database
@@ -154,8 +182,10 @@ def test_recording_into_a_broken_history_is_refused_with_the_family_named(
     with Database(database_url) as db, db.transaction():
         db.execute(f"DELETE FROM {table} WHERE originator_version = 5")
     later = ev("ReferralReceived", "2026-01-02", family_id="F1", referral_id="RZ", source="2A")
-    with FamilyStore(database_url) as store, pytest.raises(BrokenStreamError, match=r"F1.*verify"):
-        store.record_batch([later])
+    with FamilyStore(database_url) as store:
+        assert len(store.record_batch([later]).stored) == 1
+        with pytest.raises(BrokenStreamError, match=r"F1.*verify"):
+            store.get("F1")
 
 
 def test_a_batch_of_many_uncached_families_loads_each_with_its_own_history(
@@ -181,14 +211,18 @@ def test_a_batch_of_many_uncached_families_loads_each_with_its_own_history(
     assert len(result.stored) == 3 and not result.rejected  # recorded; a finding, not a reject
 
 
-def test_the_write_cache_is_bounded_by_events_as_well_as_families(sqlite_url: str) -> None:
-    """Long histories must not carry the writer past its memory: the oldest go first."""
-    with FamilyStore(sqlite_url, cache_size=100, cache_events=len(rich_family()) * 2) as store:
+def test_the_write_cache_holds_heads_bounded_by_families(sqlite_url: str) -> None:
+    """The writer caches a head per family, never records: the oldest go first, and an
+    evicted family is read back from its head, its redelivery still a duplicate."""
+    with FamilyStore(sqlite_url, cache_size=2) as store:
         for n in range(5):
             store.record_batch(rich_family(f"F{n}"))
-        assert list(store._cache) == ["F3", "F4"]
-        assert store._cache.weight == sum(len(f.records) for f in store._cache.values())
-        again = store.record_batch(rich_family("F0"))  # evicted: read back, still a duplicate
+        assert list(store._heads_cache) == ["F3", "F4"]
+        head = store._heads_cache.get("F4")
+        family = store.get("F4")
+        assert family is not None and head is not None
+        assert (head.version, head.chain) == (family.version, family.chain_head)
+        again = store.record_batch(rich_family("F0"))  # evicted: its head is read back
         assert again.stored == [] and len(again.duplicates) == len(rich_family())
 
 
@@ -197,9 +231,6 @@ def test_a_family_read_back_into_the_writer_equals_eventsourcings_own_replay(
 ) -> None:
     """The writer reads uncached families straight from plain JSON; the aggregate must
     be the one eventsourcing's replay gives, down to version, chain head and state."""
-
-    from domain.family import family_uuid
-
     events = rich_family()
     with FamilyStore(database_url) as store:
         store.record_batch(events[:20])
