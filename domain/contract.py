@@ -418,7 +418,12 @@ def parse_event(raw: Any, *, today: date | None = None) -> ContractEvent:
         raise ContractError(
             "event_id must be a string of 1-128 characters without control characters"
         )
-    problem = value_problem(raw, KNOWN_FIELDS) or _envelope_problem(raw, today)
+    extra = {k: v for k, v in raw.items() if k not in CONTRACT_FIELDS}
+    problem = (
+        value_problem(raw, KNOWN_FIELDS)
+        or value_problem(extra, KNOWN_FIELDS)  # stored as one object of its own
+        or _envelope_problem(raw, today)
+    )
     if problem:
         raise ContractError(problem, event_id)
     event_type: str = raw["event_type"]
@@ -434,7 +439,7 @@ def parse_event(raw: Any, *, today: date | None = None) -> ContractEvent:
         recorded_by=raw.get("recorded_by"),
         payload=raw.get("payload", {}),
         schema_version=1,
-        extra={k: v for k, v in raw.items() if k not in CONTRACT_FIELDS},
+        extra=extra,
     )
 
 

@@ -27,6 +27,10 @@ LATEST_DATE = date(2100, 12, 31)
 MAX_DAYS_AHEAD = 366
 
 _SAFE_INT = 10**MAX_INT_DIGITS
+# eventsourcing's JSON transcoder writes a datetime or UUID as an object of exactly
+# these two keys and reads every such object back as that type: a source's object of
+# this shape would read back as something else, or make its family unreadable.
+TYPE_MARKER = frozenset({"_type_", "_data_"})
 
 
 def _controls_in_text(value: str) -> bool:
@@ -73,6 +77,11 @@ def value_problem(value: Any, known: frozenset[str] = frozenset()) -> str | None
             if len(item) > MAX_ITEMS:
                 return f"{where} holds more than {MAX_ITEMS} members"
             if isinstance(item, dict):
+                if len(item) == 2 and item.keys() == TYPE_MARKER:
+                    return (
+                        f"{where} is an object of exactly the keys _type_ and _data_, which "
+                        "the store's encoding reserves for its own types"
+                    )
                 for key, member in item.items():
                     if not isinstance(key, str):
                         return f"{where} has a key that is not a string"

@@ -31,7 +31,6 @@ from store.database_url import Dialect, dialect_of, eventsourcing_env
 from store.event_log import EventLog
 from store.heads import EventIdRow, Head, HeadRow
 from store.recorder import FamilyRecorder
-from store.reserved import reserved_shape
 
 log = logging.getLogger(__name__)
 
@@ -176,23 +175,13 @@ class FamilyStore:
     def record_batch(self, events: Iterable[ContractEvent]) -> BatchResult:
         """Record events of many families in one transaction, reading no history.
 
-        An event holding a shape the store's encoding reserves (store.reserved) is
-        rejected: stored, it would read back as something else.
-
         Per batch: the heads of the families not in the write cache (one query) and
         which event ids are already recorded (one query). A concurrency conflict
         (another process wrote one of these families) drops the cached heads and
         tries the whole batch again: the retry sees the other writer's heads and
         ids, so nothing is recorded twice.
         """
-        refused: list[tuple[ContractEvent, str]] = []
-        batch: list[ContractEvent] = []
-        for event in events:
-            reason = reserved_shape(event)
-            if reason is None:
-                batch.append(event)
-            else:
-                refused.append((event, reason))
+        batch = list(events)
         by_family: dict[str, list[int]] = {}
         for index, event in enumerate(batch):
             by_family.setdefault(event.family_id, []).append(index)
@@ -210,7 +199,7 @@ class FamilyStore:
                 for index, outcome in zip(indexes, results, strict=True):
                     outcomes[index] = outcome
                 writers[family_id] = family
-            result = BatchResult(rejected=list(refused))
+            result = BatchResult()
             for event, outcome in zip(batch, outcomes, strict=True):
                 if outcome is True:
                     result.stored.append(event)

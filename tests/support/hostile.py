@@ -94,6 +94,11 @@ HOSTILE: list[tuple[str, bytes, str]] = [
     ("empty object", b"{}", "event_id"),
     ("a bare number", b"12", "not a JSON object"),
     ("truncated", _text(referral("h25"))[:-5], "not valid JSON"),
+    (
+        "the store's own type marker",
+        _text(referral("h26", when={"_type_": "datetime_iso", "_data_": "2024-01-02"})),
+        "_type_ and _data_",
+    ),
 ]
 
 GOOD = [referral("good-1"), referral("good-2", referral_id="R2")]
