@@ -32,11 +32,7 @@ class Container:
 
     @cached_property
     def store(self) -> FamilyStore:
-        store = FamilyStore(
-            self.settings.database_url,
-            self.settings.aggregate_cache_size,
-            self.settings.aggregate_cache_events,
-        )
+        store = FamilyStore(self.settings.database_url, self.settings.aggregate_cache_size)
         self._closers.append(store)
         return store
 

@@ -156,7 +156,6 @@ class Settings:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     batch_size: int = 500
     aggregate_cache_size: int = 10_000
-    aggregate_cache_events: int = 150_000  # and at most this many events in them
     # Seconds between projection runs inside `consume` (alerts wait at most this long).
     project_interval: float = 0.25
     sign_in: SignInSettings = field(default_factory=SignInSettings)
@@ -197,9 +196,6 @@ class Settings:
             batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", cls.batch_size)),
             aggregate_cache_size=int(
                 env.get("CASEJOURNEY_AGGREGATE_CACHE", cls.aggregate_cache_size)
-            ),
-            aggregate_cache_events=int(
-                env.get("CASEJOURNEY_AGGREGATE_CACHE_EVENTS", cls.aggregate_cache_events)
             ),
             project_interval=float(env.get("CASEJOURNEY_PROJECT_INTERVAL", cls.project_interval)),
         )

@@ -95,14 +95,11 @@ class BatchResult:
 class FamilyStore:
     """Records contract events into Family aggregates, in batches, exactly once."""
 
-    def __init__(
-        self, database_url: str, cache_size: int = 10_000, cache_events: int = 150_000
-    ) -> None:
+    def __init__(self, database_url: str, cache_size: int = 10_000) -> None:
         self.database_url = database_url
         self.app = _open_application(database_url, self._prepare_heads)
         # Heads are a few dozen bytes whatever the history, so a bound on families
-        # bounds memory; `cache_events` bounded cached histories, which the writer no
-        # longer holds (kept in the signature for the settings that still pass it).
+        # bounds memory.
         self._heads_cache: BoundedCache[Head] = BoundedCache(cache_size, cache_size, _one)
 
     @staticmethod
