@@ -1,0 +1,40 @@
+"""Text that leaves the system safely: spreadsheet cells and dashboard Markdown.
+
+Data recorded about a family (ids, team names, reasons) comes from outside and
+may be crafted. Two ways it can turn into something live when shown:
+
+- A spreadsheet opens a cell that begins with `=`, `+`, `-`, `@`, tab or carriage
+  return as a formula (OWASP "CSV injection"): `neutralise_cell` prefixes such a
+  cell with an apostrophe, which Excel, LibreOffice and Sheets show as text. Every
+  exporter (dashboard CSV and Excel, the audit pack's CSV files) goes through it.
+- Streamlit renders labels, captions and messages as Markdown: a team named
+  `![x](http://host/beacon)` would make the browser fetch an image and a link would
+  be live. `markdown_text` escapes every ASCII punctuation character (CommonMark
+  lets any of them be backslash-escaped), so images, links, autolinks, emphasis,
+  Streamlit's `:colour[...]` and `:icon:` directives and `$` maths all stay text.
+
+Pure functions, so domain is their home: dashboard and audit may both import it.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MARKDOWN_SPECIAL = {ord(c): "\\" + c for c in string.punctuation}
+
+
+def neutralise_cell(value: Any) -> Any:
+    """The value, as text with a leading apostrophe if a spreadsheet would read it as a
+    formula; anything that is not a string (numbers, dates, None) is returned as it is,
+    so a negative number stays a number."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def markdown_text(value: object) -> str:
+    """`value` as Markdown that renders as exactly its text (newlines kept as spaces)."""
+    text = " ".join(str(value).splitlines())
+    return text.translate(_MARKDOWN_SPECIAL)
