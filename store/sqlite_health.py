@@ -1,0 +1,71 @@
+"""Is this SQLite file sound enough to write to? Checked on every open, cheaply.
+
+A damaged file (overwritten, truncated by a full disk or a bad copy, its schema
+mangled) must not take new facts: what it would record could be lost or read back
+wrong. Every open of the store's file, by the event store and by the read models,
+asks `sqlite_problem` first and refuses with `MalformedDatabase`. The checks cost
+a few reads, not a scan: the header's magic and page size, the file at least as
+long as its header says, and the schema readable. A full `PRAGMA integrity_check`
+(a scan of every page) runs in `casejourney verify --read-models`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+MAGIC = b"SQLite format 3\x00"
+HEADER = 100
+
+
+class MalformedDatabase(RuntimeError):
+    """The SQLite file is damaged; nothing is written to it."""
+
+
+def sqlite_problem(path: str | Path) -> str | None:
+    """Why the SQLite file at `path` is unsound, or None (also for a missing or empty
+    file, which SQLite will initialise)."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        header = handle.read(HEADER)
+    if len(header) < HEADER or not header.startswith(MAGIC):
+        return "is not a SQLite database (its header is wrong)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return "has an impossible page size in its header"
+    pages = int.from_bytes(header[28:32], "big")
+    pages_valid = header[24:28] == header[92:96]  # the in-header size is trustworthy
+    if pages_valid and pages and size < pages * page_size:
+        return f"is truncated ({size} bytes; its header says {pages * page_size})"
+    try:
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA schema_version").fetchone()
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        return f"cannot be read ({error})"
+    return None
+
+
+def refuse_if_malformed(path: str | Path) -> None:
+    """Raise `MalformedDatabase` naming the file and what is wrong with it."""
+    problem = sqlite_problem(path)
+    if problem is not None:
+        raise MalformedDatabase(
+            f"the SQLite database {path} {problem}: refused for writing. Restore it from "
+            "a backup (or `sqlite3 .recover` it into a new file) before going on."
+        )
+
+
+def integrity_problems(path: str | Path, limit: int = 20) -> list[str]:
+    """What `PRAGMA integrity_check` finds (a full scan); [] when the file is sound."""
+    try:
+        with closing(sqlite3.connect(path)) as conn:
+            found = [row[0] for row in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+    return [] if found == ["ok"] else found
