@@ -66,6 +66,7 @@ def test_excel_export_holds_no_formula() -> None:
         "![x](http://beacon.example/x.png)",
         "[link](https://example.org)",
         "http://example.org/a_b",
+        "www.example.org and someone@example.org",
         "**bold** _em_ `code`",
         ":red[alarm] :material/warning: :smile:",
         "$x^2$",
@@ -78,9 +79,43 @@ def test_markdown_text_escapes_every_construct(value: str) -> None:
     assert "\n" not in escaped
     for mark in "![]()*_`:$<>#":
         assert f"{mark}" not in escaped.replace(f"\\{mark}", "")
-    assert escaped.replace("\\", "") == " ".join(value.splitlines()).replace("\\", "")
+    shown = escaped.replace("\\", "").replace("\u2060", "")
+    assert shown == " ".join(value.splitlines()).replace("\\", "")
+    assert "http:/" not in escaped.replace("\\", "")  # the joiner breaks the autolink
 
 
 def test_markdown_text_keeps_plain_words() -> None:
     assert markdown_text("East team 2") == "East team 2"
     assert markdown_text(42) == "42"
+
+
+@pytest.mark.parametrize("value", ["- item", "+ item", "1. item", "  -x", "---"])
+def test_markdown_text_cannot_start_a_list_or_rule(value: str) -> None:
+    escaped = markdown_text(value)
+    assert escaped.lstrip()[0] == "\\" or "\\." in escaped
+
+
+def test_markdown_text_leaves_ids_readable() -> None:
+    assert markdown_text("FAM-000042") == "FAM-000042"
+    assert markdown_text("'CH-1'") == "'CH-1'"
+
+
+def test_network_labels_are_never_plotly_markup() -> None:
+    import networkx as nx
+
+    from dashboard.charts import network_figure
+
+    hostile = '<a href="http://beacon.example/">F<b>2</b></a>'
+    graph = nx.Graph()
+    graph.add_node("family:F1", kind="family", family_id="F1")
+    graph.add_node("family:F2", kind="family", family_id=hostile)
+    graph.add_node("person:P", kind="person", person_id="<img src=x>")
+    graph.add_edge("family:F1", "person:P", current=True)
+    graph.add_edge("family:F2", "person:P", current=True)
+    fig = network_figure(graph, focus="F1")
+    families = next(t for t in fig.data if t.name == "family")
+    people = next(t for t in fig.data if t.name == "shared person")
+    assert hostile in families.customdata  # a click still opens the real id
+    shown = [*families.text, *families.hovertext, *people.hovertext]
+    assert not [t for t in shown if "<" in t or ">" in t]
+    assert '&lt;a href="http://beacon.example/"&gt;' in families.text[1] + families.text[0]
