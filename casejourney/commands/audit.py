@@ -34,6 +34,11 @@ def register(sub: Any) -> None:
         help="a seal anchor printed by an earlier run (repeatable)",
     )
     p.add_argument("--no-seal", action="store_true", help="check only; do not extend the seal")
+    p.add_argument(
+        "--read-models",
+        action="store_true",
+        help="also compare the live read models with a replay (names each row that differs)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_verify)
 
@@ -107,14 +112,24 @@ def run_seal(args: argparse.Namespace, container: Container) -> int:
 def run_verify(args: argparse.Namespace, container: Container) -> int:
     anchors = [api.Anchor.parse(text) for text in args.anchor]
     report = api.verify(container.store, seal=not args.no_seal, anchors=anchors)
+    models = None
+    if args.read_models:
+        from projections.verify_read_models import report_text, verify_read_models
+
+        models = verify_read_models(container.store, container.settings.alerts)
+    ok = report.ok and (models is None or models.ok)
     if args.json:
         data = api.as_jsonable(report)
-        data["ok"] = report.ok
+        data["ok"] = ok
         data["events_per_second"] = round(report.events_per_second)
+        if models is not None:
+            data["read_models"] = {**api.as_jsonable(models), "ok": models.ok}
         print(json.dumps(data, indent=2))
     else:
         print(api.verify_text(report))
-    return 0 if report.ok else 1
+        if models is not None:
+            print(report_text(models))
+    return 0 if ok else 1
 
 
 def past_alerts(args: argparse.Namespace, container: Container) -> int:
