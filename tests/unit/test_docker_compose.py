@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES: dict[str, Any] = COMPOSE["services"]
 OURS = ("topics", "consumer", "dashboard")  # the services running the casejourney image
-INTERPOLATION = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
+INTERPOLATION = re.compile(r"\$\{([A-Z0-9_]+)(?:(:-|:\?)([^}]*))?\}")
+REQUIRED = "set-by-the-user"  # what a `${VAR:?message}` stands for once the user sets it
 
 
 class ReadRecorder(dict[str, str]):
@@ -39,13 +40,15 @@ class ReadRecorder(dict[str, str]):
         return super().__getitem__(key)
 
 
+def _default(match: re.Match[str]) -> str:
+    return REQUIRED if match.group(2) == ":?" else match.group(3) or ""
+
+
 def resolved_env(service: str) -> dict[str, str]:
     """The service's environment as compose gives it when the user sets nothing."""
     env = SERVICES[service].get("environment") or {}
     assert isinstance(env, dict), f"{service}: environment must be a mapping"
-    return {
-        key: INTERPOLATION.sub(lambda m: m.group(2) or "", str(value)) for key, value in env.items()
-    }
+    return {key: INTERPOLATION.sub(_default, str(value)) for key, value in env.items()}
 
 
 def test_the_services_users_are_told_about() -> None:
@@ -127,3 +130,17 @@ def test_the_image_holds_every_package_the_project_installs() -> None:
     packages = [p.strip().strip('"').rstrip("*") for p in include.group(1).split(",")]
     for package in packages:
         assert f"COPY {package} ./{package}" in dockerfile, f"{package} missing from the image"
+
+
+def test_no_password_has_a_default() -> None:
+    """A password with a default is a password everyone knows: compose must refuse to
+    start until the user sets one (`${VAR:?message}`)."""
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    for match in INTERPOLATION.finditer(text):
+        if re.search(r"PASSWORD|SECRET|KEY$", match.group(1)) and match.group(2) == ":-":
+            assert match.group(3) == "", f"{match.group(1)} has a default: {match.group(3)!r}"
+    assert "${POSTGRES_PASSWORD:?" in text and "POSTGRES_PASSWORD:-" not in text
+    postgres = resolved_env("postgres")
+    assert postgres["POSTGRES_PASSWORD"] == REQUIRED
+    url = urlparse(resolved_env("consumer")["CASEJOURNEY_DATABASE_URL"])
+    assert url.password == REQUIRED
