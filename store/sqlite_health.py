@@ -12,11 +12,14 @@ long as its header says, and the schema readable. A full `PRAGMA integrity_check
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 
 MAGIC = b"SQLite format 3\x00"
 HEADER = 100
+RETRIES = 5
+RETRY_PAUSE_S = 0.1
 
 
 class MalformedDatabase(RuntimeError):
@@ -27,11 +30,30 @@ def sqlite_problem(path: str | Path) -> str | None:
     """Why the SQLite file at `path` is unsound, or None (also for a missing or empty
     file, which SQLite will initialise)."""
     path = Path(path)
+    for attempt in range(RETRIES):
+        problem = _header_problem(path)
+        # A checkpoint writes page 1 (with the new size) before the pages that grow the
+        # file: a "truncated" reading during one is retried, a real truncation stays.
+        if problem is None or not problem.startswith("is truncated") or attempt == RETRIES - 1:
+            break
+        time.sleep(RETRY_PAUSE_S)
+    if problem is not None:
+        return problem
+    try:
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA schema_version").fetchone()
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        return f"cannot be read ({error})"
+    return None
+
+
+def _header_problem(path: Path) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
-    size = path.stat().st_size
     with path.open("rb") as handle:
         header = handle.read(HEADER)
+    size = path.stat().st_size
     if len(header) < HEADER or not header.startswith(MAGIC):
         return "is not a SQLite database (its header is wrong)"
     page_size = int.from_bytes(header[16:18], "big")
@@ -42,12 +64,6 @@ def sqlite_problem(path: str | Path) -> str | None:
     pages_valid = header[24:28] == header[92:96]  # the in-header size is trustworthy
     if pages_valid and pages and size < pages * page_size:
         return f"is truncated ({size} bytes; its header says {pages * page_size})"
-    try:
-        with closing(sqlite3.connect(path)) as conn:
-            conn.execute("PRAGMA schema_version").fetchone()
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as error:
-        return f"cannot be read ({error})"
     return None
 
 
