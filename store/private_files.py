@@ -25,14 +25,21 @@ def private_dir(path: Path) -> Path:
 
 
 def touch_private(path: str | Path) -> None:
-    """Create `path` empty with mode 0600 if missing; tighten it to 0600 if it exists."""
+    """Create `path` empty with mode 0600 if missing; tighten it to 0600 if it exists.
+
+    An existing file is changed by name only (`chmod`), never opened: closing any
+    descriptor of a SQLite file drops every POSIX lock this process holds on it,
+    which would let another connection write under a reader (SQLite's "how to
+    corrupt your database", 2.2)."""
     path = Path(path)
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE)
     try:
-        os.fchmod(fd, PRIVATE)
-    finally:
-        os.close(fd)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+    except FileExistsError:
+        if path.stat().st_mode & 0o777 != PRIVATE:
+            path.chmod(PRIVATE)
+        return
+    os.close(fd)  # new and empty: no connection can hold a lock on it yet
 
 
 def open_private(path: Path, *, newline: str | None = None) -> IO[str]:

@@ -4,8 +4,8 @@ A damaged file (overwritten, truncated by a full disk or a bad copy, its schema
 mangled) must not take new facts: what it would record could be lost or read back
 wrong. Every open of the store's file, by the event store and by the read models,
 asks `sqlite_problem` first and refuses with `MalformedDatabase`. The checks cost
-a few reads, not a scan: the header's magic and page size, the file at least as
-long as its header says, and the schema readable. A full `PRAGMA integrity_check`
+a few reads, not a scan, all through SQLite: the file is a database, its schema
+reads, and it is at least as long as its page count says. A full `PRAGMA integrity_check`
 (a scan of every page) runs in `casejourney verify --read-models`.
 """
 
@@ -16,8 +16,6 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-MAGIC = b"SQLite format 3\x00"
-HEADER = 100
 RETRIES = 5
 RETRY_PAUSE_S = 0.1
 
@@ -28,42 +26,38 @@ class MalformedDatabase(RuntimeError):
 
 def sqlite_problem(path: str | Path) -> str | None:
     """Why the SQLite file at `path` is unsound, or None (also for a missing or empty
-    file, which SQLite will initialise)."""
+    file, which SQLite will initialise).
+
+    Read through SQLite only, never by opening the file ourselves: closing a
+    descriptor of a database file drops the POSIX locks this process's own
+    connections hold on it (SQLite's "how to corrupt your database", 2.2)."""
     path = Path(path)
     for attempt in range(RETRIES):
-        problem = _header_problem(path)
+        problem = _problem(path)
         # A checkpoint writes page 1 (with the new size) before the pages that grow the
         # file: a "truncated" reading during one is retried, a real truncation stays.
         if problem is None or not problem.startswith("is truncated") or attempt == RETRIES - 1:
-            break
+            return problem
         time.sleep(RETRY_PAUSE_S)
-    if problem is not None:
-        return problem
+    return None
+
+
+def _problem(path: Path) -> str | None:
+    if not path.exists() or path.stat().st_size == 0:
+        return None
     try:
         with closing(sqlite3.connect(path)) as conn:
             conn.execute("PRAGMA schema_version").fetchone()
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
     except sqlite3.DatabaseError as error:
         return f"cannot be read ({error})"
-    return None
-
-
-def _header_problem(path: Path) -> str | None:
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    with path.open("rb") as handle:
-        header = handle.read(HEADER)
+    wal = Path(f"{path}-wal")
+    in_wal = wal.exists() and wal.stat().st_size > 0  # pages not yet written back
     size = path.stat().st_size
-    if len(header) < HEADER or not header.startswith(MAGIC):
-        return "is not a SQLite database (its header is wrong)"
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if page_size < 512 or page_size & (page_size - 1):
-        return "has an impossible page size in its header"
-    pages = int.from_bytes(header[28:32], "big")
-    pages_valid = header[24:28] == header[92:96]  # the in-header size is trustworthy
-    if pages_valid and pages and size < pages * page_size:
-        return f"is truncated ({size} bytes; its header says {pages * page_size})"
+    if not in_wal and size < pages * page_size:
+        return f"is truncated ({size} bytes; it holds {pages} pages of {page_size})"
     return None
 
 

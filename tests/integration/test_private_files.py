@@ -137,3 +137,29 @@ def test_a_sound_file_passes_both_checks(tmp_path: Path) -> None:
             assert family.record(event, now=THEN)
         store.app.save(family)
     assert sqlite_problem(db) is None and integrity_problems(db) == []
+
+
+def test_opening_checks_never_drop_this_process_s_sqlite_locks(tmp_path: Path) -> None:
+    """Closing any descriptor of a SQLite file drops the POSIX locks the process holds
+    on it; the open checks must read through SQLite and chmod by name, so a reader's
+    lock here survives another open in the same process."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "locks.db"
+    with Database(f"sqlite:///{db}") as first:
+        first.execute("CREATE TABLE t (x INTEGER)")
+        first.execute("INSERT INTO t VALUES (1)")
+        first.execute("BEGIN IMMEDIATE")  # this process holds the write lock
+        with Database(f"sqlite:///{db}"):  # the open checks run again, same process
+            pass
+        # Another process (POSIX locks are per process) must still find the lock held.
+        probe = (
+            "import sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)\n"
+            "try:\n    c.execute('BEGIN IMMEDIATE')\nexcept sqlite3.OperationalError:\n"
+            "    sys.exit(3)\n"
+        )
+        other = subprocess.run([sys.executable, "-c", probe, str(db)], check=False)
+        first.execute("ROLLBACK")
+    assert other.returncode == 3, "another process could take the write lock"
