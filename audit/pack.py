@@ -5,7 +5,9 @@ temporary read model, which the caller hands in as `alerts_at`: audit does not
 build read models), so the pack does not depend on derived data that may have
 been rebuilt since. The CSV files are the full record (payloads included); the
 HTML page is the readable summary (payload free text left out, except the
-reasons given for corrections and retractions, which an auditor needs).
+reasons given for corrections and retractions, which an auditor needs). Every
+CSV cell goes through `domain.safe_text.neutralise_cell`, so none opens as a
+spreadsheet formula, and every file is created 0600 (it is about a child).
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from audit.as_at import FamilyAsAt, family_as_at
 from audit.changes import StateChange, plain, state_changes, what_it_says
 from audit.findings import VerifyReport
 from audit.verify_family import verify_family
+from domain.safe_text import neutralise_cell
 from domain.state import FamilyState
 from store.family_store import FamilyStore
+from store.private_files import open_private, private_dir, write_private
 
 ALERT_FIELDS = ("alert_id", "kind", "child_id", "occurred_at", "team", "trigger_event_id")
 
@@ -128,10 +132,11 @@ def _cell(value: Any) -> str:
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]], columns: Sequence[str]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns))
-        writer.writeheader()
-        writer.writerows(rows)
+    """One CSV file (mode 0600), every cell neutralised against formula injection."""
+    with open_private(path, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([neutralise_cell(c) for c in columns])
+        writer.writerows([neutralise_cell(row.get(c, "")) for c in columns] for row in rows)
     return path
 
 
@@ -163,7 +168,7 @@ def write_pack(pack: AuditPack, out: Path) -> AuditPack:
     """Write the CSV files and index.html into `out` (created if missing)."""
     from audit.pack_html import pack_html
 
-    out.mkdir(parents=True, exist_ok=True)
+    private_dir(out)
     chronology_columns = list(pack.chronology[0]) if pack.chronology else ["version"]
     then_state = pack.then.family.state if pack.then.family is not None else None
     assert pack.now.family is not None
@@ -197,6 +202,6 @@ def write_pack(pack: AuditPack, out: Path) -> AuditPack:
         ),
     ]
     page = out / "index.html"
-    page.write_text(pack_html(pack), encoding="utf-8")
+    write_private(page, pack_html(pack))
     pack.files.append(page)
     return pack

@@ -3,7 +3,8 @@
 File ingest, `publish` and the returns import all write here, so a data lead reads
 one shape (JSON Lines of file, line, event_id, reason and the raw input, plus sheet
 and section for returns) and the console says the same thing for each: where and
-why, never the content, which may hold children's details.
+why, never the content, which may hold children's details. The file holds that
+content, so it is created 0600.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Protocol
+
+from store.private_files import open_private
 
 
 class Rejected(Protocol):
@@ -50,8 +53,7 @@ class RejectsFile:
 
     def write(self, rejected: Rejected) -> None:
         if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("w", encoding="utf-8")
+            self._handle = open_private(self.path)
         ident = f" event_id={rejected.event_id}" if rejected.event_id else ""
         print(f"rejected {rejected.where}{ident}: {rejected.reason}", file=self._errors)
         self._handle.write(json.dumps(rejected.to_json(), default=str) + "\n")

@@ -1,13 +1,16 @@
 """Plotly figures: the monthly trend, the journey timeline and the linked-families network.
 
 Pure functions from plain data to figures, so each can be tested without a
-browser and every page draws the same thing the same way.
+browser and every page draws the same thing the same way. Plotly reads `<a>`,
+`<b>` and the like in text as markup, so every value from the data is passed
+through `_plain` (HTML-escaped; plotly shows the entities as their characters).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from html import escape
 from typing import Any
 
 import networkx as nx
@@ -26,6 +29,11 @@ LANE_COLOURS: dict[str, str] = {
     "Placement": "#2ca02c",
 }
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
+
+
+def _plain(value: object) -> str:
+    """Data as plotly text that is never markup (a link or tag in an id stays text)."""
+    return escape(str(value), quote=False)
 
 
 def trend_figure(frame: pd.DataFrame, title: str, percent: bool) -> dict[str, Any]:
@@ -75,14 +83,14 @@ def timeline_figure(spans: Sequence[Span], today: date) -> go.Figure:
     The axis always runs from a month before the first event to a month after
     `today` (a dotted line), so a lone referral still sits on a readable calendar.
     """
-    lanes = list(dict.fromkeys(f"{s.child_id} · {s.lane}" for s in spans))
+    lanes = list(dict.fromkeys(f"{_plain(s.child_id)} · {s.lane}" for s in spans))
     fig = go.Figure()
     for lane_kind in LANES:
         chosen = [s for s in spans if s.lane == lane_kind]
         if not chosen:
             continue
-        y = [f"{s.child_id} · {s.lane}" for s in chosen]
-        text = [s.label + (" (open)" if s.open and s.end is not None else "") for s in chosen]
+        y = [f"{_plain(s.child_id)} · {s.lane}" for s in chosen]
+        text = [_plain(s.label) + (" (open)" if s.open and s.end else "") for s in chosen]
         colour = LANE_COLOURS[lane_kind]
         if lane_kind == "Referral":
             fig.add_trace(
@@ -168,7 +176,7 @@ def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
                 y=[positions[n][1] for n in people],
                 mode="markers",
                 marker={"size": 9, "color": "#fff", "line": {"width": 1.5, "color": "#666"}},
-                hovertext=[f"person {labels[n]}" for n in people],
+                hovertext=[f"person {_plain(labels[n])}" for n in people],
                 hoverinfo="text",
                 name="shared person",
             )
@@ -178,7 +186,8 @@ def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
             x=[positions[n][0] for n in families],
             y=[positions[n][1] for n in families],
             mode="markers+text",
-            text=[labels[n] for n in families],
+            text=[_plain(labels[n]) for n in families],
+            hovertext=[_plain(labels[n]) for n in families],
             textposition="top center",
             customdata=[labels[n] for n in families],
             marker={
@@ -186,7 +195,7 @@ def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
                 "color": ["#d62728" if labels[n] == focus else "#1f77b4" for n in families],
                 "line": {"width": 1, "color": "#333"},
             },
-            hovertemplate="family %{customdata}<br>click to open<extra></extra>",
+            hovertemplate="family %{hovertext}<br>click to open<extra></extra>",
             name="family",
         )
     )

@@ -7,6 +7,7 @@
 #   scripts/kafka.sh stop      stop the broker, keep its state dir (topics, offsets, port)
 #   scripts/kafka.sh start     start a stopped broker again from its state dir, wait until ready
 #   scripts/kafka.sh address   print host:port of the running broker
+#   scripts/kafka.sh tls-address   print host:port of its SASL_SSL listener (when TLS is on)
 #   scripts/kafka.sh status    say whether it runs and answers (exit 0 if ready)
 #   scripts/kafka.sh fetch     only fetch the jars into the cache
 #   scripts/kafka.sh logs      print the tail of the broker log
@@ -22,6 +23,12 @@
 #   KAFKA_READY_CHECK        auto | python | java: how readiness is asked (default auto:
 #                            kafka-python from .venv when importable, else Kafka's TopicCommand)
 #   JAVA_HOME                JDK/JRE to use (default: java on PATH); needs Java 17+
+#   KAFKA_TLS_CERT, KAFKA_TLS_KEY   at `up`: a server certificate and its unencrypted key
+#                            (PEM) turn on a second listener, SASL_SSL with SCRAM-SHA-512,
+#                            beside PLAINTEXT (which readiness and the tools keep using)
+#   KAFKA_SCRAM_USERS        with TLS: "name:password[,name:password...]", the SCRAM users
+#                            written into the storage at format time
+#   KAFKA_TLS_PORT           the SASL_SSL port (default: a free port chosen at `up`)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +43,7 @@ HOST=127.0.0.1
 
 PID_FILE="$STATE_DIR/kafka.pid"
 ADDR_FILE="$STATE_DIR/address"
+TLS_ADDR_FILE="$STATE_DIR/tls-address"
 LOG_DIR="$STATE_DIR/logs"
 LOG_FILE="$LOG_DIR/server.log"
 OUT_FILE="$LOG_DIR/stdout.log"
@@ -181,6 +189,9 @@ num.io.threads=4
 num.recovery.threads.per.data.dir=1
 log.retention.hours=24
 EOF
+  if tls_wanted; then
+    write_tls_config "$port" "$cport"
+  fi
   cat >"$STATE_DIR/log4j2.properties" <<EOF
 status = warn
 appender.file.type = File
@@ -209,6 +220,61 @@ EOF
 request.timeout.ms=5000
 default.api.timeout.ms=8000
 EOF
+}
+
+# ---------------------------------------------------------------- TLS and SCRAM
+
+tls_wanted() { [[ -n "${KAFKA_TLS_CERT:-}" || -n "${KAFKA_TLS_KEY:-}" ]]; }
+
+# The SASL_SSL listener: the PEM certificate and key become a PKCS12 keystore (with a
+# random password, in the 0700 state dir); clients authenticate with SCRAM-SHA-512.
+write_tls_config() {
+  local port="$1" cport="$2" tport pass
+  [[ -r "${KAFKA_TLS_CERT:-}" && -r "${KAFKA_TLS_KEY:-}" ]] \
+    || die "KAFKA_TLS_CERT and KAFKA_TLS_KEY must both name readable PEM files"
+  [[ -n "${KAFKA_SCRAM_USERS:-}" ]] || die "TLS needs KAFKA_SCRAM_USERS (name:password,...)"
+  command -v openssl >/dev/null 2>&1 || die "openssl is needed to build the TLS keystore"
+  tport="${KAFKA_TLS_PORT:-$(free_port)}"
+  while [[ "$tport" == "$port" || "$tport" == "$cport" ]]; do tport="$(free_port)"; done
+  pass="$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')"
+  mkdir -p "$STATE_DIR/tls"
+  chmod 700 "$STATE_DIR" "$STATE_DIR/tls"
+  (umask 077 && openssl pkcs12 -export -in "$KAFKA_TLS_CERT" -inkey "$KAFKA_TLS_KEY" \
+    -name kafka -out "$STATE_DIR/tls/server.p12" -passout "pass:$pass") \
+    || die "openssl could not build a keystore from $KAFKA_TLS_CERT and $KAFKA_TLS_KEY"
+  local listeners="PLAINTEXT://$HOST:$port,CONTROLLER://$HOST:$cport,SASL_SSL://$HOST:$tport"
+  local map="PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL"
+  sed -i \
+    -e "s#^listeners=.*#listeners=$listeners#" \
+    -e "s#^advertised.listeners=.*#advertised.listeners=PLAINTEXT://$HOST:$port,SASL_SSL://$HOST:$tport#" \
+    -e "s#^listener.security.protocol.map=.*#listener.security.protocol.map=$map#" \
+    "$STATE_DIR/server.properties"
+  chmod 600 "$STATE_DIR/server.properties"
+  cat >>"$STATE_DIR/server.properties" <<EOF
+# TLS + SCRAM-SHA-512 (KAFKA_TLS_CERT / KAFKA_TLS_KEY / KAFKA_SCRAM_USERS at up)
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=$STATE_DIR/tls/server.p12
+listener.name.sasl_ssl.ssl.keystore.password=$pass
+listener.name.sasl_ssl.ssl.key.password=$pass
+ssl.enabled.protocols=TLSv1.3,TLSv1.2
+EOF
+  echo "$HOST:$tport" >"$TLS_ADDR_FILE"
+}
+
+# StorageTool arguments writing each SCRAM user into the new cluster's metadata.
+scram_args() {
+  local entry name password entries
+  tls_wanted || return 0
+  IFS=',' read -ra entries <<<"${KAFKA_SCRAM_USERS}"
+  for entry in "${entries[@]}"; do
+    name="${entry%%:*}"
+    password="${entry#*:}"
+    [[ -n "$name" && -n "$password" && "$entry" == *:* ]] \
+      || die "KAFKA_SCRAM_USERS entries are name:password"
+    printf '%s\n' "--add-scram" "SCRAM-SHA-512=[name=$name,password=$password]"
+  done
 }
 
 # ---------------------------------------------------------------- readiness
@@ -288,13 +354,14 @@ start_once() {
   rm -rf "$STATE_DIR"
   mkdir -p "$STATE_DIR/data" "$LOG_DIR"
   write_config "$port" "$cport"
-  local cid
+  local cid scram=()
   cid="$(cluster_id)"
+  mapfile -t scram < <(scram_args)
   if ! "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
     -Dlog4j2.configurationFile="$STATE_DIR/tools-log4j2.properties" \
     -cp "$LIBS/*" kafka.tools.StorageTool format \
     --cluster-id "$cid" --config "$STATE_DIR/server.properties" --ignore-formatted \
-    >"$LOG_DIR/format.log" 2>&1; then
+    "${scram[@]}" >"$LOG_DIR/format.log" 2>&1; then
     cat "$LOG_DIR/format.log" >&2
     die "formatting the KRaft storage failed"
   fi
@@ -443,6 +510,13 @@ cmd_address() {
   cat "$ADDR_FILE"
 }
 
+cmd_tls_address() {
+  broker_pid >/dev/null || die "no broker running (state dir $STATE_DIR)"
+  [[ -s "$TLS_ADDR_FILE" ]] || die "the broker in $STATE_DIR was started without TLS \
+(set KAFKA_TLS_CERT, KAFKA_TLS_KEY and KAFKA_SCRAM_USERS at up)"
+  cat "$TLS_ADDR_FILE"
+}
+
 cmd_status() {
   local pid addr
   if ! pid="$(broker_pid)"; then
@@ -466,11 +540,12 @@ case "${1:-}" in
   stop) cmd_stop ;;
   start) cmd_start ;;
   address) cmd_address ;;
+  tls-address) cmd_tls_address ;;
   status) cmd_status ;;
   fetch) fetch && echo "$LIBS" ;;
   logs) log_tail ;;
   *)
-    echo "usage: $0 up|down|stop|start|address|status|fetch|logs" >&2
+    echo "usage: $0 up|down|stop|start|address|tls-address|status|fetch|logs" >&2
     exit 2
     ;;
 esac

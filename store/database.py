@@ -3,20 +3,34 @@
 The read models live in the event store's own database (SQLite file or
 PostgreSQL database), reached through a connection of our own, so a batch of
 read-model rows and the tracking position commit in one transaction. SQL is
-written once with `?` placeholders; PostgreSQL gets `%s`.
+written once with `?` placeholders; PostgreSQL gets `%s`. A SQLite file is
+created 0600 and refused when damaged (`store.sqlite_health`).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from store.database_url import dialect_of, sqlite_path
+from store.private_files import touch_private
+from store.sqlite_health import refuse_if_malformed
 
 Params = Sequence[Any]
+
+
+def prepare_sqlite_file(path: str) -> None:
+    """Before SQLite opens `path`: refuse it if damaged, create it 0600 if missing (its
+    `-wal` and `-shm` files then take the same mode) and tighten older files we own."""
+    refuse_if_malformed(path)
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        if name == path or Path(name).exists():
+            # someone else's file, opened through the group: leave its mode
+            with suppress(PermissionError):
+                touch_private(name)
 
 
 class Database:
@@ -33,7 +47,7 @@ class Database:
                     "not an in-memory database"
                 )
             self.path = path
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            prepare_sqlite_file(path)
             conn = sqlite3.connect(
                 path, isolation_level=None, timeout=timeout_s, check_same_thread=False
             )

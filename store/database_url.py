@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 Dialect = Literal["sqlite", "postgresql"]
 
@@ -40,6 +40,20 @@ def sqlite_path(database_url: str) -> str:
     return ":memory:" if path in {"", "/:memory:", ":memory:"} else path
 
 
+# libpq's TLS settings, from the URL's query (`?sslmode=verify-full&sslrootcert=ca.crt`).
+# `Database` hands the URL to psycopg whole; the library's pool takes only host, port,
+# user and password, so these reach it through `TLS_ENV` keys of ours (see
+# `store.postgres_recorder.FamilyPostgresFactory`).
+TLS_PARAMETERS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword")
+TLS_ENV = {name: f"CASEJOURNEY_PG_{name.upper()}" for name in TLS_PARAMETERS}
+
+
+def postgres_tls(database_url: str) -> dict[str, str]:
+    """The libpq TLS parameters a postgresql:// URL's query names."""
+    query = dict(parse_qsl(urlparse(database_url).query))
+    return {name: query[name] for name in TLS_PARAMETERS if name in query}
+
+
 def eventsourcing_env(database_url: str) -> dict[str, str]:
     """Translate a database URL into the eventsourcing library's environment."""
     if dialect_of(database_url) == "sqlite":
@@ -61,4 +75,5 @@ def eventsourcing_env(database_url: str) -> dict[str, str]:
         "POSTGRES_PASSWORD": unquote(url.password or ""),
         "POSTGRES_POOL_SIZE": "4",
         "POSTGRES_MAX_OVERFLOW": "4",
+        **{TLS_ENV[name]: value for name, value in postgres_tls(database_url).items()},
     }

@@ -18,8 +18,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from eventsourcing.utils import Environment, EnvType
 from psycopg.sql import SQL, Identifier
 
+from store.database_url import TLS_ENV
 from store.heads import EVENT_TABLE, HEAD_TABLE, EventIdRow, Head, HeadRow
 from store.recorder import FamilyRecorder
 
@@ -178,3 +180,12 @@ class FamilyPostgresRecorder(FamilyRecorder, PostgresApplicationRecorder):
 
 class FamilyPostgresFactory(PostgresFactory):
     application_recorder_class = FamilyPostgresRecorder
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        """The library's pool, given the URL's TLS settings too (sslmode=verify-full):
+        its own settings stop at host, port, user and password."""
+        super().__init__(env)
+        tls = {name: self.env.get(key) for name, key in TLS_ENV.items()}
+        kwargs = self.datastore.pool.kwargs
+        if isinstance(kwargs, dict):  # never opened yet: every connection gets them
+            kwargs.update({name: value for name, value in tls.items() if value})

@@ -1,7 +1,8 @@
 """The SQLite recorder: eventsourcing's, with our many-stream and raw-log SQL.
 
 Chosen by PERSISTENCE_MODULE (see `store.database_url`), the library's own way of
-plugging in an extended recorder.
+plugging in an extended recorder. The factory checks the file before the library
+opens it (created 0600, refused when damaged: `store.database.prepare_sqlite_file`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
+from eventsourcing.utils import Environment, EnvType
 
+from store.database import prepare_sqlite_file
 from store.heads import EVENT_TABLE, HEAD_TABLE, EventIdRow, Head, HeadRow
 from store.recorder import FamilyRecorder, RawRow
 
@@ -180,3 +183,10 @@ def _marks(n: int) -> str:
 
 class FamilySQLiteFactory(SQLiteFactory):
     application_recorder_class = FamilySQLiteRecorder
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        given = env if isinstance(env, Environment) else Environment(env=env)
+        name = given.get(self.SQLITE_DBNAME)
+        if name and ":memory:" not in name and not name.startswith("file:"):
+            prepare_sqlite_file(name)
+        super().__init__(env)

@@ -35,6 +35,11 @@ def register(sub: Any) -> None:
         help="a seal anchor printed by an earlier run (repeatable)",
     )
     p.add_argument("--no-seal", action="store_true", help="check only; do not extend the seal")
+    p.add_argument(
+        "--read-models",
+        action="store_true",
+        help="also compare the live read models with a replay (names each row that differs)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_verify)
 
@@ -109,9 +114,15 @@ def run_verify(args: argparse.Namespace, container: Container) -> int:
     anchors = [api.Anchor.parse(text) for text in args.anchor]
     report = api.verify(container.store, seal=not args.no_seal, anchors=anchors)
     access = _verify_access_log(container)
+    models = None
+    if args.read_models:
+        from projections.verify_read_models import report_text, verify_read_models
+
+        models = verify_read_models(container.store, container.settings.alerts)
+    ok = report.ok and access.ok and (models is None or models.ok)
     if args.json:
         data = api.as_jsonable(report)
-        data["ok"] = report.ok and access.ok
+        data["ok"] = ok
         data["events_per_second"] = round(report.events_per_second)
         data["access_log"] = {
             "ok": access.ok,
@@ -119,6 +130,8 @@ def run_verify(args: argparse.Namespace, container: Container) -> int:
             "first_bad": access.first_bad,
             "problem": access.problem,
         }
+        if models is not None:
+            data["read_models"] = {**api.as_jsonable(models), "ok": models.ok}
         print(json.dumps(data, indent=2))
     else:
         print(api.verify_text(report))
@@ -127,7 +140,9 @@ def run_verify(args: argparse.Namespace, container: Container) -> int:
             if access.ok
             else f"Access log: {access.problem} at record {access.first_bad}."
         )
-    return 0 if report.ok and access.ok else 1
+        if models is not None:
+            print(report_text(models))
+    return 0 if ok else 1
 
 
 def _verify_access_log(container: Container) -> AccessLogCheck:

@@ -15,6 +15,7 @@ from dashboard import auth, data
 from dashboard.acknowledge import Worker
 from dashboard.frames import KIND_TITLES
 from dashboard.widgets import export_buttons, family_table
+from domain.safe_text import markdown_text
 
 ACK_CHOICES = 500
 
@@ -52,7 +53,11 @@ if cut:
     )
 st.caption(
     f"{len(frame):,} alerts"
-    + (" (" + ", ".join(f"{k}: {n}" for k, n in counts.items()) + ")" if len(frame) else "")
+    + (
+        " (" + ", ".join(f"{markdown_text(k)}: {n}" for k, n in counts.items()) + ")"
+        if len(frame)
+        else ""
+    )
     + ". Click a row to open the family."
 )
 family_table(frame, key="alerts-table")
@@ -99,7 +104,8 @@ if submitted:
     outcome = data.acknowledge(alert_id, families[alert_id], worker, reason)
     if outcome in {"stored", "duplicate"}:
         st.session_state["ack-message"] = (
-            f"Alert {alert_id} acknowledged by {worker.worker_id}; recorded in the store."
+            f"Alert {markdown_text(alert_id)} acknowledged by "
+            f"{markdown_text(worker.worker_id)}; recorded in the store."
         )
         st.rerun()
-    st.error(f"Not recorded: {outcome}")
+    st.error(f"Not recorded: {markdown_text(outcome)}")

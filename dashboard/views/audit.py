@@ -19,6 +19,7 @@ from dashboard.frames import chronology
 from dashboard.source import source
 from dashboard.timeline import journey_spans
 from dashboard.widgets import export_buttons, table_height
+from domain.safe_text import markdown_text
 
 LOCAL = source().local_zone
 st.title("Audit")
@@ -32,10 +33,11 @@ if data.family_access(family_id) == "refused":
     auth.log_once("audit", "replay", family_id=family_id, outcome="refused")
     st.error("You may not open this family's record. The attempt has been logged.")
     st.stop()
+shown_id, repr_id = markdown_text(family_id), markdown_text(repr(family_id))  # data, as text
 span = past.recorded_span(family_id)
 auth.log_once("audit", "replay", family_id=family_id)
 if span is None:
-    st.warning(f"No family {family_id!r} in the store.")
+    st.warning(f"No family {repr_id} in the store.")
     st.stop()
 first, last = (moment.astimezone(LOCAL) for moment in span)
 day = middle.date_input(
@@ -53,7 +55,7 @@ exact = st.text_input(
 try:
     moment = source().parse_moment(exact) if exact else datetime.combine(day, clock, tzinfo=LOCAL)
 except ValueError as error:
-    st.error(str(error))
+    st.error(markdown_text(error))
     st.stop()
 if not exact:
     moment = moment.replace(second=59, microsecond=999_999)
@@ -61,10 +63,10 @@ moment = moment.astimezone(LOCAL)
 
 then = past.family_as_at(family_id, moment)
 if then is None:
-    st.warning(f"No family {family_id!r} in the store.")
+    st.warning(f"No family {repr_id} in the store.")
     st.stop()
-st.subheader(f"Family {family_id} as known at {moment:%d %b %Y %H:%M:%S} (UK time)")
-st.caption(then.heading)
+st.subheader(f"Family {shown_id} as known at {moment:%d %b %Y %H:%M:%S} (UK time)")
+st.caption(markdown_text(then.heading))
 if not then.tables:
     st.info("Nothing about this family had been recorded by then.")
 else:
@@ -94,11 +96,11 @@ st.markdown("**Has this family's record been altered?**")
 report = past.verify_family(family_id)
 if report.ok:
     st.success(
-        f"All {report.events} stored events of family {family_id} match their hash chain"
+        f"All {report.events} stored events of family {shown_id} match their hash chain"
         + (" and the seal." if report.sealed_now else " (no seal recorded yet).")
     )
 else:
-    st.error(f"{len(report.findings)} problems found in the stored events of {family_id}.")
+    st.error(f"{len(report.findings)} problems found in the stored events of {shown_id}.")
     st.dataframe(
         [
             {

@@ -13,6 +13,7 @@ from dashboard.charts import network_figure, timeline_figure
 from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.timeline import journey_spans
 from dashboard.widgets import family_table, open_family, table_height
+from domain.safe_text import markdown_text
 
 st.title("Family explorer")
 
@@ -38,7 +39,7 @@ if data.family_access(query) == "refused":
 matches = data.search(query)
 auth.log_once("family", "search", list_name="search")
 if matches.empty:
-    st.warning(f"No family, child or person id starts with {query!r}.")
+    st.warning(f"No family, child or person id starts with {markdown_text(repr(query))}.")
     st.stop()
 family_ids = list(dict.fromkeys(matches["family"]))
 if len(family_ids) > 1 and query not in family_ids:
@@ -53,12 +54,13 @@ if st.query_params.get("family") != family_id:
 view = data.family(family_id)
 auth.log_once("family", "view", family_id=family_id, outcome="allowed" if view else "missing")
 if view is None:
-    st.warning(f"Family {family_id} is not in the read models yet.")
+    st.warning(f"Family {markdown_text(family_id)} is not in the read models yet.")
     st.stop()
 summary = view.summary
-st.subheader(f"Family {family_id}")
+st.subheader(f"Family {markdown_text(family_id)}")
 st.caption(
-    f"Team {summary.get('team') or 'not allocated'}; first event {summary.get('first_on')}, "
+    f"Team {markdown_text(summary.get('team') or 'not allocated')}; "
+    f"first event {summary.get('first_on')}, "
     f"latest {summary.get('last_on')}; {summary['events']} events recorded."
 )
 facts = st.columns(5)

@@ -1,7 +1,9 @@
 """A throwaway PostgreSQL cluster for the test session: real server, temp directory.
 
 PostgreSQL refuses to run as root, so when the suite runs as root the cluster is
-owned by the `postgres` system user that Debian's package creates.
+owned by the `postgres` system user that Debian's package creates. The server
+speaks TLS too (ssl=on, a certificate from a CA made for the run), so
+`tls_url` reaches it with `sslmode=verify-full`; `url` stays plain.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from tests.support.certificates import make_server_certificate
 
 
 def _pg_bin(name: str) -> str:
@@ -54,7 +58,17 @@ class PostgresCluster:
         self._run(
             _pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
         )
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        tls = make_server_certificate(self.dir / "tls")
+        self.ca = tls.ca
+        if self._as_user:  # the server reads its key as the postgres user
+            user = pwd.getpwnam("postgres")
+            for path in (tls.key, tls.certificate):
+                os.chown(path, user.pw_uid, user.pw_gid)
+            os.chown(self.dir / "tls", user.pw_uid, user.pw_gid)
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-c ssl=on -c ssl_cert_file={tls.certificate} -c ssl_key_file={tls.key}"
+        )
         self._run(
             _pg_bin("pg_ctl"),
             "-D",
@@ -83,6 +97,12 @@ class PostgresCluster:
 
     def url(self, database: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def tls_url(self, database: str, ca: Path | None = None) -> str:
+        """The database over TLS, the server's certificate and name checked (verify-full)
+        against `ca` (default: the CA that signed it)."""
+        root = ca or self.ca
+        return f"{self.url(database)}?sslmode=verify-full&sslrootcert={root}"
 
     def stop(self) -> None:
         try:

@@ -149,3 +149,17 @@ def test_the_image_holds_every_package_the_project_installs() -> None:
     packages = [p.strip().strip('"').rstrip("*") for p in include.group(1).split(",")]
     for package in packages:
         assert f"COPY {package} ./{package}" in dockerfile, f"{package} missing from the image"
+
+
+def test_no_password_has_a_default() -> None:
+    """A password with a default is a password everyone knows: compose must refuse to
+    start until the user sets one (`${VAR:?message}`)."""
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    for match in INTERPOLATION.finditer(text):
+        if re.search(r"PASSWORD|SECRET|KEY$", match.group(1)) and match.group(2) == ":-":
+            assert match.group(3) == "", f"{match.group(1)} has a default: {match.group(3)!r}"
+    assert "${POSTGRES_PASSWORD:?" in text and "POSTGRES_PASSWORD:-" not in text
+    postgres = resolved_env("postgres")
+    assert postgres["POSTGRES_PASSWORD"] == USER_SET
+    url = urlparse(resolved_env("consumer")["CASEJOURNEY_DATABASE_URL"])
+    assert url.password == USER_SET
