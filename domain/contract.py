@@ -18,6 +18,7 @@ from domain.limits import (
     EARLIEST_DATE,
     LATEST_DATE,
     MAX_DAYS_AHEAD,
+    TYPE_MARKER,
     has_control_characters,
     value_problem,
 )
@@ -419,11 +420,11 @@ def parse_event(raw: Any, *, today: date | None = None) -> ContractEvent:
             "event_id must be a string of 1-128 characters without control characters"
         )
     extra = {k: v for k, v in raw.items() if k not in CONTRACT_FIELDS}
-    problem = (
-        value_problem(raw, KNOWN_FIELDS)
-        or value_problem(extra, KNOWN_FIELDS)  # stored as one object of its own
-        or _envelope_problem(raw, today)
-    )
+    problem = value_problem(raw, KNOWN_FIELDS) or _envelope_problem(raw, today)
+    if not problem and len(extra) == 2 and extra.keys() == TYPE_MARKER:
+        # The extra fields are stored as one object of their own.
+        problem = "record's extra fields are an object of exactly the keys _type_ and _data_, "
+        problem += "which the store's encoding reserves for its own types"
     if problem:
         raise ContractError(problem, event_id)
     event_type: str = raw["event_type"]

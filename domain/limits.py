@@ -10,6 +10,7 @@ bounds, and every stage after it may rely on them.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from datetime import date
 from typing import Any
@@ -33,70 +34,93 @@ _SAFE_INT = 10**MAX_INT_DIGITS
 TYPE_MARKER = frozenset({"_type_", "_data_"})
 
 
-def _controls_in_text(value: str) -> bool:
-    """NUL, lone surrogates and control characters other than tab and line breaks."""
-    for char in value:
-        code = ord(char)
-        if code < 0x20 and char not in "\t\n\r":
-            return True
-        if code == 0x7F or 0x80 <= code < 0xA0 or 0xD800 <= code < 0xE000:
-            return True
-    return False
+# NUL, C0 controls but tab and line breaks, DEL, C1 controls, lone surrogates.
+_TEXT_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_ASCII_CONTROLS = re.compile("[\x00-\x1f\x7f]")
 
 
 def has_control_characters(value: str) -> bool:
     """Any control, format (e.g. bidirectional override), surrogate or unassigned
     character: never acceptable in an id, a code or a name, where it could forge
-    a log line or hide one id behind another."""
+    a log line or hide one id behind another. (ASCII, the usual case, by one regex.)"""
+    if value.isascii():
+        return _ASCII_CONTROLS.search(value) is not None
     return any(unicodedata.category(char)[0] == "C" for char in value)
+
+
+# A place in the record, kept as (parent place, key) and written out only for a reason.
+Place = tuple[Any, str] | None
 
 
 def value_problem(value: Any, known: frozenset[str] = frozenset()) -> str | None:
     """Why a decoded JSON value lies outside the bounds, or None. Walks iteratively,
     so depth is checked without recursion; never quotes what it finds, and names a
-    field only when its key is one of the `known` field names."""
-    stack: list[tuple[Any, int, str]] = [(value, 1, "record")]
+    field only when its key is one of the `known` field names. (On every record at
+    the door: places are written out only when a reason needs one.)"""
+    stack: list[tuple[Any, int, Place]] = [(value, 1, None)]
     while stack:
-        item, depth, where = stack.pop()
-        if isinstance(item, str):
+        item, depth, place = stack.pop()
+        kind = type(item)
+        if kind is str:
             if len(item) > MAX_TEXT_CHARS:
-                return f"{where} is longer than {MAX_TEXT_CHARS} characters"
-            if _controls_in_text(item):
-                return f"{where} holds a NUL, control or unpaired surrogate character"
-        elif isinstance(item, bool) or item is None:
-            continue
-        elif isinstance(item, int):
-            if not -_SAFE_INT < item < _SAFE_INT:
-                return f"{where} is an integer of more than {MAX_INT_DIGITS} digits"
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                return f"{where} is not a finite number"
-        elif isinstance(item, dict | list):
-            if depth > MAX_DEPTH:
-                return f"{where} is nested deeper than {MAX_DEPTH} levels"
-            if len(item) > MAX_ITEMS:
-                return f"{where} holds more than {MAX_ITEMS} members"
-            if isinstance(item, dict):
-                if len(item) == 2 and item.keys() == TYPE_MARKER:
-                    return (
-                        f"{where} is an object of exactly the keys _type_ and _data_, which "
-                        "the store's encoding reserves for its own types"
-                    )
-                for key, member in item.items():
-                    if not isinstance(key, str):
-                        return f"{where} has a key that is not a string"
-                    if len(key) > MAX_KEY_CHARS or has_control_characters(key):
-                        return f"{where} has a key that is too long or holds control characters"
-                    stack.append((member, depth + 1, _path(where, key, known)))
+                return f"{_where(place, known)} is longer than {MAX_TEXT_CHARS} characters"
+            if _TEXT_CONTROLS.search(item) is not None:
+                return (
+                    f"{_where(place, known)} holds a NUL, control or unpaired surrogate character"
+                )
+        elif kind is dict or kind is list:
+            problem = _container_problem(item, depth, known)
+            if problem:
+                return f"{_where(place, known)} {problem}"
+            if kind is dict:
+                stack.extend((member, depth + 1, (place, key)) for key, member in item.items())
             else:
-                stack.extend((member, depth + 1, f"{where}[]") for member in item)
+                stack.extend((member, depth + 1, (place, "[]")) for member in item)
+        elif item is None or kind is bool:
+            continue
+        elif kind is int:
+            if not -_SAFE_INT < item < _SAFE_INT:
+                return f"{_where(place, known)} is an integer of more than {MAX_INT_DIGITS} digits"
+        elif kind is float:
+            if not math.isfinite(item):
+                return f"{_where(place, known)} is not a finite number"
         else:
-            return f"{where} is not a JSON value"
+            return f"{_where(place, known)} is not a JSON value"
     return None
 
 
-def _path(where: str, key: str, known: frozenset[str]) -> str:
-    """A field's place for a reason: a contract field by name, any other key (which
-    a source could fill with anything) as "an extra field"."""
-    shown = key if key in known else "(an extra field)"
-    return shown if where == "record" else f"{where}.{shown}"
+def _container_problem(item: Any, depth: int, known: frozenset[str]) -> str | None:
+    if depth > MAX_DEPTH:
+        return f"is nested deeper than {MAX_DEPTH} levels"
+    if len(item) > MAX_ITEMS:
+        return f"holds more than {MAX_ITEMS} members"
+    if type(item) is not dict:
+        return None
+    if len(item) == 2 and item.keys() == TYPE_MARKER:
+        return (
+            "is an object of exactly the keys _type_ and _data_, which the store's "
+            "encoding reserves for its own types"
+        )
+    for key in item:
+        if key in known:
+            continue
+        if type(key) is not str:
+            return "has a key that is not a string"
+        if len(key) > MAX_KEY_CHARS or has_control_characters(key):
+            return "has a key that is too long or holds control characters"
+    return None
+
+
+def _where(place: Place, known: frozenset[str]) -> str:
+    """A field's place for a reason: contract fields by name, any other key (which a
+    source could fill with anything) as "(an extra field)"."""
+    parts: list[str] = []
+    while place is not None:
+        place, key = place
+        parts.append(key if key in known or key == "[]" else "(an extra field)")
+    if not parts:
+        return "record"
+    out = ""
+    for part in reversed(parts):
+        out += part if not out or part == "[]" else f".{part}"
+    return out

@@ -23,7 +23,7 @@ from tests.support.kafka import (
     stored_event_ids,
 )
 
-REASON = "is an object of exactly the keys _type_ and _data_, which the store's encoding reserves"
+REASON = "an object of exactly the keys _type_ and _data_, which the store's encoding reserves"
 MARKERS = [
     {"note": {"_type_": "no_such_type", "_data_": 1}},  # unreadable family
     {"when": {"_type_": "datetime_iso", "_data_": "2024-01-02T00:00:00"}},  # read as a datetime
