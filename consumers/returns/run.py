@@ -16,7 +16,7 @@ from datetime import date
 from consumers.rejects import RejectsFile
 from consumers.returns import reconcile
 from consumers.returns.absences import retractions
-from consumers.returns.facts import Fact, Reject, Where, event_or_reason
+from consumers.returns.facts import Fact, Reject, Where, date_statement, event_or_reason
 from consumers.returns.links import Links
 from consumers.returns.reconcile import StoredFact
 from consumers.returns.relink import relink
@@ -129,7 +129,9 @@ def _facts(
         for fact in made:
             fact.family_id = family_of(record.child_id)
             fact.as_of = source.as_of
-        facts.extend(made)
+            if fact.event_type == "HistoryStated" and source.as_of is not None:
+                date_statement(fact, source.as_of)
+        facts.extend(f for f in made if f.event_type != "HistoryStated" or f.as_of is not None)
     return facts, refused
 
 

@@ -144,6 +144,30 @@ def _date_text(value: str, epoch: datetime) -> date | str:
     return f"{quote(value)} is not a date"
 
 
+MAX_COUNT = 999  # domain.contract.MAX_STATED_COUNT
+
+
+def parse_count(value: Any) -> int | None:
+    """A count a return states ('Number of ...'): a whole number from 0 to 999."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueProblem("is true/false, not a count")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueProblem("is a fractional number, not a count")
+        value = int(value)
+    text = _text(value)
+    whole = _INTEGRAL.match(text)
+    if whole:
+        text = whole.group(1)
+    if not text.isdigit() or not text.isascii():
+        raise ValueProblem(f"{quote(value)} is not a whole number")
+    if int(text) > MAX_COUNT:
+        raise ValueProblem(f"is more than {MAX_COUNT}")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class CodeTable:
     """A controlled list: each code with the label patterns that mean it.

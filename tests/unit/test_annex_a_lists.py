@@ -176,4 +176,5 @@ def test_the_same_record_stated_differently_in_one_file_is_a_conflict(tmp_path: 
     assert [(c.where.row, c.reason) for c in conflicts] == [
         (3, "states source differently from c.xlsx [List 3] row 2 for the same record")
     ]
-    assert {f.event_type for f in merged} == {"ChildAdded", "ReferralReceived"}
+    # the rows' "Number of Referrals in Last 12 Months" (1) is the row's statement
+    assert {f.event_type for f in merged} == {"ChildAdded", "ReferralReceived", "HistoryStated"}

@@ -69,7 +69,7 @@ def census_xml(children: list[dict[str, Any]], reference: str | None = "2024-03-
                 _leaf(el, "CPPendDate", p.get("end"))
                 _leaf(el, "InitialCategoryOfAbuse", p.get("category", "NEG"))
                 _leaf(el, "LatestCategoryOfAbuse", p.get("category", "NEG"))
-                _leaf(el, "NumberOfPreviousCPP", 0)
+                _leaf(el, "NumberOfPreviousCPP", p.get("previous", 0))
                 reviews = SubElement(el, "Reviews")
                 for day in p.get("reviews", []):
                     _leaf(reviews, "CPPreviewDate", day)

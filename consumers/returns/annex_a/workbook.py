@@ -25,6 +25,7 @@ from consumers.returns.values import (
     EXCEL_1900,
     ValueProblem,
     is_blank,
+    parse_count,
     parse_date,
     parse_id,
     parse_yes_no,
@@ -157,6 +158,8 @@ def _parse(value: Any, kind: str, codes: str | None, schema: Schema, epoch: date
         return parse_id(value)
     if kind == "date":
         return parse_date(value, epoch)
+    if kind == "count":
+        return parse_count(value)
     if kind == "yes_no":
         return parse_yes_no(value, schema.codes["yes_no"])
     assert codes is not None

@@ -15,7 +15,14 @@ from typing import Any
 from consumers.returns import builders
 from consumers.returns.cin_census.elements import CONTAINERS, READ, SOURCE, WHY_IGNORED, read_child
 from consumers.returns.cin_census.xml_reader import UnsafeOrBrokenXML, paths, stream_children
-from consumers.returns.facts import Fact, Record, child_added, plan_key, referral_key
+from consumers.returns.facts import (
+    Fact,
+    Record,
+    child_added,
+    history_stated,
+    plan_key,
+    referral_key,
+)
 from consumers.returns.links import Links
 from consumers.returns.source_file import SourceFile
 from consumers.returns.values import ValueProblem, parse_date
@@ -130,7 +137,12 @@ def map_record(record: Record, links: Links) -> list[Fact]:
         return builders.section47(
             record, v["start"], v["referral_id"], v["icpc"], v["icpc_not_required"], None, links
         )
-    return builders.cp_plan(record, v["start"], v["category"], v["reviews"], v["end"], links)
+    facts = builders.cp_plan(record, v["start"], v["category"], v["reviews"], v["end"], links)
+    if v.get("previous_plans") is not None:
+        key = plan_key(record.child_id, v["start"])
+        counts = {"previous_cp_plans": v["previous_plans"]}
+        facts.append(history_stated(record, key, v["start"], counts))
+    return facts
 
 
 def link_record(record: Record, links: Links) -> None:

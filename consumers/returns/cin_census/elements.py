@@ -18,6 +18,7 @@ from consumers.returns.values import (
     CodeTable,
     ValueProblem,
     is_blank,
+    parse_count,
     parse_date,
     parse_id,
     parse_yes_no,
@@ -52,6 +53,7 @@ READ = {
     "CINdetails/ChildProtectionPlans/CPPstartDate",
     "CINdetails/ChildProtectionPlans/CPPendDate",
     "CINdetails/ChildProtectionPlans/InitialCategoryOfAbuse",
+    "CINdetails/ChildProtectionPlans/NumberOfPreviousCPP",
     "CINdetails/ChildProtectionPlans/Reviews/CPPreviewDate",
 }
 CONTAINERS = {
@@ -68,7 +70,6 @@ CONTAINERS = {
 WHY_IGNORED = {
     "CINdetails/DateOfInitialCPC": "the episode's copy; the Section47 one is read",
     "CINdetails/Section47/InitialCPCtarget": "the store computes timeliness with its own calendar",
-    "CINdetails/ChildProtectionPlans/NumberOfPreviousCPP": "the store counts plans itself",
 }
 
 
@@ -232,4 +233,5 @@ def _plan(element: Element) -> dict[str, Any]:
             "InitialCategoryOfAbuse",
         ),
         "reviews": [r for r in reviews if r is not None],
+        "previous_plans": parse_count(text(element, "NumberOfPreviousCPP")),
     }

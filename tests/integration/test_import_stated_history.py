@@ -1,0 +1,67 @@
+"""What a return states about the past it does not list (issue 14): Annex A List 3's
+referral count, List 7's previous plans and the CIN census NumberOfPreviousCPP
+become HistoryStated events, raise the alerts they imply with their source named,
+and a re-import adds nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from projections import queries
+from store.family_store import FamilyStore
+from tests.integration.test_import_annex_a import run
+from tests.unit.test_annex_a_workbooks import LIST3, LIST7, write_workbook
+from tests.unit.test_cin_census_xml import write_census
+
+
+def test_annex_a_stated_counts_raise_third_referral_and_repeat_plan_alerts(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_workbook(
+        tmp_path / "annex.xlsx",
+        {
+            "List 3": [LIST3, [8001, "F", "", "", "01/03/2025", "2A", "No", 2, ""]],
+            "List 7": [LIST7, [8001, "01/04/2025", "Neglect", "", "", 1]],
+        },
+    )
+    assert run(database_url, monkeypatch, "import", "annex-a", str(path)) == 0
+    (third,) = queries.alerts(database_url, kind="third_referral_child")
+    assert third["detail"]["count"] == 3
+    assert third["detail"]["basis"] == "stated in Annex A List 3 of 2025-04-01"
+    (repeat,) = queries.alerts(database_url, kind="repeat_cp_plan")
+    assert repeat["detail"]["plan_number"] == 2
+    assert repeat["detail"]["basis"] == "stated in Annex A List 7 of 2025-04-01"
+    with FamilyStore(database_url) as store:
+        before = store.max_notification_id()
+    assert run(database_url, monkeypatch, "import", "annex-a", str(path)) == 0
+    with FamilyStore(database_url) as store:
+        assert store.max_notification_id() == before
+    assert len(queries.alerts(database_url, kind="third_referral_child")) == 1
+
+
+def test_census_previous_plans_make_a_repeat_plan(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = {
+        "id": "8101",
+        "dob": "2016-01-01",
+        "sex": "1",
+        "episodes": [
+            {
+                "referral": "2023-06-01",
+                "plans": [{"start": "2023-07-01", "previous": 1}],
+            }
+        ],
+    }
+    path = write_census(tmp_path / "cin.xml", [child])
+    assert run(sqlite_url, monkeypatch, "import", "cin-census", str(path)) == 0
+    (repeat,) = queries.alerts(sqlite_url, kind="repeat_cp_plan")
+    assert repeat["detail"]["basis"] == "stated in the CIN census of 2024-03-31"
+    with FamilyStore(sqlite_url) as store:
+        family = store.get("child:8101")
+        assert family is not None
+        (statement,) = family.state.children["8101"].stated.values()
+        assert statement["previous_cp_plans"] == 1
+        assert statement["counted_from"].isoformat() == "2023-07-01"
