@@ -52,6 +52,9 @@ class Record:
     child_id: str
     values: dict[str, Any]
     raw: dict[str, str] = field(default_factory=dict)
+    # Optional fields that could not be read: (field as the file names it, reason).
+    # The field is left out and the rest of the record kept (README "Import").
+    dropped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -89,6 +89,7 @@ def _import_one(
     for section in source.sections:
         if source.rows_in(section):
             report.counts(section).rows = source.rows_in(section)
+    _note_dropped(source, report)
     facts, refused = _facts(source, links, family_of)
     for reject in refused:
         report.counts(reject.section).rows_rejected += 1
@@ -108,6 +109,26 @@ def _import_one(
     pending.sort(key=lambda p: (p.kind != "new", p.event.family_id, p.event.occurred_at))
     _record(store, pending, report, rejects, batch_size)
     return report
+
+
+def _note_dropped(source: SourceFile, report: FileReport) -> None:
+    """Per section, rows kept whole and kept with dropped fields, and each dropped
+    field as a finding (where, which field, why: never the value)."""
+    for record in source.records:
+        counts = report.counts(record.section)
+        if not record.dropped:
+            counts.kept_whole += 1
+            continue
+        counts.kept_with_dropped_fields += 1
+        for name, reason in record.dropped:
+            report.dropped.append(
+                {
+                    "section": record.section,
+                    "where": str(record.where),
+                    "field": name,
+                    "reason": reason,
+                }
+            )
 
 
 def _facts(

@@ -59,5 +59,5 @@ def test_imported_decisions_are_never_counted_as_unqualified(
             sqlite_url, date(2023, 1, 1), date(2024, 12, 31), th=DEFAULT_THRESHOLDS
         )
     }
-    assert figures["referrals"]["value"] == 6
+    assert figures["referrals"]["value"] == 7  # 1004's row kept, its unreadable source dropped
     assert figures["unqualified_decisions"]["numerator"] == 0

@@ -31,7 +31,7 @@ def test_a_messy_workbook_becomes_journeys_and_a_second_import_adds_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = messy_workbook(tmp_path / "annex.xlsx")
-    assert run(database_url, monkeypatch, "import", "annex-a", str(path)) == 1  # 2 rows rejected
+    assert run(database_url, monkeypatch, "import", "annex-a", str(path)) == 1  # a row rejected
     first = capsys.readouterr()
     assert "sheet 'List_3 Referrals': list 3 (referrals), header on row 4" in first.out
     assert "ignored: 'Allocated Worker'" in first.out
@@ -71,10 +71,18 @@ def test_a_messy_workbook_becomes_journeys_and_a_second_import_adds_nothing(
         assert store.get("child:1007") is not None  # section 20: the child, no proceedings
     summary = json.loads((tmp_path / "annex.xlsx.summary.json").read_text())
     list3 = summary["files"][0]["sections"]["list 3"]
-    # 9 events and the 5 kept rows' stated referral counts
-    assert (list3["rows"], list3["rows_rejected"], list3["stored"]) == (7, 2, 14)
+    # 11 events and the 6 kept rows' stated referral counts; row 12 kept, its source dropped
+    assert (list3["rows"], list3["rows_rejected"], list3["stored"]) == (7, 1, 17)
+    assert (list3["kept_whole"], list3["kept_with_dropped_fields"]) == (5, 1)
+    (dropped,) = summary["files"][0]["dropped"]
+    assert dropped == {
+        "section": "list 3",
+        "where": "annex.xlsx [List_3 Referrals] row 12",
+        "field": "Referral Source",
+        "reason": "'ZZ' is not a referral source code",
+    }
     rejects = (tmp_path / "annex.xlsx.rejects.jsonl").read_text().splitlines()
-    assert [json.loads(r)["line"] for r in rejects] == [11, 12]
+    assert [json.loads(r)["line"] for r in rejects] == [11]
 
     assert run(database_url, monkeypatch, "import", "annex-a", str(path)) == 1  # same rejects
     again = json.loads((tmp_path / "annex.xlsx.summary.json").read_text())["files"][0]

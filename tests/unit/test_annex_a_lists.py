@@ -63,7 +63,10 @@ def test_list3_referrals_and_nfa_decisions(facts: dict[str, Fact]) -> None:
         "qualified": True,
     }
     assert "imp:ref:1001:2024-01-08:decided" not in facts  # "No": no decision stated
-    assert len([f for f in facts.values() if f.event_type == "ReferralReceived"]) == 6
+    # 1004's row with an unreadable source is kept, its source inferred unknown (10)
+    assert len([f for f in facts.values() if f.event_type == "ReferralReceived"]) == 7
+    kept = facts["imp:ref:1004:2024-02-01:received"]
+    assert payload(kept)["source"] == "10" and "source" in kept.inferred
 
 
 def test_list6_restates_the_list3_episode_and_adds_need_and_closure(

@@ -158,7 +158,9 @@ def test_read_and_ignored_elements_are_reported(tmp_path: Path) -> None:
     assert source.recognition["elements_read"]["CINdetails/CINreferralDate"] == 2
 
 
-def test_bad_values_reject_their_element_with_its_path(tmp_path: Path) -> None:
+def test_bad_anchors_reject_their_element_and_bad_optional_values_are_dropped(
+    tmp_path: Path,
+) -> None:
     children = [
         {"id": "3001", "episodes": [{"referral": "2023-05-01", "source": "ZZ"}]},
         {"id": None, "episodes": [{"referral": "2023-05-01"}]},
@@ -178,15 +180,20 @@ def test_bad_values_reject_their_element_with_its_path(tmp_path: Path) -> None:
     source = read_cin_census(write_census(tmp_path / "cin.xml", children))
     rejects = [(r.where.sheet, r.reason) for r in source.rejects]
     assert rejects == [
-        ("Child[1]/CINdetails[1]", "'ZZ' is not a CIN census referral source code"),
         ("Child[2]", "LAchildID: LAchildID is blank"),
-        (
-            "Child[3]/CINdetails[1]/Assessments[1]",
-            "'99Z' is not a CIN census assessment factor code",
-        ),
         ("Child[3]/CINdetails[1]/ChildProtectionPlans[1]", "'2023-13-01' is not a date"),
     ]
-    assert {r.section for r in source.records} == {"ChildIdentifiers", "CINdetails"}
+    kept = {r.where.sheet: r for r in source.records if r.dropped}
+    assert kept["Child[1]/CINdetails[1]"].dropped == [
+        ("ReferralSource", "'ZZ' is not a CIN census referral source code")
+    ]
+    assessment = kept["Child[3]/CINdetails[1]/Assessments[1]"]
+    assert assessment.dropped == [
+        ("AssessmentFactors", "'99Z' is not a CIN census assessment factor code")
+    ]
+    assert assessment.values["authorised"].isoformat() == "2023-06-01"  # dates kept
+    assert assessment.values["factors"] is None  # inferred, as when none are given
+    assert {r.section for r in source.records} == {"ChildIdentifiers", "CINdetails", "Assessments"}
 
 
 def test_a_namespaced_return_reads_the_same(tmp_path: Path) -> None:

@@ -179,6 +179,7 @@ def _read_row(
     values: dict[str, Any] = {}
     raw: dict[str, str] = {}  # only the columns read: never names from other columns
     problems: list[str] = []
+    dropped: list[tuple[str, str]] = []
     for name, index in match.fields.items():
         cell = row[index] if index < len(row) else None
         header = match.headers[name]
@@ -187,17 +188,37 @@ def _read_row(
         try:
             values[name] = _parse(cell, column.type, column.codes, schema, epoch)
         except ValueProblem as problem:
-            problems.append(f"{header}: {problem}")
+            if name in _essential(spec):
+                problems.append(f"{header}: {problem}")
+            else:  # an optional answer that cannot be read: drop it, keep the row
+                values[name] = None
+                dropped.append((header, str(problem)))
             continue
         if values[name] is None and column.required:
-            problems.append(f"{header} is blank")
+            if name in _essential(spec):
+                problems.append(f"{header} is blank")
+            else:
+                dropped.append((header, "is blank"))
     where = Where(out.file, sheet, number)
     child = values.get("child_id")
     if problems:
         out.rejects.append(Reject(where, spec.section, "; ".join(problems), raw, None, child))
         return
     assert isinstance(child, str)  # a required id column: present when nothing is wrong
-    out.records.append(Record(SOURCE, spec.section, where, child, values, raw))
+    out.records.append(Record(SOURCE, spec.section, where, child, values, raw, dropped))
+
+
+# Beside the anchor (child id and the list's key date), the fields without which a
+# row states no event at all: a plan needs its category, a care row its legal status.
+ESSENTIAL: dict[str, frozenset[str]] = {
+    "7": frozenset({"category"}),
+    "8": frozenset({"legal_status"}),
+}
+
+
+def _essential(spec: ListSpec) -> frozenset[str]:
+    """The fields whose problem rejects the row; any other is dropped with a finding."""
+    return frozenset({"child_id", spec.key}) | ESSENTIAL.get(spec.number, frozenset())
 
 
 def _finish(out: SourceFile, schema: Schema, as_of: date | None) -> None:
