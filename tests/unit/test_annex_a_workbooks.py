@@ -294,3 +294,13 @@ def test_an_unreadable_optional_answer_is_dropped_and_the_row_kept(tmp_path: Pat
     assert [(r.section, r.reason) for r in source.rejects] == [
         ("list 7", "Initial Category of Abuse: 'Not a category' is not a abuse category code")
     ]
+
+
+def test_a_fractional_number_as_a_birth_date_is_dropped_never_1900(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        {"List 3": [LIST3, [31, "F", "", 17.5, "01/02/2024", "2A", "No", 0, ""]]},
+    )
+    (record,) = read_annex_a(path).records
+    assert record.values["birth_date"] is None
+    assert record.dropped == [("Date of Birth", "number '17.5' is a fractional number, not a date")]
