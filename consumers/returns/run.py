@@ -94,6 +94,10 @@ def _import_one(
     for reject in refused:
         report.counts(reject.section).rows_rejected += 1
         rejects.write(reject)
+    facts, late = after_reference(source, facts)
+    for reject in late:
+        report.counts(reject.section).events_rejected += 1
+        rejects.write(reject)
     merged, conflicts = merge(facts)
     for reject in conflicts:
         report.counts(reject.section).events_rejected += 1
@@ -129,6 +133,30 @@ def _note_dropped(source: SourceFile, report: FileReport) -> None:
                     "reason": reason,
                 }
             )
+
+
+def after_reference(source: SourceFile, facts: list[Fact]) -> tuple[list[Fact], list[Reject]]:
+    """Facts dated after the date the file speaks for (the census reference date, the
+    Annex A extract date) are refused, as the DfE CIN census validation refuses them:
+    a return cannot know what had not happened when it was made. The child joining
+    is kept (its date is inferred, and an unborn child can be referred)."""
+    if source.as_of is None:
+        return facts, []
+    what = "census reference date" if source.source == "cin-census" else "extract date"
+    kept: list[Fact] = []
+    late: list[Reject] = []
+    for fact in facts:
+        # a statement is dated by the file: what it speaks of is its record's date
+        day = fact.key_date if fact.event_type == "HistoryStated" else fact.occurred_at
+        if fact.event_type == "ChildAdded" or day is None or day <= source.as_of:
+            kept.append(fact)
+            continue
+        record = fact.record
+        reason = f"{fact.event_type} is dated after the return's {what} {source.as_of.isoformat()}"
+        late.append(
+            Reject(record.where, record.section, reason, record.raw, fact.event_id, fact.child_id)
+        )
+    return kept, late
 
 
 def _facts(

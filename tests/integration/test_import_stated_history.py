@@ -5,6 +5,7 @@ and a re-import adds nothing."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,60 @@ def test_census_previous_plans_make_a_repeat_plan(
         (statement,) = family.state.children["8101"].stated.values()
         assert statement["previous_cp_plans"] == 1
         assert statement["counted_from"].isoformat() == "2023-07-01"
+
+
+def test_census_facts_after_the_reference_date_are_refused_and_history_kept(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = {
+        "id": "8201",
+        "dob": "2014-01-01",
+        "sex": "2",
+        "episodes": [
+            {"referral": "2019-05-01", "closure": "2019-09-01", "reason": "RC8"},  # history
+            {"referral": "2021-06-01", "closure": "2028-01-01", "reason": "RC7"},
+            {"referral": "2028-03-01"},
+            {"referral": "2030-03-01"},
+        ],
+    }
+    path = write_census(tmp_path / "cin.xml", [child], reference="2022-03-31")
+    assert run(sqlite_url, monkeypatch, "import", "cin-census", str(path)) == 1
+    with FamilyStore(sqlite_url) as store:
+        family = store.get("child:8201")
+        assert family is not None
+        referrals = family.state.referrals
+        assert sorted(referrals) == ["ref:8201:2019-05-01", "ref:8201:2021-06-01"]
+        assert referrals["ref:8201:2019-05-01"]["closure_reason"] == "RC8"  # before the year
+        assert referrals["ref:8201:2021-06-01"].get("closed_on") is None  # 2028: refused
+    lines = (tmp_path / "cin.xml.rejects.jsonl").read_text().splitlines()
+    reasons = sorted(json.loads(line)["reason"] for line in lines)
+    assert reasons == [
+        "EpisodeClosed is dated after the return's census reference date 2022-03-31",
+        "ReferralReceived is dated after the return's census reference date 2022-03-31",
+        "ReferralReceived is dated after the return's census reference date 2022-03-31",
+    ]
+    assert run(sqlite_url, monkeypatch, "import", "cin-census", str(path)) == 1
+    with FamilyStore(sqlite_url) as store:
+        assert len((store.get("child:8201") or family).state.referrals) == 2
+
+
+def test_an_annex_a_fact_after_the_extract_date_is_refused(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [
+        [8301, "F", "", "", "01/02/2024", "2A", "No", 0, ""],
+        [8301, "F", "", "", "01/02/2024", "2A", "No", 0, ""],  # the same row twice: one fact
+        [8302, "M", "", "", "01/06/2024", "2A", "No", 0, ""],
+    ]
+    path = write_workbook(tmp_path / "a.xlsx", {"List 3": [LIST3, *rows]})
+    argv = ("import", "annex-a", "--as-of", "2024-03-31", str(path))
+    assert run(sqlite_url, monkeypatch, *argv) == 1
+    with FamilyStore(sqlite_url) as store:
+        assert store.get("child:8301") is not None
+        later = store.get("child:8302")
+        assert later is not None and later.state.referrals == {}
+    lines = (tmp_path / "a.xlsx.rejects.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["reason"] for line in lines) == [
+        "HistoryStated is dated after the return's extract date 2024-03-31",
+        "ReferralReceived is dated after the return's extract date 2024-03-31",
+    ]
