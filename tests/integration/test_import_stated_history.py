@@ -6,6 +6,7 @@ and a re-import adds nothing."""
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,36 @@ def test_an_annex_a_fact_after_the_extract_date_is_refused(
         "HistoryStated is dated after the return's extract date 2024-03-31",
         "ReferralReceived is dated after the return's extract date 2024-03-31",
     ]
+
+
+def dtd_workbook(good: Path, bad: Path) -> Path:
+    """A copy of a real workbook whose sheet XML declares a DTD with an entity."""
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                text = data.decode("utf-8").split("?>", 1)[-1]
+                data = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>' + text).encode()
+            target.writestr(item, data)
+    return bad
+
+
+def test_one_bad_file_is_reported_and_skipped_and_the_others_imported(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = write_workbook(
+        tmp_path / "good.xlsx",
+        {"List 3": [LIST3, [8401, "F", "", "", "01/02/2024", "2A", "No", 0]]},
+    )
+    other = write_workbook(
+        tmp_path / "other.xlsx", {"List 3": [LIST3, [8402, "F", "", "", "01/02/2024", "2A", "No"]]}
+    )
+    bad = dtd_workbook(other, tmp_path / "dtd.xlsx")
+    assert run(sqlite_url, monkeypatch, "import", "annex-a", str(bad), str(good)) == 2
+    with FamilyStore(sqlite_url) as store:
+        assert store.get("child:8401") is not None
+        assert store.get("child:8402") is None
+    summary = json.loads((tmp_path / "dtd.xlsx.summary.json").read_text())
+    errors = {f["file"]: f["error"] for f in summary["files"]}
+    assert errors["good.xlsx"] is None
+    assert errors["dtd.xlsx"] is not None and errors["dtd.xlsx"].startswith("not a readable")

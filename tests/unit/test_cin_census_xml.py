@@ -253,3 +253,16 @@ def test_a_broken_file_is_refused_whole_with_where_it_broke(tmp_path: Path) -> N
     source = read_cin_census(path)
     assert source.error is not None and source.error.startswith("not well-formed XML at line")
     assert source.records == []  # no half census: its absences would read as retractions
+
+
+def test_a_50000_deep_file_is_refused_cleanly_not_by_recursion(tmp_path: Path) -> None:
+    depth = 50_000
+    body = "<Child><ChildIdentifiers>" + "<x>" * depth + "</x>" * depth
+    path = tmp_path / "deep.xml"
+    path.write_text(
+        f"<Message><Children>{body}</ChildIdentifiers></Child></Children></Message>",
+        encoding="utf-8",
+    )
+    source = read_cin_census(path)
+    assert source.error == "elements nested deeper than 32 levels: not a CIN census return"
+    assert source.records == []

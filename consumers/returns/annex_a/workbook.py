@@ -52,6 +52,11 @@ def read_annex_a(path: Path, schema: Schema | None = None, as_of: date | None = 
         out.error = f"not a readable .xlsx workbook ({type(error).__name__})"
     except (OSError, csv.Error) as error:
         out.error = f"cannot be read ({type(error).__name__})"
+    except Exception as error:  # a DTD, a broken part: this file is refused, not the run
+        out.error = f"not a readable workbook ({type(error).__name__})"
+    if out.error is not None:  # no half file: its absences would read as retractions
+        out.records.clear()
+        out.rejects.clear()
     _finish(out, schema, as_of)
     return out
 

@@ -57,6 +57,11 @@ def read_cin_census(path: Path, as_of: date | None = None) -> SourceFile:
     except OSError as error:
         out.error = f"cannot be read ({type(error).__name__})"
         return out
+    except Exception as error:  # one bad file is reported and skipped, never the run
+        out.error = f"cannot be read as a CIN census ({type(error).__name__})"
+        out.records.clear()
+        out.rejects.clear()
+        return out
     _finish(out, header, seen, as_of)
     return out
 
