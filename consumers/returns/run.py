@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from consumers.rejects import RejectsFile
 from consumers.returns import reconcile
 from consumers.returns.absences import retractions
-from consumers.returns.facts import Fact, Reject, Where, date_statement, event_or_reason
+from consumers.returns.facts import Fact, Record, Reject, Where, date_statement, event_or_reason
 from consumers.returns.links import Links
 from consumers.returns.reconcile import StoredFact
 from consumers.returns.relink import relink
@@ -118,7 +119,10 @@ def _import_one(
 def _note_dropped(source: SourceFile, report: FileReport) -> None:
     """Per section, rows kept whole and kept with dropped fields, and each dropped
     field as a finding (where, which field, why: never the value)."""
+    clashes = yes_no_conflicts(source.records)  # refused rows, counted as rejected
     for record in source.records:
+        if id(record) in clashes:
+            continue
         counts = report.counts(record.section)
         if not record.dropped:
             counts.kept_whole += 1
@@ -159,6 +163,47 @@ def after_reference(source: SourceFile, facts: list[Fact]) -> tuple[list[Fact], 
     return kept, late
 
 
+# The fields naming a record's start (its key with the child), per return's section.
+KEY_FIELDS = (
+    "referral_date",
+    "cin_start",
+    "assessment_start",
+    "strategy_date",
+    "plan_start",
+    "care_start",
+    "start",
+)
+
+
+def yes_no_conflicts(records: list[Record]) -> dict[int, Reject]:
+    """Rows stating the same record with opposite yes/no answers (NFA yes and NFA no).
+    A "no" states no event, so the facts alone cannot show the clash: the later row
+    is refused as a conflict rather than merged silently."""
+    first: dict[tuple[str, str, Any], Record] = {}
+    out: dict[int, Reject] = {}
+    for record in records:
+        day = next((record.values[k] for k in KEY_FIELDS if record.values.get(k)), None)
+        if day is None:
+            continue
+        key = (record.section, record.child_id, day)
+        seen = first.setdefault(key, record)
+        if seen is record:
+            continue
+        clash = sorted(
+            name
+            for name, value in record.values.items()
+            if isinstance(value, bool)
+            and isinstance(seen.values.get(name), bool)
+            and value != seen.values[name]
+        )
+        if clash:
+            reason = f"states {', '.join(clash)} differently from {seen.where} for the same record"
+            out[id(record)] = Reject(
+                record.where, record.section, reason, record.raw, None, record.child_id
+            )
+    return out
+
+
 def _facts(
     source: SourceFile, links: Links, family_of: FamilyOf
 ) -> tuple[list[Fact], list[Reject]]:
@@ -166,7 +211,11 @@ def _facts(
     refused = list(source.rejects)
     facts: list[Fact] = []
     order = {name: i for i, name in enumerate(source.sections)}
+    clashes = yes_no_conflicts(source.records)
+    refused.extend(clashes.values())
     for record in sorted(source.records, key=lambda r: order.get(r.section, len(order))):
+        if id(record) in clashes:
+            continue
         try:
             made = source.mapper(record, links)
         except ValueProblem as problem:

@@ -157,3 +157,23 @@ def test_one_bad_file_is_reported_and_skipped_and_the_others_imported(
     errors = {f["file"]: f["error"] for f in summary["files"]}
     assert errors["good.xlsx"] is None
     assert errors["dtd.xlsx"] is not None and errors["dtd.xlsx"].startswith("not a readable")
+
+
+def test_contradictory_duplicate_rows_are_a_reported_conflict(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [
+        [8501, "F", "", "", "01/02/2024", "2A", "Yes", 0, ""],
+        [8501, "F", "", "", "01/02/2024", "2A", "No", 0, ""],
+    ]
+    path = write_workbook(tmp_path / "a.xlsx", {"List 3": [LIST3, *rows]})
+    assert run(sqlite_url, monkeypatch, "import", "annex-a", str(path)) == 1
+    (line,) = (tmp_path / "a.xlsx.rejects.jsonl").read_text().splitlines()
+    reject = json.loads(line)
+    assert (reject["line"], reject["reason"]) == (
+        3,
+        "states referral_nfa differently from a.xlsx [List 3] row 2 for the same record",
+    )
+    summary = json.loads((tmp_path / "a.xlsx.summary.json").read_text())
+    list3 = summary["files"][0]["sections"]["list 3"]
+    assert (list3["rows"], list3["kept_whole"], list3["rows_rejected"]) == (2, 1, 1)
