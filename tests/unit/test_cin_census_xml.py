@@ -153,7 +153,7 @@ def test_read_and_ignored_elements_are_reported(tmp_path: Path) -> None:
     assert ignored["ChildIdentifiers/UPN"] == "not in the event contract"
     assert ignored["ChildCharacteristics/Ethnicity"] == "not in the event contract"
     assert "CINdetails/CINPlanDates/CINPlanStartDate" in ignored
-    assert "Section47 one is read" in ignored["CINdetails/DateOfInitialCPC"]
+    assert "CINdetails/DateOfInitialCPC" not in ignored  # read for its Section47
     assert "calendar" in ignored["CINdetails/Section47/InitialCPCtarget"]
     assert source.recognition["elements_read"]["CINdetails/CINreferralDate"] == 2
 
@@ -266,3 +266,19 @@ def test_a_50000_deep_file_is_refused_cleanly_not_by_recursion(tmp_path: Path) -
     source = read_cin_census(path)
     assert source.error == "elements nested deeper than 32 levels: not a CIN census return"
     assert source.records == []
+
+
+def test_an_episode_level_icpc_date_serves_a_section47_without_its_own(tmp_path: Path) -> None:
+    child = {
+        "id": "2101",
+        "episodes": [
+            {
+                "referral": "2023-05-01",
+                "episode_icpc": "2023-05-20",
+                "s47": [{"start": "2023-05-03"}],
+            }
+        ],
+    }
+    source = read_cin_census(write_census(tmp_path / "cin.xml", [child]))
+    (s47,) = [r for r in source.records if r.section == "Section47"]
+    assert s47.values["icpc"].isoformat() == "2023-05-20"

@@ -45,6 +45,9 @@ READ = {
     "CINdetails/CINclosureDate",
     "CINdetails/ReasonForClosure",
     "CINdetails/ReferralNFA",
+    # for the episode's Section47 when it has no date of its own (an episode without
+    # a Section47 has no enquiry for it to belong to)
+    "CINdetails/DateOfInitialCPC",
     "CINdetails/Assessments/AssessmentActualStartDate",
     "CINdetails/Assessments/AssessmentAuthorisationDate",
     "CINdetails/Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors",
@@ -70,7 +73,6 @@ CONTAINERS = {
     "CINdetails/ChildProtectionPlans/Reviews",
 }
 WHY_IGNORED = {
-    "CINdetails/DateOfInitialCPC": "the episode's copy; the Section47 one is read",
     "CINdetails/Section47/InitialCPCtarget": "the store computes timeliness with its own calendar",
 }
 
@@ -203,7 +205,7 @@ def _episode(
     closure_reason = values["closure_reason"]
     for name, reader in (
         ("Assessments", lambda e, d: _assessment(e, d, parent, closure_reason)),
-        ("Section47", lambda e, d: _s47(e, d, parent)),
+        ("Section47", lambda e, d: _s47(e, d, parent, episode_icpc(details, d))),
         ("ChildProtectionPlans", _plan),
     ):
         for n, element in enumerate(children(details, name), start=1):
@@ -249,11 +251,20 @@ def _assessment(
     }
 
 
-def _s47(element: Element, d: Dropped, referral: str) -> dict[str, Any]:
+def episode_icpc(details: Element, d: Dropped) -> Any:
+    """The episode-level DateOfInitialCPC (where later census specifications put it)."""
+    return d.read("DateOfInitialCPC", lambda: parse_date(text(details, "DateOfInitialCPC")))
+
+
+def _s47(element: Element, d: Dropped, referral: str, episode: Any = None) -> dict[str, Any]:
+    """The enquiry's own DateOfInitialCPC, else the episode's. Without a Section47
+    element the episode's date has no enquiry (and no strategy discussion) to hang
+    on, so it is reported as ignored rather than invented into one."""
+    own = d.read("DateOfInitialCPC", lambda: parse_date(text(element, "DateOfInitialCPC")))
     return {
         "referral_id": referral,
         "start": _required(parse_date(text(element, "S47ActualStartDate")), "S47ActualStartDate"),
-        "icpc": d.read("DateOfInitialCPC", lambda: parse_date(text(element, "DateOfInitialCPC"))),
+        "icpc": own or episode,
         "icpc_not_required": d.read(
             "ICPCnotRequired", lambda: parse_yes_no(text(element, "ICPCnotRequired"), TRUE_FALSE)
         ),
