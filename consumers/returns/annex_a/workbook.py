@@ -16,6 +16,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineWorkbook
 
 from consumers.returns.annex_a.lists import SECTIONS, link_record, map_record
 from consumers.returns.annex_a.schema import HeaderMatch, ListSpec, Schema, default_schema
@@ -33,6 +34,34 @@ from consumers.returns.values import (
 
 SOURCE = "annex-a"
 HEADER_SCAN = 30  # rows searched for the header below title and blank rows
+# Bounds for any workbook, checked before and while it is read: a real Annex A is a
+# few MB and tens of thousands of cells; a zip bomb is refused before it inflates.
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+MAX_CELLS = 5_000_000
+MAX_XLS_BYTES = 64 * 1024 * 1024  # a legacy .xls is read whole
+
+
+class WorkbookTooLarge(ValueError):
+    """A workbook past the bounds: refused as a whole, with the bound it broke."""
+
+
+def _check_zip(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_UNZIPPED_BYTES:
+        raise WorkbookTooLarge(
+            f"refused: it would unpack to more than {MAX_UNZIPPED_BYTES // 2**20} MB"
+        )
+
+
+def _bounded(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The rows, refusing the sheet once it holds more than MAX_CELLS cells."""
+    cells = 0
+    for row in rows:
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise WorkbookTooLarge(f"refused: a sheet holds more than {MAX_CELLS:,} cells")
+        yield row
 
 
 def read_annex_a(path: Path, schema: Schema | None = None, as_of: date | None = None) -> SourceFile:
@@ -43,11 +72,16 @@ def read_annex_a(path: Path, schema: Schema | None = None, as_of: date | None = 
     suffix = path.suffix.lower()
     try:
         if suffix in {".xlsx", ".xlsm"}:
+            _check_zip(path)
             _read_workbook(path, schema, out)
+        elif suffix == ".xls":
+            _read_legacy(path, schema, out)
         elif suffix in {".csv", ".txt"}:
             _read_csv(path, schema, out)
         else:
-            out.error = "not an .xlsx workbook or a .csv file"
+            out.error = "not an .xlsx or .xls workbook or a .csv file"
+    except WorkbookTooLarge as error:
+        out.error = str(error)
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as error:
         out.error = f"not a readable .xlsx workbook ({type(error).__name__})"
     except (OSError, csv.Error) as error:
@@ -71,10 +105,26 @@ def _read_workbook(path: Path, schema: Schema, out: SourceFile) -> None:
                 out.recognition["ignored_sheets"][sheet.title] = "no declared list matches its name"
                 continue
             sheet.reset_dimensions()  # some writers record wrong dimensions
-            rows = sheet.iter_rows(values_only=True)
+            rows = _bounded(sheet.iter_rows(values_only=True))
             _read_table(rows, sheet.title, [spec], schema, out, epoch)
     finally:
         book.close()
+
+
+def _read_legacy(path: Path, schema: Schema, out: SourceFile) -> None:
+    """A legacy .xls (Excel 97-2003, as Ofsted's own Annex A template was), read with
+    calamine; dates arrive as dates, other numbers as floats, blanks as ''."""
+    if path.stat().st_size > MAX_XLS_BYTES:
+        raise WorkbookTooLarge(f"refused: an .xls larger than {MAX_XLS_BYTES // 2**20} MB")
+    book = CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        spec = schema.list_named(name)
+        if spec is None:
+            out.recognition["ignored_sheets"][name] = "no declared list matches its name"
+            continue
+        data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows = _bounded(tuple(None if c == "" else c for c in row) for row in data)
+        _read_table(rows, name, [spec], schema, out, EXCEL_1900)
 
 
 def _encoding(path: Path) -> str:
