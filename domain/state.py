@@ -92,8 +92,9 @@ class Child:
     referral_ids: list[str] = field(default_factory=list)
     plan_ids: list[str] = field(default_factory=list)
     allocation: dict[str, Any] | None = None
-    # Stated history (HistoryStated): per (source, counted_from), the latest statement.
-    stated: dict[tuple[str, date], dict[str, Any]] = field(default_factory=dict)
+    # Stated history (HistoryStated): per "<source>:<counted_from>", the latest statement
+    # (a string key: the state is also written out as JSON, in audit packs).
+    stated: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -598,7 +599,7 @@ class FamilyState:
         as_of = parse_business_date(p["as_of"])
         counted_from = parse_business_date(p.get("counted_from") or p["as_of"])
         child = self._child(r["child_id"])
-        key = (p["source"], counted_from)
+        key = f"{p['source']}:{counted_from.isoformat()}"
         held = child.stated.get(key)
         if held is not None and (held["as_of"], held["event_id"]) > (as_of, r["event_id"]):
             return

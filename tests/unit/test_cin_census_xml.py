@@ -282,3 +282,9 @@ def test_an_episode_level_icpc_date_serves_a_section47_without_its_own(tmp_path:
     source = read_cin_census(write_census(tmp_path / "cin.xml", [child]))
     (s47,) = [r for r in source.records if r.section == "Section47"]
     assert s47.values["icpc"].isoformat() == "2023-05-20"
+
+
+def test_cin_plan_dates_are_reported_with_the_reason_they_make_no_event(tmp_path: Path) -> None:
+    source = read_cin_census(write_census(tmp_path / "cin.xml", [FULL_CHILD]))
+    ignored = source.recognition["elements_ignored"]
+    assert ignored["CINdetails/CINPlanDates/CINPlanStartDate"].startswith("no CIN plan event")

@@ -154,9 +154,9 @@ def test_the_fold_keeps_the_latest_statement_per_source_and_date() -> None:
         stated("2025-03-01", as_of="2025-06-30", source="annex_a_list5", prior_section47s=1),
     )
     held = FamilyState.fold(recs).children["C1"].stated
-    assert held[("annex_a_list3", date(2025, 3, 1))]["prior_referrals_12m"] == 0
-    assert held[("annex_a_list3", date(2025, 3, 1))]["as_of"] == date(2026, 3, 31)
-    assert held[("annex_a_list5", date(2025, 3, 1))]["prior_section47s"] == 1
+    assert held["annex_a_list3:2025-03-01"]["prior_referrals_12m"] == 0
+    assert held["annex_a_list3:2025-03-01"]["as_of"] == date(2026, 3, 31)
+    assert held["annex_a_list5:2025-03-01"]["prior_section47s"] == 1
     # the later return's count (0) stands: no re-referral
     row = referral_rows(
         referral("2025-03-01", "R1"),
