@@ -64,7 +64,7 @@ def test_audit_pack_then_and_now(
         "index.html",
     }
     chronology = read(out / "chronology.csv")
-    assert len(chronology) == 38  # rich_family (37, its HistoryStated included) and x1
+    assert len(chronology) == 37
     assert [r["known_then"] for r in chronology].count("yes") == 30
     assert {r["recorded_by"] for r in chronology if r["event_type"] == "ReferralDecided"} == {
         "SW-1",

@@ -194,16 +194,4 @@ def rich_family(family_id: str = "F1") -> list[ContractEvent]:
             reason="reviewed at panel",
             **fam,
         ),
-        ev(
-            "HistoryStated",
-            "2024-10-08",
-            event_id="e37",
-            statement_id="S1",
-            version=1,
-            source="annex_a_list3",
-            as_of="2024-10-08",
-            counted_from="2023-01-10",
-            prior_referrals_12m=0,
-            **a,
-        ),
     ]
