@@ -206,6 +206,21 @@ def _actions(value: Any) -> str | None:
     return None
 
 
+def _count(value: Any) -> str | None:
+    """A count a return states: a whole number from 0 to 999 (not true/false)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "must be a whole number"
+    if not 0 <= value <= MAX_STATED_COUNT:
+        return f"must be from 0 to {MAX_STATED_COUNT}"
+    return None
+
+
+def _statement_version(value: Any) -> str | None:
+    if isinstance(value, bool) or value not in STATEMENT_VERSIONS:
+        return "is not a known statement version (this reader knows 1)"
+    return None
+
+
 def _replacement(value: Any) -> str | None:
     if not isinstance(value, dict):
         return "must be an object"
@@ -219,6 +234,14 @@ def _replacement(value: Any) -> str | None:
 
 
 ID = _string(128)
+
+# Stated history (GUIDE section 8): what a return says about the past it does not
+# list. Versioned on its own (`payload.version`) so the statement can grow without
+# a new contract version.
+HISTORY_SOURCES = frozenset({"annex_a_list3", "annex_a_list5", "annex_a_list7", "cin_census"})
+HISTORY_COUNTS = ("prior_referrals_12m", "previous_cp_plans", "prior_section47s", "prior_icpcs")
+STATEMENT_VERSIONS = frozenset({1})
+MAX_STATED_COUNT = 999
 
 
 @dataclass(frozen=True)
@@ -339,6 +362,19 @@ EVENT_SPECS: dict[str, EventSpec] = {
         {"target_event_id": ID, "reason": _text, "replacement": _replacement},
     ),
     "RecordRetracted": EventSpec(_PR, False, True, {"target_event_id": ID, "reason": _text}),
+    # Stated history: a return's own count of what came before (docs/contract.md).
+    "HistoryStated": EventSpec(
+        _R,
+        True,
+        False,
+        {
+            "statement_id": ID,
+            "version": _statement_version,
+            "source": _code(HISTORY_SOURCES),
+            "as_of": _iso_date,
+        },
+        {"counted_from": _iso_date, **{name: _count for name in HISTORY_COUNTS}},
+    ),
     # Recorded by the product itself: a practice lead acknowledging an alert.
     "AlertAcknowledged": EventSpec(
         "casejourney.internal", False, True, {"alert_id": ID}, {"reason": _text}
@@ -404,6 +440,18 @@ def _check_occurred_at(value: Any, today: date | None) -> str | None:
 
 
 _META = frozenset({"RecordCorrected", "RecordRetracted"})
+
+
+def _statement_problem(payload: dict[str, Any]) -> str | None:
+    """A statement states at least one count, about a date on or before its own."""
+    if all(payload.get(name) is None for name in HISTORY_COUNTS):
+        return "HistoryStated must state at least one of " + ", ".join(HISTORY_COUNTS)
+    counted_from = payload.get("counted_from")
+    if counted_from is not None and parse_business_date(counted_from) > parse_business_date(
+        payload["as_of"]
+    ):
+        return "payload.counted_from must not be after payload.as_of"
+    return None
 
 
 def parse_event(raw: Any, *, today: date | None = None) -> ContractEvent:
@@ -490,6 +538,10 @@ def _payload_problem(event_type: str, payload: Any, event_id: str) -> str | None
             problem = checker(payload[name])
             if problem:
                 return f"payload.{name} {problem}"
+    if event_type == "HistoryStated":
+        problem = _statement_problem(payload)
+        if problem:
+            return problem
     if payload.get("target_event_id") == event_id and event_type in _META:
         return "payload.target_event_id must name another event, not this one"
     return None

@@ -166,6 +166,9 @@ class Family(Aggregate):
     class RecordRetracted(Recorded):
         TOPIC = "casejourney/RecordRetracted/v1"
 
+    class HistoryStated(Recorded):
+        TOPIC = "casejourney/HistoryStated/v1"
+
     class AlertAcknowledged(Recorded):
         TOPIC = "casejourney/AlertAcknowledged/v1"
 

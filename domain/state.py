@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from domain.contract import EVENT_TYPES, parse_business_date
+from domain.contract import EVENT_TYPES, HISTORY_COUNTS, parse_business_date
 
 Record = dict[str, Any]
 
@@ -92,6 +92,9 @@ class Child:
     referral_ids: list[str] = field(default_factory=list)
     plan_ids: list[str] = field(default_factory=list)
     allocation: dict[str, Any] | None = None
+    # Stated history (HistoryStated): per "<source>:<counted_from>", the latest statement
+    # (a string key: the state is also written out as JSON, in audit packs).
+    stated: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -586,6 +589,28 @@ class FamilyState:
                 "by": (r.get("recorded_by") or {}).get("worker_id"),
             },
         )
+
+    # --- stated history --------------------------------------------------------
+
+    def _on_HistoryStated(self, r: Record, p: dict[str, Any], day: date) -> None:
+        """Keep the latest statement per source and the date it counts back from:
+        next year's return restating the same referral's count replaces it, and
+        statements about different referrals or plans stand side by side."""
+        as_of = parse_business_date(p["as_of"])
+        counted_from = parse_business_date(p.get("counted_from") or p["as_of"])
+        child = self._child(r["child_id"])
+        key = f"{p['source']}:{counted_from.isoformat()}"
+        held = child.stated.get(key)
+        if held is not None and (held["as_of"], held["event_id"]) > (as_of, r["event_id"]):
+            return
+        child.stated[key] = {
+            "statement_id": p["statement_id"],
+            "source": p["source"],
+            "as_of": as_of,
+            "counted_from": counted_from,
+            "event_id": r["event_id"],
+            **{name: p.get(name) for name in HISTORY_COUNTS},
+        }
 
     # Meta events never reach apply(): effective_records() folds them in.
     def _on_RecordCorrected(self, r: Record, p: dict[str, Any], day: date) -> None:

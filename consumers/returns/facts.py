@@ -52,6 +52,9 @@ class Record:
     child_id: str
     values: dict[str, Any]
     raw: dict[str, str] = field(default_factory=dict)
+    # Optional fields that could not be read: (field as the file names it, reason).
+    # The field is left out and the rest of the record kept (README "Import").
+    dropped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -171,6 +174,37 @@ def event_or_reason(fact: Fact) -> tuple[ContractEvent | None, str | None]:
         return fact.to_event(), None
     except ContractError as error:
         return None, error.reason
+
+
+# A return's name for itself in HistoryStated.source, by return and section.
+STATEMENT_SOURCES: dict[tuple[str, str], str] = {
+    ("annex-a", "list 3"): "annex_a_list3",
+    ("annex-a", "list 5"): "annex_a_list5",
+    ("annex-a", "list 7"): "annex_a_list7",
+    ("cin-census", "ChildProtectionPlans"): "cin_census",
+}
+
+
+def history_stated(record: Record, key: str, counted_from: date, counts: dict[str, int]) -> Fact:
+    """What a record says about the past it does not list (HistoryStated). The
+    date it is stated on is the file's (`date_statement`, once the run knows it)."""
+    source = STATEMENT_SOURCES[(record.source, record.section)]
+    payload: dict[str, Any] = {
+        "version": 1,
+        "source": source,
+        "counted_from": counted_from.isoformat(),
+        **counts,
+    }
+    return Fact("HistoryStated", record, key, counted_from, "stated", counted_from, payload)
+
+
+def date_statement(fact: Fact, as_of: date) -> None:
+    """Date a HistoryStated fact by the file it came from: each return's statement
+    is its own event (a re-import of the same file is the same one)."""
+    fact.occurred_at = as_of
+    fact.suffix = f"stated:{as_of.isoformat()}"
+    fact.payload["as_of"] = as_of.isoformat()
+    fact.payload["statement_id"] = f"{fact.key}:{fact.payload['source']}:{as_of.isoformat()}"
 
 
 def child_added(record: Record, first_seen: date, birth_date: date | None, sex: str | None) -> Fact:

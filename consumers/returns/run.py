@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from consumers.rejects import RejectsFile
 from consumers.returns import reconcile
 from consumers.returns.absences import retractions
-from consumers.returns.facts import Fact, Reject, Where, event_or_reason
+from consumers.returns.facts import Fact, Record, Reject, Where, date_statement, event_or_reason
 from consumers.returns.links import Links
 from consumers.returns.reconcile import StoredFact
 from consumers.returns.relink import relink
@@ -89,9 +90,14 @@ def _import_one(
     for section in source.sections:
         if source.rows_in(section):
             report.counts(section).rows = source.rows_in(section)
+    _note_dropped(source, report)
     facts, refused = _facts(source, links, family_of)
     for reject in refused:
         report.counts(reject.section).rows_rejected += 1
+        rejects.write(reject)
+    facts, late = after_reference(source, facts)
+    for reject in late:
+        report.counts(reject.section).events_rejected += 1
         rejects.write(reject)
     merged, conflicts = merge(facts)
     for reject in conflicts:
@@ -110,6 +116,94 @@ def _import_one(
     return report
 
 
+def _note_dropped(source: SourceFile, report: FileReport) -> None:
+    """Per section, rows kept whole and kept with dropped fields, and each dropped
+    field as a finding (where, which field, why: never the value)."""
+    clashes = yes_no_conflicts(source.records)  # refused rows, counted as rejected
+    for record in source.records:
+        if id(record) in clashes:
+            continue
+        counts = report.counts(record.section)
+        if not record.dropped:
+            counts.kept_whole += 1
+            continue
+        counts.kept_with_dropped_fields += 1
+        for name, reason in record.dropped:
+            report.dropped.append(
+                {
+                    "section": record.section,
+                    "where": str(record.where),
+                    "field": name,
+                    "reason": reason,
+                }
+            )
+
+
+def after_reference(source: SourceFile, facts: list[Fact]) -> tuple[list[Fact], list[Reject]]:
+    """Facts dated after the date the file speaks for (the census reference date, the
+    Annex A extract date) are refused, as the DfE CIN census validation refuses them:
+    a return cannot know what had not happened when it was made. The child joining
+    is kept (its date is inferred, and an unborn child can be referred)."""
+    if source.as_of is None:
+        return facts, []
+    what = "census reference date" if source.source == "cin-census" else "extract date"
+    kept: list[Fact] = []
+    late: list[Reject] = []
+    for fact in facts:
+        # a statement is dated by the file: what it speaks of is its record's date
+        day = fact.key_date if fact.event_type == "HistoryStated" else fact.occurred_at
+        if fact.event_type == "ChildAdded" or day is None or day <= source.as_of:
+            kept.append(fact)
+            continue
+        record = fact.record
+        reason = f"{fact.event_type} is dated after the return's {what} {source.as_of.isoformat()}"
+        late.append(
+            Reject(record.where, record.section, reason, record.raw, fact.event_id, fact.child_id)
+        )
+    return kept, late
+
+
+# The fields naming a record's start (its key with the child), per return's section.
+KEY_FIELDS = (
+    "referral_date",
+    "cin_start",
+    "assessment_start",
+    "strategy_date",
+    "plan_start",
+    "care_start",
+    "start",
+)
+
+
+def yes_no_conflicts(records: list[Record]) -> dict[int, Reject]:
+    """Rows stating the same record with opposite yes/no answers (NFA yes and NFA no).
+    A "no" states no event, so the facts alone cannot show the clash: the later row
+    is refused as a conflict rather than merged silently."""
+    first: dict[tuple[str, str, Any], Record] = {}
+    out: dict[int, Reject] = {}
+    for record in records:
+        day = next((record.values[k] for k in KEY_FIELDS if record.values.get(k)), None)
+        if day is None:
+            continue
+        key = (record.section, record.child_id, day)
+        seen = first.setdefault(key, record)
+        if seen is record:
+            continue
+        clash = sorted(
+            name
+            for name, value in record.values.items()
+            if isinstance(value, bool)
+            and isinstance(seen.values.get(name), bool)
+            and value != seen.values[name]
+        )
+        if clash:
+            reason = f"states {', '.join(clash)} differently from {seen.where} for the same record"
+            out[id(record)] = Reject(
+                record.where, record.section, reason, record.raw, None, record.child_id
+            )
+    return out
+
+
 def _facts(
     source: SourceFile, links: Links, family_of: FamilyOf
 ) -> tuple[list[Fact], list[Reject]]:
@@ -117,7 +211,11 @@ def _facts(
     refused = list(source.rejects)
     facts: list[Fact] = []
     order = {name: i for i, name in enumerate(source.sections)}
+    clashes = yes_no_conflicts(source.records)
+    refused.extend(clashes.values())
     for record in sorted(source.records, key=lambda r: order.get(r.section, len(order))):
+        if id(record) in clashes:
+            continue
         try:
             made = source.mapper(record, links)
         except ValueProblem as problem:
@@ -129,7 +227,9 @@ def _facts(
         for fact in made:
             fact.family_id = family_of(record.child_id)
             fact.as_of = source.as_of
-        facts.extend(made)
+            if fact.event_type == "HistoryStated" and source.as_of is not None:
+                date_statement(fact, source.as_of)
+        facts.extend(f for f in made if f.event_type != "HistoryStated" or f.as_of is not None)
     return facts, refused
 
 

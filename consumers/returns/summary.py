@@ -9,6 +9,8 @@ from typing import Any
 
 COUNTS = (
     "rows",
+    "kept_whole",
+    "kept_with_dropped_fields",
     "rows_rejected",
     "events",
     "stored",
@@ -23,6 +25,8 @@ COUNTS = (
 @dataclass
 class SectionCounts:
     rows: int = 0
+    kept_whole: int = 0
+    kept_with_dropped_fields: int = 0
     rows_rejected: int = 0
     events: int = 0
     stored: int = 0
@@ -44,6 +48,8 @@ class FileReport:
     recognition: dict[str, Any] = field(default_factory=dict)
     sections: dict[str, SectionCounts] = field(default_factory=dict)
     error: str | None = None
+    # Findings: optional fields dropped, rows kept ({section, where, field, reason}).
+    dropped: list[dict[str, str]] = field(default_factory=list)
 
     def counts(self, section: str) -> SectionCounts:
         return self.sections.setdefault(section, SectionCounts())

@@ -15,6 +15,9 @@ from functools import lru_cache
 from typing import Any
 
 EXCEL_1900 = datetime(1899, 12, 30)
+# The plausible Excel serials: 1 January 1950 to 1 January 2100. A smaller number in
+# a date column is a count or a typo, not a day in 1900 (17.5 is not 17 January 1900).
+SERIAL_MIN = 18_264  # 1950-01-01
 SERIAL_MAX = 73_051  # 2100-01-01
 _BLANKS = frozenset({"", "n/a", "na", "null", "none", "-"})
 _SPACES = re.compile(r"[\s\u00a0\u200b\ufeff]+")
@@ -94,10 +97,16 @@ def parse_id(value: Any) -> str | None:
 
 
 def _from_serial(serial: float, epoch: datetime) -> date:
-    if not 1 <= serial < SERIAL_MAX:
-        raise ValueProblem(f"number {quote(serial)} is not an Excel date")
-    if epoch == EXCEL_1900 and serial < 61:
-        serial += 1  # Excel's phantom 29 February 1900
+    """A day from an Excel serial in the plausible range; a fraction is a time of day
+    only on such a serial (a small fractional number is refused, never truncated)."""
+    if epoch == EXCEL_1900:
+        low, high = SERIAL_MIN, SERIAL_MAX
+    else:  # the 1904 system counts 1,462 days fewer
+        low, high = SERIAL_MIN - 1_462, SERIAL_MAX - 1_462
+    if not low <= serial < high:
+        if serial != int(serial):
+            raise ValueProblem(f"number {quote(serial)} is a fractional number, not a date")
+        raise ValueProblem(f"number {quote(serial)} is not an Excel date from 1950 to 2099")
     return (epoch + timedelta(days=int(serial))).date()
 
 
@@ -142,6 +151,30 @@ def _date_text(value: str, epoch: datetime) -> date | str:
     except ValueProblem as problem:
         return str(problem)
     return f"{quote(value)} is not a date"
+
+
+MAX_COUNT = 999  # domain.contract.MAX_STATED_COUNT
+
+
+def parse_count(value: Any) -> int | None:
+    """A count a return states ('Number of ...'): a whole number from 0 to 999."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueProblem("is true/false, not a count")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueProblem("is a fractional number, not a count")
+        value = int(value)
+    text = _text(value)
+    whole = _INTEGRAL.match(text)
+    if whole:
+        text = whole.group(1)
+    if not text.isdigit() or not text.isascii():
+        raise ValueProblem(f"{quote(value)} is not a whole number")
+    if int(text) > MAX_COUNT:
+        raise ValueProblem(f"is more than {MAX_COUNT}")
+    return int(text)
 
 
 @dataclass(frozen=True)

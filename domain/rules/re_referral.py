@@ -4,7 +4,9 @@ Also builds the child referral history every other referral rule reads: for each
 referral, its place in the child's sequence and how many of the child's
 referrals fall within the 12 months before it (itself included). Referrals on
 the same day are ordered by their business sort key, so the first of two
-same-day referrals is not a re-referral and the second is.
+same-day referrals is not a re-referral and the second is. A return's stated
+count of the prior referrals (domain.rules.stated) replaces the observed count
+of the same window when it is larger; `basis` says which established it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.calendar import minus_years
+from domain.rules import stated
 from domain.rules.base import Rule, iso
 from domain.rules.facts import FamilyFacts
 from domain.rules.thresholds import Thresholds
@@ -22,7 +25,9 @@ RULE = Rule(
     definition=(
         "A referral of a child who had another referral within the 12 months before it "
         "(on or after the same date a year earlier; 29 February falls back to 28 February). "
-        "Re-referral rate = re-referrals / referrals received in the period."
+        "Re-referral rate = re-referrals / referrals received in the period. A return's "
+        "stated count of the referrals in the 12 months before a referral (Annex A List 3) "
+        "counts when it exceeds those observed, never on top of them."
     ),
 )
 
@@ -38,6 +43,10 @@ def referral_history(facts: FamilyFacts, th: Thresholds) -> list[dict[str, Any]]
             received = referral["received_on"]
             window_start = minus_years(received, th.referral_window_years)
             in_window = sum(1 for d in seen if window_start <= d <= received)
+            statement = stated.prior_referrals(child, received)
+            claimed = statement["prior_referrals_12m"] if statement else 0
+            basis = stated.described(statement) if statement and claimed > in_window else None
+            prior = max(in_window, claimed)
             rows.append(
                 {
                     "family_id": facts.family_id,
@@ -53,8 +62,9 @@ def referral_history(facts: FamilyFacts, th: Thresholds) -> list[dict[str, Any]]
                     "closure_reason": referral.get("closure_reason"),
                     "sequence": sequence,
                     "previous_on": iso(seen[-1]) if seen else None,
-                    "count_12m": in_window + 1,
-                    "re_referral": int(in_window > 0),
+                    "count_12m": prior + 1,
+                    "re_referral": int(prior > 0),
+                    "basis": basis or stated.OBSERVED,
                     "team": facts.team_for([child_id]),
                 }
             )

@@ -24,10 +24,11 @@ def test_three_referrals_in_twelve_months_in_list3_raise_the_third_referral_aler
                 ["Annex A list 3"],
                 [],
                 LIST3,
-                ["7001.0", "F", "", "", "05/01/2024", "2A", "No", 1, ""],
-                [" 7001", "F", "", "", 45354, "3A", "No", 2, ""],  # 3 March 2024
-                [7001, "F", "", "", "20-May-24", "school", "No", 3, ""],
-                [7002, "M", "", "", "05/01/2023", "6", "No", 1, ""],
+                # the count is of referrals in the 12 months before this one (Ofsted)
+                ["7001.0", "F", "", "", "05/01/2024", "2A", "No", 0, ""],
+                [" 7001", "F", "", "", 45354, "3A", "No", 1, ""],  # 3 March 2024
+                [7001, "F", "", "", "20-May-24", "school", "No", 2, ""],
+                [7002, "M", "", "", "05/01/2023", "6", "No", 0, ""],
                 [7002, "M", "", "", "05/01/2024", "6", "No", 1, ""],  # 12 months apart: 2
             ],
         },
@@ -38,6 +39,7 @@ def test_three_referrals_in_twelve_months_in_list3_raise_the_third_referral_aler
         ("child:7001", "7001", 3)
     ]
     assert found[0]["trigger_event_id"] == "imp:ref:7001:2024-05-20:received"
+    assert found[0]["detail"]["basis"] == "observed"  # stated 2 prior, observed 2: not 5
     assert found[0]["occurred_at"].startswith("2024-05-20")
 
     assert run(database_url, monkeypatch, "import", "annex-a", str(path)) == 0  # replay
@@ -57,5 +59,5 @@ def test_imported_decisions_are_never_counted_as_unqualified(
             sqlite_url, date(2023, 1, 1), date(2024, 12, 31), th=DEFAULT_THRESHOLDS
         )
     }
-    assert figures["referrals"]["value"] == 6
+    assert figures["referrals"]["value"] == 7  # 1004's row kept, its unreadable source dropped
     assert figures["unqualified_decisions"]["numerator"] == 0

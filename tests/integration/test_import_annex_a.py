@@ -31,7 +31,7 @@ def test_a_messy_workbook_becomes_journeys_and_a_second_import_adds_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = messy_workbook(tmp_path / "annex.xlsx")
-    assert run(database_url, monkeypatch, "import", "annex-a", str(path)) == 1  # 2 rows rejected
+    assert run(database_url, monkeypatch, "import", "annex-a", str(path)) == 1  # a row rejected
     first = capsys.readouterr()
     assert "sheet 'List_3 Referrals': list 3 (referrals), header on row 4" in first.out
     assert "ignored: 'Allocated Worker'" in first.out
@@ -48,12 +48,15 @@ def test_a_messy_workbook_becomes_journeys_and_a_second_import_adds_nothing(
             "InitialConferenceHeld",
             "CPPlanStarted",
             "CPReviewHeld",
+            "HistoryStated",  # List 3: Number of Referrals in Last 12 Months
+            "HistoryStated",  # List 7: Number of Previous Child Protection Plans
         ]
         assert types(store, "child:1001") == [
             "ChildAdded",
             "ReferralReceived",
             "AssessmentStarted",
             "AssessmentCompleted",
+            "HistoryStated",  # recorded in business order: the file's date
             "EpisodeClosed",
         ]
         one = store.get("child:1001")
@@ -68,9 +71,18 @@ def test_a_messy_workbook_becomes_journeys_and_a_second_import_adds_nothing(
         assert store.get("child:1007") is not None  # section 20: the child, no proceedings
     summary = json.loads((tmp_path / "annex.xlsx.summary.json").read_text())
     list3 = summary["files"][0]["sections"]["list 3"]
-    assert (list3["rows"], list3["rows_rejected"], list3["stored"]) == (7, 2, 9)
+    # 11 events and the 6 kept rows' stated referral counts; row 12 kept, its source dropped
+    assert (list3["rows"], list3["rows_rejected"], list3["stored"]) == (7, 1, 17)
+    assert (list3["kept_whole"], list3["kept_with_dropped_fields"]) == (5, 1)
+    (dropped,) = summary["files"][0]["dropped"]
+    assert dropped == {
+        "section": "list 3",
+        "where": "annex.xlsx [List_3 Referrals] row 12",
+        "field": "Referral Source",
+        "reason": "'ZZ' is not a referral source code",
+    }
     rejects = (tmp_path / "annex.xlsx.rejects.jsonl").read_text().splitlines()
-    assert [json.loads(r)["line"] for r in rejects] == [11, 12]
+    assert [json.loads(r)["line"] for r in rejects] == [11]
 
     assert run(database_url, monkeypatch, "import", "annex-a", str(path)) == 1  # same rejects
     again = json.loads((tmp_path / "annex.xlsx.summary.json").read_text())["files"][0]
@@ -96,7 +108,12 @@ def test_a_clean_file_exits_zero_and_csv_lists_import_alongside(
     )
     assert run(sqlite_url, monkeypatch, "import", "annex-a", str(referrals), str(plans)) == 0
     with FamilyStore(sqlite_url) as store:
-        assert types(store, "child:501") == ["ChildAdded", "ReferralReceived", "CPPlanStarted"]
+        assert types(store, "child:501") == [
+            "ChildAdded",
+            "ReferralReceived",
+            "HistoryStated",  # List 3 states 1 referral in the 12 months before
+            "CPPlanStarted",
+        ]
 
 
 def test_a_families_map_puts_siblings_in_one_family(
@@ -123,9 +140,9 @@ def test_a_families_map_puts_siblings_in_one_family(
         alone = store.get("child:11")
         assert alone is not None and effective_records(alone.records) == []
         retractions = [r for r in alone.records if r["event_type"] == "RecordRetracted"]
-        assert len(retractions) == 2  # ChildAdded and ReferralReceived
+        assert len(retractions) == 3  # ChildAdded, ReferralReceived and its HistoryStated
         assert retractions[0]["payload"]["reason"] == "moved to family FAM-A by a families map"
-        assert types(store, "child:13") == ["ChildAdded", "ReferralReceived"]  # not in the map
+        assert types(store, "child:13") == ["ChildAdded", "ReferralReceived", "HistoryStated"]
         before = store.max_notification_id()
     assert (
         run(sqlite_url, monkeypatch, "import", "annex-a", str(path), "--families", str(family_map))

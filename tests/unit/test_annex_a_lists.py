@@ -63,7 +63,10 @@ def test_list3_referrals_and_nfa_decisions(facts: dict[str, Fact]) -> None:
         "qualified": True,
     }
     assert "imp:ref:1001:2024-01-08:decided" not in facts  # "No": no decision stated
-    assert len([f for f in facts.values() if f.event_type == "ReferralReceived"]) == 6
+    # 1004's row with an unreadable source is kept, its source inferred unknown (10)
+    assert len([f for f in facts.values() if f.event_type == "ReferralReceived"]) == 7
+    kept = facts["imp:ref:1004:2024-02-01:received"]
+    assert payload(kept)["source"] == "10" and "source" in kept.inferred
 
 
 def test_list6_restates_the_list3_episode_and_adds_need_and_closure(
@@ -176,4 +179,5 @@ def test_the_same_record_stated_differently_in_one_file_is_a_conflict(tmp_path: 
     assert [(c.where.row, c.reason) for c in conflicts] == [
         (3, "states source differently from c.xlsx [List 3] row 2 for the same record")
     ]
-    assert {f.event_type for f in merged} == {"ChildAdded", "ReferralReceived"}
+    # the rows' "Number of Referrals in Last 12 Months" (1) is the row's statement
+    assert {f.event_type for f in merged} == {"ChildAdded", "ReferralReceived", "HistoryStated"}

@@ -175,6 +175,7 @@ def test_messy_workbook_rows_become_clean_records(tmp_path: Path) -> None:
         ("1003", date(2024, 1, 5)),
         ("1003", date(2024, 3, 3)),
         ("1003", date(2024, 5, 20)),
+        ("1004", date(2024, 2, 1)),  # its unreadable source dropped, the row kept
     ]
     first = referrals[0]
     assert first.values["sex"] == "M" and first.values["birth_date"] == date(2015, 3, 2)
@@ -182,7 +183,7 @@ def test_messy_workbook_rows_become_clean_records(tmp_path: Path) -> None:
     assert referrals[1].values["referral_source"] == "6" and referrals[1].values["referral_nfa"]
     assert referrals[4].values["referral_source"] == "2A"
     # Excel row numbers, counting the title and blank rows above the header.
-    assert [r.where.row for r in referrals] == [5, 6, 7, 9, 10]
+    assert [r.where.row for r in referrals] == [5, 6, 7, 9, 10, 12]
     assert {r.section for r in source.records} == {f"list {n}" for n in range(3, 9)}
     assert source.as_of == date(2024, 5, 30)
     assert source.coverage["list 3"] == (date(2024, 1, 5), date(2024, 5, 20))
@@ -194,8 +195,13 @@ def test_bad_cells_reject_their_row_with_sheet_row_and_reason(tmp_path: Path) ->
     rejects = [(r.where.sheet, r.where.row, r.reason, r.child_id) for r in source.rejects]
     assert rejects == [
         ("List_3 Referrals", 11, "Date of Referral: '31/02/2024' is not a date", "1004"),
-        ("List_3 Referrals", 12, "Referral Source: 'ZZ' is not a referral source code", "1004"),
     ]
+    (kept,) = [r for r in source.records if r.dropped]
+    assert (kept.where.row, kept.dropped) == (
+        12,
+        [("Referral Source", "'ZZ' is not a referral source code")],
+    )
+    assert kept.values["referral_source"] is None
     raw = source.rejects[0].raw
     assert "Allocated Worker" not in raw  # names in unread columns are not copied
 
@@ -263,3 +269,38 @@ def test_a_file_that_is_not_a_workbook_gets_an_error(tmp_path: Path) -> None:
     source = read_annex_a(path)
     assert source.error is not None and "xlsx" in source.error
     assert source.records == []
+
+
+def test_an_unreadable_optional_answer_is_dropped_and_the_row_kept(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        {
+            "List 4": [LIST4, [21, "02/01/2024", "20/02/2024", "c) Not recorded yet", ""]],
+            "List 6": [LIST6, [21, "01/01/2024", "N99", "", "", ""]],
+            "List 7": [LIST7, [21, "01/02/2024", "Not a category", "", "", ""]],
+        },
+    )
+    source = read_annex_a(path)
+    kept = {r.section: r for r in source.records}
+    assessment = kept["list 4"]
+    assert assessment.values["assessment_authorised"] == date(2024, 2, 20)
+    assert assessment.values["requires_support"] is None
+    assert [f for f, _ in assessment.dropped] == [
+        "Was the child assessed as requiring LA children's social care support?"
+    ]
+    assert kept["list 6"].values["cin_start"] == date(2024, 1, 1)
+    assert [f for f, _ in kept["list 6"].dropped] == ["Primary Need Code"]
+    # a plan without a readable category states no event: that row is rejected
+    assert [(r.section, r.reason) for r in source.rejects] == [
+        ("list 7", "Initial Category of Abuse: 'Not a category' is not a abuse category code")
+    ]
+
+
+def test_a_fractional_number_as_a_birth_date_is_dropped_never_1900(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "a.xlsx",
+        {"List 3": [LIST3, [31, "F", "", 17.5, "01/02/2024", "2A", "No", 0, ""]]},
+    )
+    (record,) = read_annex_a(path).records
+    assert record.values["birth_date"] is None
+    assert record.dropped == [("Date of Birth", "number '17.5' is a fractional number, not a date")]

@@ -39,6 +39,12 @@ def test_every_date_shape_reads_as_the_same_day(value: object) -> None:
     assert parse_date(value) == JAN_3
 
 
+def test_plausible_serials_read_at_both_ends_and_a_time_of_day_is_dropped() -> None:
+    assert parse_date(18_264) == date(1950, 1, 1)
+    assert parse_date(73_050) == date(2099, 12, 31)
+    assert parse_date(45294.75) == JAN_3  # 6 pm on 3 January 2024
+
+
 @pytest.mark.parametrize("value", [None, "", "  ", "N/A", "-"])
 def test_blank_dates_are_none(value: object) -> None:
     assert parse_date(value) is None
@@ -51,6 +57,11 @@ def test_blank_dates_are_none(value: object) -> None:
         ("soon", "'soon' is not a date"),
         (True, "true/false"),
         (9_999_999, "is not an Excel date"),
+        (17.5, "is a fractional number, not a date"),  # never 1900-01-17
+        ("17.5", "is a fractional number, not a date"),
+        (17, "is not an Excel date from 1950 to 2099"),
+        ("3", "is not an Excel date from 1950 to 2099"),
+        (18_263, "is not an Excel date from 1950 to 2099"),  # 31 December 1949
         ("01/01/1850", "outside 1900-2100"),
     ],
 )

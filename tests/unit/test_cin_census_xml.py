@@ -69,7 +69,7 @@ def census_xml(children: list[dict[str, Any]], reference: str | None = "2024-03-
                 _leaf(el, "CPPendDate", p.get("end"))
                 _leaf(el, "InitialCategoryOfAbuse", p.get("category", "NEG"))
                 _leaf(el, "LatestCategoryOfAbuse", p.get("category", "NEG"))
-                _leaf(el, "NumberOfPreviousCPP", 0)
+                _leaf(el, "NumberOfPreviousCPP", p.get("previous", 0))
                 reviews = SubElement(el, "Reviews")
                 for day in p.get("reviews", []):
                     _leaf(reviews, "CPPreviewDate", day)
@@ -153,12 +153,14 @@ def test_read_and_ignored_elements_are_reported(tmp_path: Path) -> None:
     assert ignored["ChildIdentifiers/UPN"] == "not in the event contract"
     assert ignored["ChildCharacteristics/Ethnicity"] == "not in the event contract"
     assert "CINdetails/CINPlanDates/CINPlanStartDate" in ignored
-    assert "Section47 one is read" in ignored["CINdetails/DateOfInitialCPC"]
+    assert "CINdetails/DateOfInitialCPC" not in ignored  # read for its Section47
     assert "calendar" in ignored["CINdetails/Section47/InitialCPCtarget"]
     assert source.recognition["elements_read"]["CINdetails/CINreferralDate"] == 2
 
 
-def test_bad_values_reject_their_element_with_its_path(tmp_path: Path) -> None:
+def test_bad_anchors_reject_their_element_and_bad_optional_values_are_dropped(
+    tmp_path: Path,
+) -> None:
     children = [
         {"id": "3001", "episodes": [{"referral": "2023-05-01", "source": "ZZ"}]},
         {"id": None, "episodes": [{"referral": "2023-05-01"}]},
@@ -178,15 +180,20 @@ def test_bad_values_reject_their_element_with_its_path(tmp_path: Path) -> None:
     source = read_cin_census(write_census(tmp_path / "cin.xml", children))
     rejects = [(r.where.sheet, r.reason) for r in source.rejects]
     assert rejects == [
-        ("Child[1]/CINdetails[1]", "'ZZ' is not a CIN census referral source code"),
         ("Child[2]", "LAchildID: LAchildID is blank"),
-        (
-            "Child[3]/CINdetails[1]/Assessments[1]",
-            "'99Z' is not a CIN census assessment factor code",
-        ),
         ("Child[3]/CINdetails[1]/ChildProtectionPlans[1]", "'2023-13-01' is not a date"),
     ]
-    assert {r.section for r in source.records} == {"ChildIdentifiers", "CINdetails"}
+    kept = {r.where.sheet: r for r in source.records if r.dropped}
+    assert kept["Child[1]/CINdetails[1]"].dropped == [
+        ("ReferralSource", "'ZZ' is not a CIN census referral source code")
+    ]
+    assessment = kept["Child[3]/CINdetails[1]/Assessments[1]"]
+    assert assessment.dropped == [
+        ("AssessmentFactors", "'99Z' is not a CIN census assessment factor code")
+    ]
+    assert assessment.values["authorised"].isoformat() == "2023-06-01"  # dates kept
+    assert assessment.values["factors"] is None  # inferred, as when none are given
+    assert {r.section for r in source.records} == {"ChildIdentifiers", "CINdetails", "Assessments"}
 
 
 def test_a_namespaced_return_reads_the_same(tmp_path: Path) -> None:
@@ -246,3 +253,38 @@ def test_a_broken_file_is_refused_whole_with_where_it_broke(tmp_path: Path) -> N
     source = read_cin_census(path)
     assert source.error is not None and source.error.startswith("not well-formed XML at line")
     assert source.records == []  # no half census: its absences would read as retractions
+
+
+def test_a_50000_deep_file_is_refused_cleanly_not_by_recursion(tmp_path: Path) -> None:
+    depth = 50_000
+    body = "<Child><ChildIdentifiers>" + "<x>" * depth + "</x>" * depth
+    path = tmp_path / "deep.xml"
+    path.write_text(
+        f"<Message><Children>{body}</ChildIdentifiers></Child></Children></Message>",
+        encoding="utf-8",
+    )
+    source = read_cin_census(path)
+    assert source.error == "elements nested deeper than 32 levels: not a CIN census return"
+    assert source.records == []
+
+
+def test_an_episode_level_icpc_date_serves_a_section47_without_its_own(tmp_path: Path) -> None:
+    child = {
+        "id": "2101",
+        "episodes": [
+            {
+                "referral": "2023-05-01",
+                "episode_icpc": "2023-05-20",
+                "s47": [{"start": "2023-05-03"}],
+            }
+        ],
+    }
+    source = read_cin_census(write_census(tmp_path / "cin.xml", [child]))
+    (s47,) = [r for r in source.records if r.section == "Section47"]
+    assert s47.values["icpc"].isoformat() == "2023-05-20"
+
+
+def test_cin_plan_dates_are_reported_with_the_reason_they_make_no_event(tmp_path: Path) -> None:
+    source = read_cin_census(write_census(tmp_path / "cin.xml", [FULL_CHILD]))
+    ignored = source.recognition["elements_ignored"]
+    assert ignored["CINdetails/CINPlanDates/CINPlanStartDate"].startswith("no CIN plan event")

@@ -134,4 +134,4 @@ def test_every_type_has_a_source_topic_or_is_internal() -> None:
         "csc.care",
         "csc.practice",
     }
-    assert len(EVENT_SPECS) == 30  # 29 contract types and AlertAcknowledged
+    assert len(EVENT_SPECS) == 31  # 30 contract types (HistoryStated too) and AlertAcknowledged

@@ -30,8 +30,27 @@ def found(family: Family) -> dict[str, tuple[str, str]]:
     }
 
 
+def with_statement(events: list[ContractEvent]) -> list[ContractEvent]:
+    """rich_family and a return's statement about C1's first referral (HistoryStated:
+    kept apart so the audit tests' versions and counts over rich_family stand)."""
+    statement = ev(
+        "HistoryStated",
+        "2024-10-08",
+        event_id="e37",
+        family_id=events[0].family_id,
+        child_id="C1",
+        statement_id="S1",
+        version=1,
+        source="annex_a_list3",
+        as_of="2024-10-08",
+        counted_from="2023-01-10",
+        prior_referrals_12m=0,
+    )
+    return [*events, statement]
+
+
 def test_rich_family_records_every_event_type() -> None:
-    events = rich_family()
+    events = with_statement(rich_family())
     family = recorded(events)
     assert {r["event_type"] for r in family.records} == set(EVENT_SPECS)
     assert len(family.records) == len(events)

@@ -93,7 +93,9 @@ def test_third_referral_family_counts_distinct_dates_across_children() -> None:
         referral("2024-11-10", "R4", child="C3", event_id="d"),
     )
     found = kinds(recs, "third_referral_family")
-    assert found == [{"trigger": "d", "on": "2024-11-10", "count": 3, "child_ids": ["C3"]}]
+    assert found == [
+        {"trigger": "d", "on": "2024-11-10", "count": 3, "child_ids": ["C3"], "basis": "observed"}
+    ]
     assert kinds(recs, "third_referral_child") == []
 
 

@@ -7,15 +7,18 @@ needs are inferred and marked so (see consumers.returns.links).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from consumers.returns import builders
 from consumers.returns.facts import (
     Fact,
     Record,
     child_added,
+    history_stated,
     plan_key,
     proceedings_key,
     referral_key,
+    s47_key,
 )
 from consumers.returns.links import Links
 
@@ -33,7 +36,19 @@ def referrals(record: Record, links: Links) -> list[Fact]:
     facts = builders.episode(
         record, day, v["referral_source"], None, v.get("referral_nfa"), None, None
     )
-    return [_child(record, "referral_date"), *facts]
+    stated = _stated(
+        record, referral_key(record.child_id, day), day, prior_referrals_12m="prior_referrals"
+    )
+    return [_child(record, "referral_date"), *facts, *stated]
+
+
+def _stated(record: Record, key: str, day: date, **fields: str) -> list[Fact]:
+    """The row's statement of the past it does not list, if it makes one:
+    `fields` maps each HistoryStated count to the row's value holding it."""
+    counts = {
+        name: record.values[f] for name, f in fields.items() if record.values.get(f) is not None
+    }
+    return [history_stated(record, key, day, counts)] if counts else []
 
 
 def children_in_need(record: Record, links: Links) -> list[Fact]:
@@ -80,7 +95,15 @@ def section47s(record: Record, links: Links) -> list[Fact]:
         v.get("icpc_plan"),
         links,
     )
-    return [_child(record, "strategy_date"), *facts]
+    day = v["strategy_date"]
+    stated = _stated(
+        record,
+        s47_key(record.child_id, day),
+        day,
+        prior_section47s="prior_section47s",
+        prior_icpcs="prior_icpcs",
+    )
+    return [_child(record, "strategy_date"), *facts, *stated]
 
 
 def cp_plans(record: Record, links: Links) -> list[Fact]:
@@ -91,7 +114,11 @@ def cp_plans(record: Record, links: Links) -> list[Fact]:
     facts = builders.cp_plan(
         record, v["plan_start"], v["category"], [review] if review else [], v.get("plan_end"), links
     )
-    return [_child(record, "plan_start"), *facts]
+    day = v["plan_start"]
+    stated = _stated(
+        record, plan_key(record.child_id, day), day, previous_cp_plans="previous_plans"
+    )
+    return [_child(record, "plan_start"), *facts, *stated]
 
 
 def children_in_care(record: Record, links: Links) -> list[Fact]:

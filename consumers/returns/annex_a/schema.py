@@ -19,7 +19,7 @@ SCHEMA_PATH = Path(__file__).with_name("schema.yml")
 class Column:
     name: str
     headers: tuple[re.Pattern[str], ...]
-    type: str  # id | date | code | yes_no
+    type: str  # id | date | code | yes_no | count
     codes: str | None
     required: bool
     feeds: str

@@ -16,6 +16,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineWorkbook
 
 from consumers.returns.annex_a.lists import SECTIONS, link_record, map_record
 from consumers.returns.annex_a.schema import HeaderMatch, ListSpec, Schema, default_schema
@@ -25,6 +26,7 @@ from consumers.returns.values import (
     EXCEL_1900,
     ValueProblem,
     is_blank,
+    parse_count,
     parse_date,
     parse_id,
     parse_yes_no,
@@ -32,6 +34,34 @@ from consumers.returns.values import (
 
 SOURCE = "annex-a"
 HEADER_SCAN = 30  # rows searched for the header below title and blank rows
+# Bounds for any workbook, checked before and while it is read: a real Annex A is a
+# few MB and tens of thousands of cells; a zip bomb is refused before it inflates.
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+MAX_CELLS = 5_000_000
+MAX_XLS_BYTES = 64 * 1024 * 1024  # a legacy .xls is read whole
+
+
+class WorkbookTooLarge(ValueError):
+    """A workbook past the bounds: refused as a whole, with the bound it broke."""
+
+
+def _check_zip(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_UNZIPPED_BYTES:
+        raise WorkbookTooLarge(
+            f"refused: it would unpack to more than {MAX_UNZIPPED_BYTES // 2**20} MB"
+        )
+
+
+def _bounded(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """The rows, refusing the sheet once it holds more than MAX_CELLS cells."""
+    cells = 0
+    for row in rows:
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise WorkbookTooLarge(f"refused: a sheet holds more than {MAX_CELLS:,} cells")
+        yield row
 
 
 def read_annex_a(path: Path, schema: Schema | None = None, as_of: date | None = None) -> SourceFile:
@@ -42,15 +72,25 @@ def read_annex_a(path: Path, schema: Schema | None = None, as_of: date | None = 
     suffix = path.suffix.lower()
     try:
         if suffix in {".xlsx", ".xlsm"}:
+            _check_zip(path)
             _read_workbook(path, schema, out)
+        elif suffix == ".xls":
+            _read_legacy(path, schema, out)
         elif suffix in {".csv", ".txt"}:
             _read_csv(path, schema, out)
         else:
-            out.error = "not an .xlsx workbook or a .csv file"
+            out.error = "not an .xlsx or .xls workbook or a .csv file"
+    except WorkbookTooLarge as error:
+        out.error = str(error)
     except (InvalidFileException, zipfile.BadZipFile, KeyError) as error:
         out.error = f"not a readable .xlsx workbook ({type(error).__name__})"
     except (OSError, csv.Error) as error:
         out.error = f"cannot be read ({type(error).__name__})"
+    except Exception as error:  # a DTD, a broken part: this file is refused, not the run
+        out.error = f"not a readable workbook ({type(error).__name__})"
+    if out.error is not None:  # no half file: its absences would read as retractions
+        out.records.clear()
+        out.rejects.clear()
     _finish(out, schema, as_of)
     return out
 
@@ -65,10 +105,26 @@ def _read_workbook(path: Path, schema: Schema, out: SourceFile) -> None:
                 out.recognition["ignored_sheets"][sheet.title] = "no declared list matches its name"
                 continue
             sheet.reset_dimensions()  # some writers record wrong dimensions
-            rows = sheet.iter_rows(values_only=True)
+            rows = _bounded(sheet.iter_rows(values_only=True))
             _read_table(rows, sheet.title, [spec], schema, out, epoch)
     finally:
         book.close()
+
+
+def _read_legacy(path: Path, schema: Schema, out: SourceFile) -> None:
+    """A legacy .xls (Excel 97-2003, as Ofsted's own Annex A template was), read with
+    calamine; dates arrive as dates, other numbers as floats, blanks as ''."""
+    if path.stat().st_size > MAX_XLS_BYTES:
+        raise WorkbookTooLarge(f"refused: an .xls larger than {MAX_XLS_BYTES // 2**20} MB")
+    book = CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        spec = schema.list_named(name)
+        if spec is None:
+            out.recognition["ignored_sheets"][name] = "no declared list matches its name"
+            continue
+        data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows = _bounded(tuple(None if c == "" else c for c in row) for row in data)
+        _read_table(rows, name, [spec], schema, out, EXCEL_1900)
 
 
 def _encoding(path: Path) -> str:
@@ -157,6 +213,8 @@ def _parse(value: Any, kind: str, codes: str | None, schema: Schema, epoch: date
         return parse_id(value)
     if kind == "date":
         return parse_date(value, epoch)
+    if kind == "count":
+        return parse_count(value)
     if kind == "yes_no":
         return parse_yes_no(value, schema.codes["yes_no"])
     assert codes is not None
@@ -176,6 +234,7 @@ def _read_row(
     values: dict[str, Any] = {}
     raw: dict[str, str] = {}  # only the columns read: never names from other columns
     problems: list[str] = []
+    dropped: list[tuple[str, str]] = []
     for name, index in match.fields.items():
         cell = row[index] if index < len(row) else None
         header = match.headers[name]
@@ -184,17 +243,37 @@ def _read_row(
         try:
             values[name] = _parse(cell, column.type, column.codes, schema, epoch)
         except ValueProblem as problem:
-            problems.append(f"{header}: {problem}")
+            if name in _essential(spec):
+                problems.append(f"{header}: {problem}")
+            else:  # an optional answer that cannot be read: drop it, keep the row
+                values[name] = None
+                dropped.append((header, str(problem)))
             continue
         if values[name] is None and column.required:
-            problems.append(f"{header} is blank")
+            if name in _essential(spec):
+                problems.append(f"{header} is blank")
+            else:
+                dropped.append((header, "is blank"))
     where = Where(out.file, sheet, number)
     child = values.get("child_id")
     if problems:
         out.rejects.append(Reject(where, spec.section, "; ".join(problems), raw, None, child))
         return
     assert isinstance(child, str)  # a required id column: present when nothing is wrong
-    out.records.append(Record(SOURCE, spec.section, where, child, values, raw))
+    out.records.append(Record(SOURCE, spec.section, where, child, values, raw, dropped))
+
+
+# Beside the anchor (child id and the list's key date), the fields without which a
+# row states no event at all: a plan needs its category, a care row its legal status.
+ESSENTIAL: dict[str, frozenset[str]] = {
+    "7": frozenset({"category"}),
+    "8": frozenset({"legal_status"}),
+}
+
+
+def _essential(spec: ListSpec) -> frozenset[str]:
+    """The fields whose problem rejects the row; any other is dropped with a finding."""
+    return frozenset({"child_id", spec.key}) | ESSENTIAL.get(spec.number, frozenset())
 
 
 def _finish(out: SourceFile, schema: Schema, as_of: date | None) -> None:

@@ -15,7 +15,14 @@ from typing import Any
 from consumers.returns import builders
 from consumers.returns.cin_census.elements import CONTAINERS, READ, SOURCE, WHY_IGNORED, read_child
 from consumers.returns.cin_census.xml_reader import UnsafeOrBrokenXML, paths, stream_children
-from consumers.returns.facts import Fact, Record, child_added, plan_key, referral_key
+from consumers.returns.facts import (
+    Fact,
+    Record,
+    child_added,
+    history_stated,
+    plan_key,
+    referral_key,
+)
 from consumers.returns.links import Links
 from consumers.returns.source_file import SourceFile
 from consumers.returns.values import ValueProblem, parse_date
@@ -49,6 +56,11 @@ def read_cin_census(path: Path, as_of: date | None = None) -> SourceFile:
         return out
     except OSError as error:
         out.error = f"cannot be read ({type(error).__name__})"
+        return out
+    except Exception as error:  # one bad file is reported and skipped, never the run
+        out.error = f"cannot be read as a CIN census ({type(error).__name__})"
+        out.records.clear()
+        out.rejects.clear()
         return out
     _finish(out, header, seen, as_of)
     return out
@@ -130,7 +142,12 @@ def map_record(record: Record, links: Links) -> list[Fact]:
         return builders.section47(
             record, v["start"], v["referral_id"], v["icpc"], v["icpc_not_required"], None, links
         )
-    return builders.cp_plan(record, v["start"], v["category"], v["reviews"], v["end"], links)
+    facts = builders.cp_plan(record, v["start"], v["category"], v["reviews"], v["end"], links)
+    if v.get("previous_plans") is not None:
+        key = plan_key(record.child_id, v["start"])
+        counts = {"previous_cp_plans": v["previous_plans"]}
+        facts.append(history_stated(record, key, v["start"], counts))
+    return facts
 
 
 def link_record(record: Record, links: Links) -> None:

@@ -7,7 +7,9 @@ episode key is its referral date) and never the whole child.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -18,6 +20,7 @@ from consumers.returns.values import (
     CodeTable,
     ValueProblem,
     is_blank,
+    parse_count,
     parse_date,
     parse_id,
     parse_yes_no,
@@ -42,6 +45,9 @@ READ = {
     "CINdetails/CINclosureDate",
     "CINdetails/ReasonForClosure",
     "CINdetails/ReferralNFA",
+    # for the episode's Section47 when it has no date of its own (an episode without
+    # a Section47 has no enquiry for it to belong to)
+    "CINdetails/DateOfInitialCPC",
     "CINdetails/Assessments/AssessmentActualStartDate",
     "CINdetails/Assessments/AssessmentAuthorisationDate",
     "CINdetails/Assessments/FactorsIdentifiedAtAssessment/AssessmentFactors",
@@ -52,6 +58,7 @@ READ = {
     "CINdetails/ChildProtectionPlans/CPPstartDate",
     "CINdetails/ChildProtectionPlans/CPPendDate",
     "CINdetails/ChildProtectionPlans/InitialCategoryOfAbuse",
+    "CINdetails/ChildProtectionPlans/NumberOfPreviousCPP",
     "CINdetails/ChildProtectionPlans/Reviews/CPPreviewDate",
 }
 CONTAINERS = {
@@ -66,10 +73,31 @@ CONTAINERS = {
     "CINdetails/ChildProtectionPlans/Reviews",
 }
 WHY_IGNORED = {
-    "CINdetails/DateOfInitialCPC": "the episode's copy; the Section47 one is read",
     "CINdetails/Section47/InitialCPCtarget": "the store computes timeliness with its own calendar",
-    "CINdetails/ChildProtectionPlans/NumberOfPreviousCPP": "the store counts plans itself",
+    # The contract has no CIN plan event (GUIDE section 4): a child in need plan shows
+    # only as an assessment outcome (cin_plan) or a CP plan's step-down. Named here so
+    # the summary says why, not "not in the event contract" without a reason.
+    "CINdetails/CINPlanDates": "no CIN plan event in the contract yet (issue 14): reported only",
+    "CINdetails/CINPlanDates/CINPlanStartDate": (
+        "no CIN plan event in the contract yet (issue 14): reported only"
+    ),
+    "CINdetails/CINPlanDates/CINPlanEndDate": (
+        "no CIN plan event in the contract yet (issue 14): reported only"
+    ),
 }
+
+
+class Dropped(list[tuple[str, str]]):
+    """The optional elements of one record that could not be read: (element, reason)."""
+
+    def read(self, name: str, parse: Callable[[], Any]) -> Any:
+        """The value, or None with a finding when it cannot be read: one bad optional
+        answer never costs the record its other facts."""
+        try:
+            return parse()
+        except ValueProblem as problem:
+            self.append((name, str(problem)))
+            return None
 
 
 def _code(value: str | None, allowed: frozenset[str], what: str) -> str | None:
@@ -108,8 +136,10 @@ def read_child(element: Element, number: int, out: SourceFile) -> None:
         where,
         child,
         raw,
-        lambda: {
-            "birth_date": parse_date(text(ident, "PersonBirthDate")),
+        lambda d: {
+            "birth_date": d.read(
+                "PersonBirthDate", lambda: parse_date(text(ident, "PersonBirthDate"))
+            ),
             "sex": SEX.get((text(ident, "Sex", "GenderCurrent") or "").upper()),
             "first_seen": min(referral_dates) if referral_dates else None,
         },
@@ -124,13 +154,15 @@ def _section(
     raw: dict[str, str],
     read: Any,
 ) -> dict[str, Any] | None:
-    """Parse one element's values into a record, or a reject naming the problem."""
+    """Parse one element's values into a record, or a reject naming the problem;
+    `read` is handed the record's `Dropped` for the optional elements it reads."""
+    dropped = Dropped()
     try:
-        values = read()
+        values = read(dropped)
     except ValueProblem as problem:
         out.rejects.append(Reject(where, section, str(problem), raw, None, child))
         return None
-    out.records.append(Record(SOURCE, section, where, child, values, raw))
+    out.records.append(Record(SOURCE, section, where, child, values, raw, list(dropped)))
     return values
 
 
@@ -149,23 +181,31 @@ def _episode(
 ) -> date | None:
     where = _where(out, *steps)
 
-    def read() -> dict[str, Any]:
+    def read(d: Dropped) -> dict[str, Any]:
+        def source() -> str:
+            found = _code(
+                text(details, "ReferralSource"), codes.REFERRAL_SOURCES, "referral source"
+            )
+            return _required(found, "ReferralSource")  # the importer infers 10 (unknown)
+
         return {
             "referral_date": _required(
                 parse_date(text(details, "CINreferralDate")), "CINreferralDate"
             ),
-            "source": _required(
-                _code(text(details, "ReferralSource"), codes.REFERRAL_SOURCES, "referral source"),
-                "ReferralSource",
-            ),
-            "primary_need": _code(
-                text(details, "PrimaryNeedCode"), codes.PRIMARY_NEEDS, "primary need"
+            "source": d.read("ReferralSource", source),
+            "primary_need": d.read(
+                "PrimaryNeedCode",
+                lambda: _code(
+                    text(details, "PrimaryNeedCode"), codes.PRIMARY_NEEDS, "primary need"
+                ),
             ),
             "closure_date": parse_date(text(details, "CINclosureDate")),
             "closure_reason": _code(
                 text(details, "ReasonForClosure"), codes.CLOSURE_REASONS, "closure reason"
             ),
-            "nfa": parse_yes_no(text(details, "ReferralNFA"), TRUE_FALSE),
+            "nfa": d.read(
+                "ReferralNFA", lambda: parse_yes_no(text(details, "ReferralNFA"), TRUE_FALSE)
+            ),
         }
 
     values = _section(out, "CINdetails", where, child, _raw(details), read)
@@ -174,54 +214,78 @@ def _episode(
     parent = referral_key(child, values["referral_date"])
     closure_reason = values["closure_reason"]
     for name, reader in (
-        ("Assessments", lambda e: _assessment(e, parent, closure_reason)),
-        ("Section47", lambda e: _s47(e, parent)),
+        ("Assessments", lambda e, d: _assessment(e, d, parent, closure_reason)),
+        ("Section47", lambda e, d: _s47(e, d, parent, episode_icpc(details, d))),
         ("ChildProtectionPlans", _plan),
     ):
         for n, element in enumerate(children(details, name), start=1):
             sub = _where(out, *steps, (name, n))
-            _section(out, name, sub, child, _raw(element), lambda e=element, r=reader: r(e))
+            _section(out, name, sub, child, _raw(element), lambda d, e=element, r=reader: r(e, d))
     return values["referral_date"]
 
 
-def _assessment(element: Element, referral: str, closure_reason: str | None) -> dict[str, Any]:
+def _factors(element: Element) -> list[str] | None:
     listed = [
         e
         for e in element
         if e.tag.rsplit("}", 1)[-1] in {"FactorsIdentifiedAtAssessment", "AssessmentFactors"}
     ]
-    factors = None
-    if listed:
-        found: list[str] = []
-        for container in listed:
-            found += descendants_text(container, "AssessmentFactors") + descendants_text(
-                container, "AssessmentFactor"
-            )
-        factors = sorted(
-            {_code(f, codes.ASSESSMENT_FACTORS, "assessment factor") or "" for f in found} - {""}
+    if not listed:
+        return None
+    found: list[str] = []
+    for container in listed:
+        found += descendants_text(container, "AssessmentFactors") + descendants_text(
+            container, "AssessmentFactor"
         )
+    return sorted(
+        {_code(f, codes.ASSESSMENT_FACTORS, "assessment factor") or "" for f in found} - {""}
+    )
+
+
+def _assessment(
+    element: Element, d: Dropped, referral: str, closure_reason: str | None
+) -> dict[str, Any]:
+    """An unknown factor drops the factors (inferred, as when none are given), not the
+    assessment's dates."""
     return {
         "referral_id": referral,
         "start": _required(
             parse_date(text(element, "AssessmentActualStartDate")), "AssessmentActualStartDate"
         ),
-        "authorised": parse_date(text(element, "AssessmentAuthorisationDate")),
-        "factors": factors,
+        "authorised": d.read(
+            "AssessmentAuthorisationDate",
+            lambda: parse_date(text(element, "AssessmentAuthorisationDate")),
+        ),
+        "factors": d.read("AssessmentFactors", lambda: _factors(element)),
         "closure_reason": closure_reason,
     }
 
 
-def _s47(element: Element, referral: str) -> dict[str, Any]:
+def episode_icpc(details: Element, d: Dropped) -> Any:
+    """The episode-level DateOfInitialCPC (where later census specifications put it)."""
+    return d.read("DateOfInitialCPC", lambda: parse_date(text(details, "DateOfInitialCPC")))
+
+
+def _s47(element: Element, d: Dropped, referral: str, episode: Any = None) -> dict[str, Any]:
+    """The enquiry's own DateOfInitialCPC, else the episode's. Without a Section47
+    element the episode's date has no enquiry (and no strategy discussion) to hang
+    on, so it is reported as ignored rather than invented into one."""
+    own = d.read("DateOfInitialCPC", lambda: parse_date(text(element, "DateOfInitialCPC")))
     return {
         "referral_id": referral,
         "start": _required(parse_date(text(element, "S47ActualStartDate")), "S47ActualStartDate"),
-        "icpc": parse_date(text(element, "DateOfInitialCPC")),
-        "icpc_not_required": parse_yes_no(text(element, "ICPCnotRequired"), TRUE_FALSE),
+        "icpc": own or episode,
+        "icpc_not_required": d.read(
+            "ICPCnotRequired", lambda: parse_yes_no(text(element, "ICPCnotRequired"), TRUE_FALSE)
+        ),
     }
 
 
-def _plan(element: Element) -> dict[str, Any]:
-    reviews = [parse_date(t) for t in descendants_text(element, "CPPreviewDate")]
+def _plan(element: Element, d: Dropped) -> dict[str, Any]:
+    reviews = [
+        d.read("CPPreviewDate", partial(parse_date, t))
+        for t in descendants_text(element, "CPPreviewDate")
+    ]
     return {
         "start": _required(parse_date(text(element, "CPPstartDate")), "CPPstartDate"),
         "end": parse_date(text(element, "CPPendDate")),
@@ -232,4 +296,7 @@ def _plan(element: Element) -> dict[str, Any]:
             "InitialCategoryOfAbuse",
         ),
         "reviews": [r for r in reviews if r is not None],
+        "previous_plans": d.read(
+            "NumberOfPreviousCPP", lambda: parse_count(text(element, "NumberOfPreviousCPP"))
+        ),
     }

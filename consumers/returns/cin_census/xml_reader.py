@@ -14,6 +14,8 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+MAX_DEPTH = 32  # a census nests six deep; a deeper file is refused before any recursion
+
 
 class UnsafeOrBrokenXML(ValueError):
     """The file is refused as a whole; the message says why."""
@@ -54,13 +56,19 @@ def paths(element: Element, prefix: str = "") -> Iterator[str]:
 
 def stream_children(path: Path, on_header: Callable[[str, str], object]) -> Iterator[Element]:
     """Yield each Child element (then clear it); header leaves go to `on_header`."""
-    in_child = 0
+    in_child = depth = 0
     try:
         for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
             name = local(element.tag)
             if event == "start":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise UnsafeOrBrokenXML(
+                        f"elements nested deeper than {MAX_DEPTH} levels: not a CIN census return"
+                    )
                 in_child += name == "Child"
                 continue
+            depth -= 1
             if name == "Child":
                 in_child -= 1
                 yield element
