@@ -107,7 +107,9 @@ def test_network_figure_puts_family_ids_where_a_click_can_read_them() -> None:
 def test_csv_and_excel_exports_hold_exactly_the_rows() -> None:
     frame = pd.DataFrame({"family_id": ["F1", "F2"], "weeks open": [17, 3]})
     assert pd.read_csv(io.BytesIO(csv_bytes(frame)), encoding="utf-8-sig").equals(frame)
-    back = pd.read_excel(io.BytesIO(excel_bytes(frame, "plo panel")), sheet_name="plo panel")
+    back = pd.read_excel(
+        io.BytesIO(excel_bytes(frame, "plo panel")), sheet_name="plo panel", engine="openpyxl"
+    )
     assert back.equals(frame)
 
 
