@@ -24,6 +24,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from domain.rules.base import Alert
+from domain.rules.facts import FamilyFacts, extend_facts, facts_for
 from domain.rules.family_rows import FamilyRows, deadline_alerts, derive
 from domain.rules.thresholds import Thresholds
 from domain.state import Record
@@ -70,11 +71,17 @@ class Group:
 
 @dataclass(frozen=True)
 class Cached:
-    """A family as the live tables hold it: its records up to `version`, and its rows."""
+    """A family as the live tables hold it: its records up to `version` folded (`facts`),
+    and its rows. A batch takes the entry out of the cache while it extends the facts
+    in place, and puts it back once the batch is committed."""
 
     version: int
-    records: list[Record]
+    facts: FamilyFacts
     rows: FamilyRows
+
+    @property
+    def records(self) -> list[Record]:
+        return self.facts.records
 
 
 @dataclass
@@ -265,13 +272,21 @@ class Projector:
                 group.add(record)
         self._resolve_family_ids(groups)
         batch = Batch(created=[(k, g.family_id) for k, g in groups.items() if g.created])
-        bases = self._bases(groups, batch.previous)
+        folded = self._bases(groups, batch.previous)
         for key, group in groups.items():
-            records = [*bases[key], *(group.records or [])]
             assert group.family_id is not None
-            batch.results.append(derive(group.family_id, records, as_of, self.thresholds))
-            if records:
-                batch.keep[key] = Cached(records[-1]["version"], records, batch.results[-1])
+            new = group.records or []
+            base = folded[key]
+            facts = extend_facts(base, new) if isinstance(base, FamilyFacts) else None
+            if facts is None:
+                records = [*(base.records if isinstance(base, FamilyFacts) else base), *new]
+                facts = facts_for(group.family_id, records)
+            batch.results.append(
+                derive(group.family_id, facts.records, as_of, self.thresholds, facts=facts)
+            )
+            if facts.records:
+                version = facts.records[-1]["version"]
+                batch.keep[key] = Cached(version, facts, batch.results[-1])
         return batch
 
     def _write(
@@ -305,10 +320,12 @@ class Projector:
 
     def _bases(
         self, groups: dict[str, Group], previous: dict[str, FamilyRows]
-    ) -> dict[str, list[Record]]:
-        """Each family's records before the batch's first: from the cache, else all the
-        uncached ones in one query (a query per family was most of a small batch's cost)."""
-        bases: dict[str, list[Record]] = {}
+    ) -> dict[str, FamilyFacts | list[Record]]:
+        """Each family as it stood before the batch's first record: its folded facts
+        from the cache (taken out: the batch extends them), else its records, all the
+        uncached families' in one query (a query per family was most of a small
+        batch's cost)."""
+        bases: dict[str, FamilyFacts | list[Record]] = {}
         missing: dict[str, tuple[UUID, int]] = {}
         for key, group in groups.items():
             new = group.records or []
@@ -316,15 +333,16 @@ class Projector:
                 bases[key] = []
                 continue
             first = new[0]["version"]
-            cached = self._cache.get(key)
+            cached = self._cache.pop(key)
             if cached is not None and cached.version == first - 1:
-                bases[key] = cached.records
+                bases[key] = cached.facts
                 previous[cached.rows.family_id] = cached.rows
             else:
                 missing[key] = (group.uuid, first - 1)
         streams = self.store.recorder.select_streams([uuid for uuid, _ in missing.values()])
         for key, (uuid, up_to) in missing.items():
-            records = bases[key] = []
+            records: list[Record] = []
+            bases[key] = records
             for stored in streams.get(uuid, []):
                 if 1 < stored.originator_version <= up_to:  # version 1 is Family.Created
                     _, _, _, record = self.decode(

@@ -89,8 +89,10 @@ def replace_families(
         whole: list[str] = []
         rows: list[tuple[Any, ...]] = []
         for result in results:
-            new = [getter(row) for row in result.tables[name]]
             before = previous.get(result.family_id)
+            if before is not None and before.tables[name] == result.tables[name]:
+                continue  # unchanged (compared as dicts: cheaper than building tuples)
+            new = [getter(row) for row in result.tables[name]]
             old = {getter(row) for row in before.tables[name]} if before else None
             if old is not None and old.issubset(new):
                 rows.extend(row for row in new if row not in old)

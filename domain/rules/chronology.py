@@ -15,12 +15,17 @@ from domain.state import META_TYPES
 
 
 def rows(facts: FamilyFacts) -> list[dict[str, Any]]:
-    """One row per recorded event, in recording (version) order."""
-    has_meta = any(r["event_type"] in META_TYPES for r in facts.records)
+    """One row per recorded event, in recording (version) order.
+
+    Without corrections or retractions a row depends on its own record alone, so the
+    rows of an extended family's earlier records (`facts.chronology`) are kept.
+    """
+    has_meta = facts.has_meta
     current = {r["event_id"]: r for r in facts.effective} if has_meta else {}
     family_id = facts.family_id
-    out = []
-    for r in facts.records:
+    prefix = [] if has_meta or facts.chronology is None else facts.chronology
+    out = list(prefix)
+    for r in facts.records[len(prefix) :]:
         who = r["recorded_by"] or {}
         event_type = r["event_type"]
         status, business, target = "", r["occurred_at"], None
@@ -50,4 +55,5 @@ def rows(facts: FamilyFacts) -> list[dict[str, Any]]:
                 "target_event_id": target,
             }
         )
+    facts.chronology = out
     return out

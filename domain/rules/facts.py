@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from typing import Any
 
 from domain.contract import parse_business_date
 from domain.rules.workdays import business_date
-from domain.state import TYPE_RANK, FamilyState, Record, effective_records
+from domain.state import META_TYPES, TYPE_RANK, FamilyState, Record, effective_records
 
 # Event types that open something another event refers to, and their id field.
 OPENERS: dict[str, str] = {
@@ -41,6 +42,12 @@ class FamilyFacts:
     effective: list[Record]
     state: FamilyState
     opened_by: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Whether any record is a correction or retraction (then `effective` is not simply
+    # the records in business order, and nothing is extended in place).
+    has_meta: bool = False
+    # The chronology rows of a prefix of `records`, kept by chronology.rows so that
+    # an extended family derives only its new records' rows (never mutated).
+    chronology: list[dict[str, Any]] | None = None
 
     def event_id_of(self, event_type: str, key: str) -> str:
         """The event id that opened `key` (a referral, plan, placement...)."""
@@ -95,21 +102,57 @@ def _sort_key(record: Record) -> tuple[date, int, str, str]:
 
 def facts_for(family_id: str, records: list[Record]) -> FamilyFacts:
     """Fold once and index the openers; `records` in recording (version) order."""
-    effective = sorted(effective_records(records), key=_sort_key)
-    state = FamilyState()
-    for record in effective:
-        state.apply(record)
+    keyed = [(_sort_key(r), r) for r in effective_records(records)]
+    keyed.sort(key=itemgetter(0))
+    has_meta = any(r["event_type"] in META_TYPES for r in records)
+    facts = FamilyFacts(family_id, records, [], FamilyState(), has_meta=has_meta)
+    _fold_into(facts, keyed)
     # What FamilyState.fold does after applying: the findings read these.
-    state._note_meta(records)
-    state.resolve_waiting()
-    opened_by: dict[tuple[str, str], str] = {}
-    for record in effective:
+    facts.state._note_meta(records)
+    facts.state.resolve_waiting()
+    return facts
+
+
+def extend_facts(facts: FamilyFacts, new: list[Record]) -> FamilyFacts | None:
+    """`facts` with `new` (recorded after them) applied on top, or None when only a
+    refold gives the right answer: a correction or retraction (now or earlier: the
+    effective records are no longer the records), or a record that sorts before the
+    family's latest. The result is what `facts_for(family_id, facts.records + new)`
+    gives; `facts` itself must not be used again (its state and lists are extended).
+    """
+    if facts.has_meta or any(r["event_type"] in META_TYPES for r in new):
+        return None
+    keyed = sorted(((_sort_key(r), r) for r in new), key=itemgetter(0))
+    last = facts.state.last_key
+    if last is not None and keyed and keyed[0][0] < last:
+        return None
+    records = facts.records
+    records.extend(new)
+    extended = FamilyFacts(
+        facts.family_id,
+        records,
+        facts.effective,
+        facts.state,
+        facts.opened_by,
+        chronology=facts.chronology,
+    )
+    _fold_into(extended, keyed)
+    extended.state.resolve_waiting()  # a new record may be what an earlier one awaited
+    return extended
+
+
+def _fold_into(facts: FamilyFacts, keyed: list[tuple[tuple[date, int, str, str], Record]]) -> None:
+    """Apply records (effective, in business order, after the state's last) and index
+    the ones that open something."""
+    state, effective, opened_by = facts.state, facts.effective, facts.opened_by
+    for key, record in keyed:
+        state.apply(record, key)
+        effective.append(record)
         key_field = OPENERS.get(record["event_type"])
         if key_field is not None:
             opened_by.setdefault(
                 (record["event_type"], str(record["payload"].get(key_field))), record["event_id"]
             )
-    return FamilyFacts(family_id, records, effective, state, opened_by)
 
 
 def business_day(record: Record) -> date:

@@ -123,8 +123,10 @@ def derive(
     records: list[Record],
     as_of: date,
     th: Thresholds,
+    facts: FamilyFacts | None = None,
 ) -> FamilyRows:
-    facts = facts_for(family_id, records)
+    """`facts`, when given, are these records already folded (`extend_facts`)."""
+    facts = facts or facts_for(family_id, records)
     history = re_referral.referral_history(facts, th)
     plans = repeat_cp_plan.plan_rows(facts, th)
     plo = pre_proceedings.plo_rows(facts, th)
