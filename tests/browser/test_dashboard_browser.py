@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
@@ -26,12 +26,10 @@ from tests.browser.demo_store import build_demo_store
 from tests.browser.harness import (
     ARTIFACTS,
     PAGE_CHECKS,
-    VIEWPORT,
     WAIT_MS,
     Server,
     dashboard_server,
     first_row_marker,
-    launch_chromium,
     open_and_check,
     screenshot,
     wait_until_idle,
@@ -49,25 +47,6 @@ def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def server(store_url: str) -> Iterator[Server]:
     with dashboard_server(store_url, ARTIFACTS / "dashboard-server.log") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        try:
-            chromium = launch_chromium(playwright)
-        except FileNotFoundError as missing:
-            pytest.fail(str(missing))
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-    opened = context.new_page()
-    yield opened
-    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from casejourney.container import Container
 from consumers.files.ingest import ingest_file
@@ -27,7 +27,6 @@ from tests.browser.harness import (
     WAIT_MS,
     Server,
     dashboard_server,
-    launch_chromium,
     open_and_check,
     wait_until_idle,
 )
@@ -74,17 +73,6 @@ def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def server(store_url: str) -> Iterator[Server]:
     with dashboard_server(store_url, ARTIFACTS / "dashboard-offline-server.log") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        try:
-            chromium = launch_chromium(playwright)
-        except FileNotFoundError as missing:
-            pytest.fail(str(missing))
-        yield chromium
-        chromium.close()
 
 
 def foreign(requests: list[str], origin: str) -> list[str]:

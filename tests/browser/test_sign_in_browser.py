@@ -11,18 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from store.access_log import AccessLog
 from store.database import Database
 from tests.browser.demo_store import build_demo_store
 from tests.browser.harness import (
     ARTIFACTS,
-    VIEWPORT,
     Server,
     dashboard_server,
     free_port,
-    launch_chromium,
     screenshot,
     wait_until_idle,
 )
@@ -53,25 +51,6 @@ def server(store_url: str, keycloak_url: str) -> Iterator[Server]:
         extra_env=sign_in_env(keycloak_url, port),
     ) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        try:
-            chromium = launch_chromium(playwright)
-        except FileNotFoundError as missing:
-            pytest.fail(str(missing))
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
-    opened = context.new_page()
-    yield opened
-    context.close()
 
 
 @pytest.fixture(scope="module")
