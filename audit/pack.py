@@ -15,14 +15,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from audit.as_at import FamilyAsAt, family_as_at
 from audit.changes import StateChange, plain, state_changes, what_it_says
-from audit.findings import VerifyReport
+from audit.pack_html import pack_html
+from audit.pack_record import AuditPack
 from audit.verify_family import verify_family
 from domain.safe_text import neutralise_cell
 from domain.state import FamilyState
@@ -39,23 +39,6 @@ class AlertsAt(Protocol):
     def __call__(
         self, store: FamilyStore, as_at: datetime, family_id: str
     ) -> list[dict[str, Any]]: ...
-
-
-@dataclass
-class AuditPack:
-    """What went into the pack, for the page and for callers such as the dashboard."""
-
-    family_id: str
-    as_at: datetime
-    generated_at: datetime
-    then: FamilyAsAt
-    now: FamilyAsAt
-    chronology: list[dict[str, Any]]
-    changes: list[StateChange]
-    alerts_then: list[dict[str, Any]]
-    alerts_now: list[dict[str, Any]]
-    verification: VerifyReport
-    files: list[Path] = field(default_factory=list)
 
 
 def chronology_rows(now: FamilyAsAt, then: FamilyAsAt) -> list[dict[str, Any]]:
@@ -166,8 +149,6 @@ def build_pack(
 
 def write_pack(pack: AuditPack, out: Path) -> AuditPack:
     """Write the CSV files and index.html into `out` (created if missing)."""
-    from audit.pack_html import pack_html
-
     private_dir(out)
     chronology_columns = list(pack.chronology[0]) if pack.chronology else ["version"]
     then_state = pack.then.family.state if pack.then.family is not None else None

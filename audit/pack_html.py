@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from audit.moments import local_text
-from audit.pack import AuditPack
+from audit.pack_record import AuditPack
 from domain.family_view import child_states
 
 STYLE = """

@@ -28,12 +28,6 @@ ROOMS: list[str] = CONFIG["session_options"]["root_packages"]
 CONTRACTS: dict[str, dict[str, Any]] = {c["id"]: c for c in CONFIG["contracts_options"]}
 TOP = "(the house)"
 
-# KNOWN CYCLES, temporary (#12): each is being taken apart on another branch; empty at merge.
-# A cycle here that is no longer found fails too, so the list only shrinks.
-KNOWN_CYCLES = {
-    frozenset({"audit.pack", "audit.pack_html"}),
-}
-
 
 @pytest.fixture(scope="module")
 def graph() -> grimp.ImportGraph:
@@ -142,14 +136,9 @@ def cycles(graph: grimp.ImportGraph) -> dict[frozenset[str], str]:
     return found
 
 
-def test_no_new_import_cycles(planned: grimp.ImportGraph) -> None:
-    new = [path for nodes, path in cycles(planned).items() if nodes not in KNOWN_CYCLES]
+def test_no_import_cycles(planned: grimp.ImportGraph) -> None:
+    new = list(cycles(planned).values())
     assert not new, "import cycles (move what both sides need a layer down):\n" + "\n".join(new)
-
-
-def test_known_cycles_are_still_there(planned: grimp.ImportGraph) -> None:
-    gone = sorted(sorted(nodes) for nodes in KNOWN_CYCLES - set(cycles(planned)))
-    assert not gone, f"these cycles are gone, remove them from KNOWN_CYCLES: {gone}"
 
 
 def test_the_cycle_check_names_a_new_cycle(planned: grimp.ImportGraph) -> None:
@@ -158,7 +147,7 @@ def test_the_cycle_check_names_a_new_cycle(planned: grimp.ImportGraph) -> None:
     worse.add_import(importer="domain.state", imported="domain.calendar")
     # consumers already imports store: this makes a cycle of rooms, but of no two modules.
     worse.add_import(importer="store.codec", imported="consumers.kafka.topics")
-    named = [path for nodes, path in cycles(worse).items() if nodes not in KNOWN_CYCLES]
+    named = [path for nodes, path in cycles(worse).items()]
     assert any(
         path.startswith("in modules") and "domain.calendar" in path and "domain.state" in path
         for path in named
