@@ -133,7 +133,9 @@ def test_the_plo_panel_list_downloads_as_csv_and_excel(
         download.value.save_as(target)
         files[label] = target
     csv = pd.read_csv(files["Export CSV"], encoding="utf-8-sig", dtype=str, na_filter=False)
-    excel = pd.read_excel(io.BytesIO(files["Export Excel"].read_bytes()), dtype=str)
+    excel = pd.read_excel(
+        io.BytesIO(files["Export Excel"].read_bytes()), dtype=str, engine="openpyxl"
+    )
     assert list(csv["PLO id"]) == [r["plo_id"] for r in expected]
     assert list(excel["PLO id"]) == [r["plo_id"] for r in expected]
     assert files["Export CSV"].name == f"plo-panel-{date.today():%Y%m%d}.csv"

@@ -90,7 +90,7 @@ def exported(served: dict[str, Any], name: str) -> pd.DataFrame:
     payload = data() if callable(data) else data
     if name.endswith(".csv"):
         return pd.read_csv(io.BytesIO(payload), encoding="utf-8-sig", dtype=str, na_filter=False)
-    return pd.read_excel(io.BytesIO(payload), dtype=str, na_filter=False)
+    return pd.read_excel(io.BytesIO(payload), dtype=str, na_filter=False, engine="openpyxl")
 
 
 def same_rows(shown: pd.DataFrame, file: pd.DataFrame) -> None:
