@@ -17,24 +17,6 @@ from casejourney.container import Container
 from casejourney.settings import Settings
 from store.database_url import dialect_of, sqlite_path
 
-# Commands that only read: on an embedded store that does not exist they say so
-# instead of creating an empty one (which then reads as "nothing happened").
-READ_ONLY = frozenset(
-    {
-        "family",
-        "summary",
-        "alerts",
-        "indicators",
-        "network",
-        "links",
-        "diff",
-        "verify",
-        "audit-pack",
-        "findings",
-        "access-log",
-    }
-)
-
 COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.core",
     "casejourney.commands.streaming",
@@ -68,7 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         settings = Settings.from_env()
-        if args.command in READ_ONLY:
+        if getattr(args, "reads_only", False):
+            # A command that only reads says so on an embedded store that does not
+            # exist, instead of creating an empty one that then reads as "nothing".
             _require_store(settings.database_url)
         with Container(settings) as container:
             return int(args.handler(args, container) or 0)

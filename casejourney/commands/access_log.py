@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
         "--since", metavar="DATETIME", help="only records from then on (ISO 8601; UK time)"
     )
     p.add_argument("--json", action="store_true", help="JSON Lines, one record a line")
-    p.set_defaults(handler=show_access_log)
+    p.set_defaults(handler=show_access_log, reads_only=True)
 
 
 COLUMNS = ("seq", "at", "user_id", "role", "page", "action", "family_id", "list_name", "outcome")

@@ -22,7 +22,7 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="since", required=True, metavar="DATETIME")
     p.add_argument("--to", dest="until", required=True, metavar="DATETIME")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=show_diff)
+    p.set_defaults(handler=show_diff, reads_only=True)
 
     p = sub.add_parser(
         "verify", help="prove the event store untouched, or show where it was touched"
@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
         help="also compare the live read models with a replay (names each row that differs)",
     )
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=run_verify)
+    p.set_defaults(handler=run_verify, reads_only=True)
 
     p = sub.add_parser(
         "seal", help="check and seal what was recorded since the last seal (cheap; run often)"
@@ -55,7 +55,7 @@ def register(sub: Any) -> None:
     p.add_argument("family_id")
     p.add_argument("--as-at", required=True, metavar="DATETIME")
     p.add_argument("--out", required=True, type=Path, metavar="DIR")
-    p.set_defaults(handler=audit_pack)
+    p.set_defaults(handler=audit_pack, reads_only=True)
 
 
 def show_past_family(args: argparse.Namespace, container: Container) -> int:

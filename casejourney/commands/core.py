@@ -37,11 +37,11 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--as-at", metavar="DATETIME", help="as the store held it then (audit)")
     p.add_argument("--occurred-by", metavar="DATE", help="only what happened by this date")
-    p.set_defaults(handler=show_family)
+    p.set_defaults(handler=show_family, reads_only=True)
 
     p = sub.add_parser("summary", help="counts of what the store holds")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=summary)
+    p.set_defaults(handler=summary, reads_only=True)
 
 
 def ingest(args: argparse.Namespace, container: Container) -> int:

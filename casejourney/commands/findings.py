@@ -59,7 +59,7 @@ def register(sub: Any) -> None:
         help="the day that decides whether a fact has waited past the grace period (default today)",
     )
     p.add_argument("--json", action="store_true", help="JSON lines, one finding a line")
-    p.set_defaults(handler=findings)
+    p.set_defaults(handler=findings, reads_only=True)
 
 
 def _table(rows: list[dict[str, Any]]) -> list[str]:

@@ -53,7 +53,7 @@ def register(sub: Any) -> None:
     p.add_argument("--all", action="store_true", help="include withdrawn alerts")
     p.add_argument("--json", action="store_true")
     p.add_argument("--as-at", metavar="DATETIME", help="as they stood then (audit replay)")
-    p.set_defaults(handler=alerts)
+    p.set_defaults(handler=alerts, reads_only=True)
 
     p = sub.add_parser("indicators", help="headline figures for a period")
     p.add_argument("--from", dest="start", type=_day, help="default: a year before --to")
@@ -61,19 +61,19 @@ def register(sub: Any) -> None:
     p.add_argument("--team")
     p.add_argument("--json", action="store_true")
     p.add_argument("--as-at", metavar="DATETIME", help="as they stood then (audit replay)")
-    p.set_defaults(handler=indicators)
+    p.set_defaults(handler=indicators, reads_only=True)
 
     p = sub.add_parser("network", help="families linked to a family through shared persons")
     p.add_argument("family_id")
     p.add_argument("--steps", type=int, default=1)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=show_network)
+    p.set_defaults(handler=show_network, reads_only=True)
 
     p = sub.add_parser("links", help="who links two families")
     p.add_argument("family_a")
     p.add_argument("family_b")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=links)
+    p.set_defaults(handler=links, reads_only=True)
 
 
 def project(args: argparse.Namespace, container: Container) -> int:
