@@ -48,39 +48,16 @@ LOG_DIR="$STATE_DIR/logs"
 LOG_FILE="$LOG_DIR/server.log"
 OUT_FILE="$LOG_DIR/stdout.log"
 
-die() {
-  echo "kafka.sh: $*" >&2
-  exit 1
-}
-say() { echo "kafka.sh: $*" >&2; }
+NAME=kafka.sh
+# shellcheck source=scripts/lib/jvm.sh
+source "$ROOT/scripts/lib/jvm.sh"
 
 [[ -f "$POM" ]] || die "missing $POM"
-KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM" | head -n1)"
-[[ -n "$KAFKA_VERSION" ]] || die "no <kafka.version> in $POM"
+KAFKA_VERSION="$(pom_version "$POM" kafka.version)"
 KAFKA_HOME="$CACHE_ROOT/kafka-$KAFKA_VERSION"
 LIBS="$KAFKA_HOME/libs"
 STAMP="$KAFKA_HOME/.complete"
 POM_SUM="$(sha1sum "$POM" | cut -c1-40)"
-
-java_bin() {
-  local j
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-    j="$JAVA_HOME/bin/java"
-  elif command -v java >/dev/null 2>&1; then
-    j="$(command -v java)"
-  else
-    die "java not found. Kafka $KAFKA_VERSION needs Java 17 or newer: install a JDK/JRE \
-(Debian: apt-get install -y openjdk-17-jre-headless) or set JAVA_HOME."
-  fi
-  local major
-  major="$("$j" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java.specification.version = //p' | head -n1)"
-  major="${major#1.}"
-  if [[ -z "$major" || "${major%%.*}" -lt 17 ]]; then
-    die "$j is Java ${major:-unknown}; Kafka $KAFKA_VERSION needs Java 17 or newer (set JAVA_HOME)."
-  fi
-  echo "$j"
-}
 
 # ---------------------------------------------------------------- jar cache
 
@@ -397,7 +374,7 @@ lock() {
 }
 
 cmd_up() {
-  JAVA="$(java_bin)"
+  JAVA="$(java17 "Kafka $KAFKA_VERSION")"
   lock
   fetch
 
@@ -481,7 +458,7 @@ cmd_stop() {
 }
 
 cmd_start() {
-  JAVA="$(java_bin)"
+  JAVA="$(java17 "Kafka $KAFKA_VERSION")"
   lock
   [[ -f "$STATE_DIR/server.properties" && -d "$STATE_DIR/data" ]] \
     || die "no stopped broker in $STATE_DIR to start; use scripts/kafka.sh up"
@@ -525,7 +502,7 @@ cmd_status() {
     return 3
   fi
   addr="$(cat "$ADDR_FILE" 2>/dev/null || true)"
-  JAVA="$(java_bin)"
+  JAVA="$(java17 "Kafka $KAFKA_VERSION")"
   if [[ -n "$addr" ]] && is_ready "$addr" "$(ready_method)"; then
     echo "kafka $KAFKA_VERSION: ready at $addr (pid $pid, state dir $STATE_DIR)"
     return 0

@@ -40,37 +40,15 @@ HEALTH_FILE="$STATE_DIR/health"
 LOG_FILE="$STATE_DIR/keycloak.log"
 SERVER="$STATE_DIR/server"
 
-die() {
-  echo "keycloak.sh: $*" >&2
-  exit 1
-}
-say() { echo "keycloak.sh: $*" >&2; }
+NAME=keycloak.sh
+# shellcheck source=scripts/lib/jvm.sh
+source "$ROOT/scripts/lib/jvm.sh"
 
 [[ -f "$POM" ]] || die "missing $POM"
 [[ -f "$REALM" ]] || die "missing $REALM"
-VERSION="$(sed -n 's:.*<keycloak.version>\(.*\)</keycloak.version>.*:\1:p' "$POM" | head -n1)"
-[[ -n "$VERSION" ]] || die "no <keycloak.version> in $POM"
+VERSION="$(pom_version "$POM" keycloak.version)"
 DIST="$CACHE_ROOT/keycloak-$VERSION"
 STAMP="$DIST/.complete"
-
-java_home() {
-  # kc.sh finds java through JAVA_HOME or PATH; check it is 17 or newer first.
-  local j
-  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-    j="$JAVA_HOME/bin/java"
-  elif command -v java >/dev/null 2>&1; then
-    j="$(command -v java)"
-  else
-    die "java not found. Keycloak $VERSION needs Java 17 or newer \
-(Debian: apt-get install -y openjdk-17-jre-headless) or set JAVA_HOME."
-  fi
-  local major
-  major="$("$j" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java.specification.version = //p' | head -n1)"
-  if [[ -z "$major" || "${major%%.*}" -lt 17 ]]; then
-    die "$j is Java ${major:-unknown}; Keycloak $VERSION needs 17 or newer (set JAVA_HOME)."
-  fi
-}
 
 fetch() {
   [[ -f "$STAMP" && -x "$DIST/bin/kc.sh" ]] && return 0
@@ -133,7 +111,7 @@ up() {
     say "already running at $(cat "$ADDR_FILE")"
     return 0
   fi
-  java_home
+  java17 "Keycloak $VERSION" >/dev/null  # kc.sh finds the same java itself
   fetch
   rm -rf "$STATE_DIR"
   mkdir -p "$STATE_DIR"
