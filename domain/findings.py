@@ -11,9 +11,8 @@ so a data lead can match it with what the census return will say.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
 from domain.state import FamilyState, Record
 
@@ -26,6 +25,8 @@ class Check:
     severity: str  # "error": figures built on it are unreliable; "warning": worth a look
     title: str
 
+
+AWAITING = "awaiting_anchor"
 
 CHECKS: dict[str, Check] = {
     c.rule: c
@@ -69,19 +70,9 @@ class Finding:
     related: tuple[str, ...] = ()
     reference: str | None = None
 
-    def as_row(self) -> dict[str, Any]:
-        return {
-            "finding_id": self.finding_id,
-            "family_id": self.family_id,
-            "rule": self.rule,
-            "severity": self.severity,
-            "event_id": self.event_id,
-            "event_type": self.event_type,
-            "child_id": self.child_id,
-            "reason": self.reason,
-            "related": list(self.related),
-            "reference": self.reference,
-        }
+    # awaiting_anchor only: the day the waiting fact was recorded (ISO date). The
+    # stored finding never depends on the day it is read; `due` applies the grace.
+    waiting_since: str | None = None
 
 
 def finding_id(family_id: str, rule: str, event_id: str) -> str:
@@ -90,7 +81,12 @@ def finding_id(family_id: str, rule: str, event_id: str) -> str:
 
 
 def _make(
-    family_id: str, rule: str, record: Record, reason: str, related: tuple[str, ...]
+    family_id: str,
+    rule: str,
+    record: Record,
+    reason: str,
+    related: tuple[str, ...],
+    waiting_since: str | None = None,
 ) -> Finding:
     event_type = record.get("event_type", "")
     return Finding(
@@ -104,20 +100,14 @@ def _make(
         reason=reason,
         related=related,
         reference=CIN_RULES.get((rule, event_type)),
+        waiting_since=waiting_since,
     )
 
 
-def family_findings(
-    family_id: str,
-    state: FamilyState,
-    records: list[Record],
-    today: date,
-    grace_days: int,
-) -> list[Finding]:
-    """Every finding the family's history shows now, sorted by finding id.
-
-    A fact still waiting for its anchor becomes a finding only once it has waited
-    `grace_days` since it was recorded: Kafka may deliver the anchor later."""
+def family_findings(family_id: str, state: FamilyState, records: list[Record]) -> list[Finding]:
+    """Every finding the family's history shows, sorted by finding id: each
+    contradiction, and each fact still waiting for its anchor (with the day it was
+    recorded; whether it has waited long enough is asked of `due`)."""
     by_id = {r["event_id"]: r for r in records}
     out = [
         _make(family_id, v.rule, by_id.get(event_id, {"event_id": event_id}), v.reason, v.related)
@@ -127,15 +117,22 @@ def family_findings(
         record = by_id.get(event_id)
         if record is None or event_id in state.violations:
             continue
-        waited = today - datetime.fromisoformat(record["recorded_at"]).date()
-        if waited.days >= grace_days:
-            out.append(
-                _make(
-                    family_id,
-                    "awaiting_anchor",
-                    record,
-                    f"{record['event_type']}: {reason} after {waited.days} days",
-                    (),
-                )
-            )
+        recorded_on = datetime.fromisoformat(record["recorded_at"]).date().isoformat()
+        reason = f"{record['event_type']}: {reason}"
+        out.append(_make(family_id, AWAITING, record, reason, (), recorded_on))
     return sorted(out, key=lambda f: f.finding_id)
+
+
+def due(found: list[Finding], today: date, grace_days: int) -> list[Finding]:
+    """The findings true on `today`: a fact waiting for its anchor counts only once it
+    has waited `grace_days` since it was recorded (Kafka may deliver the anchor
+    later), and its reason then says for how long."""
+    out = []
+    for f in found:
+        if f.waiting_since is None:
+            out.append(f)
+            continue
+        waited = (today - date.fromisoformat(f.waiting_since)).days
+        if waited >= grace_days:
+            out.append(replace(f, reason=f"{f.reason} after {waited} days"))
+    return out

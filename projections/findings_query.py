@@ -13,11 +13,11 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+from domain.findings import AWAITING
 from projections.access import EVERYTHING, Scope
 from store.database import Database
 
 Row = dict[str, Any]
-AWAITING = "awaiting_anchor"
 SEVERITIES = ("error", "warning")
 COLUMNS = (
     "finding_id, family_id, child_id, severity, rule, reference, reason, event_id, "

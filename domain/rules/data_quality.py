@@ -18,57 +18,30 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from domain.calendar import minus_years
-from domain.findings import CHECKS, CIN_RULES, Finding, family_findings, finding_id
+from domain.findings import Finding, family_findings
 from domain.rules.base import Alert, canonical_json
 from domain.rules.facts import FamilyFacts
 from domain.rules.thresholds import Thresholds
 
 Row = dict[str, Any]
-AWAITING = "awaiting_anchor"
 
 
-def findings(facts: FamilyFacts, as_of: date, th: Thresholds) -> list[Finding]:
+def findings(facts: FamilyFacts) -> list[Finding]:
     """Every finding of the family, awaiting-anchor ones included whatever they have
-    waited (their rows carry `waiting_since`), sorted by finding id."""
+    waited (their rows carry `waiting_since`; the reads apply the grace period)."""
     if not facts.state.violations and not facts.state.pending:
         return []  # most families: no index of their records needed
-    out = [
-        f
-        for f in family_findings(
-            facts.family_id, facts.state, facts.records, as_of, th.anchor_grace_days
-        )
-        if f.rule != AWAITING
-    ]
-    by_id = {r["event_id"]: r for r in facts.records}
-    for event_id, reason in facts.state.pending.items():
-        record = by_id.get(event_id)
-        if record is None or event_id in facts.state.violations:
-            continue
-        out.append(
-            Finding(
-                finding_id=finding_id(facts.family_id, AWAITING, event_id),
-                family_id=facts.family_id,
-                rule=AWAITING,
-                severity=CHECKS[AWAITING].severity,
-                event_id=event_id,
-                event_type=record["event_type"],
-                child_id=record.get("child_id"),
-                reason=f"{record['event_type']}: {reason}",
-                reference=CIN_RULES.get((AWAITING, record["event_type"])),
-            )
-        )
-    return sorted(out, key=lambda f: f.finding_id)
+    return family_findings(facts.family_id, facts.state, facts.records)
 
 
 def finding_rows(facts: FamilyFacts, found: list[Finding]) -> list[Row]:
     """The `findings` table's rows (schema in projections.schema)."""
     if not found:
         return []
-    recorded = {r["event_id"]: r["recorded_at"] for r in facts.records}
     return [
         {
             "family_id": f.family_id,
@@ -81,11 +54,7 @@ def finding_rows(facts: FamilyFacts, found: list[Finding]) -> list[Row]:
             "child_id": f.child_id,
             "related": canonical_json(list(f.related)),
             "reason": f.reason,
-            "waiting_since": (
-                datetime.fromisoformat(recorded[f.event_id]).date().isoformat()
-                if f.rule == AWAITING
-                else None
-            ),
+            "waiting_since": f.waiting_since,
             "team": facts.team_for([f.child_id]) if f.child_id else facts.team,
         }
         for f in found

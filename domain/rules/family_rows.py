@@ -152,7 +152,7 @@ def derive(
     }
     tables["children"] = _children(facts, history, plans)
     tables["families"] = [_family(facts, tables)]
-    found = data_quality.findings(facts, as_of, th)
+    found = data_quality.findings(facts)
     tables["findings"] = data_quality.finding_rows(facts, found)
     alerts = [
         *third_referral_child.alerts(history, th),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from domain.contract import EVENT_SPECS, ContractEvent, topic_for
 from domain.family import Family
-from domain.findings import family_findings
+from domain.findings import due, family_findings
 from tests.support.events import ev
 from tests.support.journeys import rich_family
 
@@ -26,7 +26,7 @@ def found(family: Family) -> dict[str, tuple[str, str]]:
     """event id -> (rule, reason) of every finding the family's history shows."""
     return {
         f.event_id: (f.rule, f.reason)
-        for f in family_findings(family.family_id, family.state, family.records, date.max, 30)
+        for f in due(family_findings(family.family_id, family.state, family.records), date.max, 30)
     }
 
 
@@ -295,12 +295,9 @@ def test_a_fact_waiting_for_its_anchor_is_found_only_after_the_grace_period() ->
         ev("AssessmentStarted", "2024-01-03", event_id="a1", assessment_id="A1", referral_id="R1")
     )
     recorded_on = date.fromisoformat(family.records[0]["recorded_at"][:10])
-    at = lambda days: family_findings(  # noqa: E731
-        "F1",
-        family.state,
-        family.records,
-        recorded_on.fromordinal(recorded_on.toordinal() + days),
-        30,
+    found = family_findings("F1", family.state, family.records)
+    at = lambda days: due(  # noqa: E731
+        found, recorded_on.fromordinal(recorded_on.toordinal() + days), 30
     )
     assert at(29) == []
     [finding] = at(30)
