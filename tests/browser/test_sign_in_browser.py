@@ -9,6 +9,7 @@ appends an access record. Never skipped: the tests need Keycloak and Chromium.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -53,11 +54,10 @@ def server(store_url: str, keycloak_url: str) -> Iterator[Server]:
         yield running
 
 
-@pytest.fixture(scope="module")
-def families(store_url: str) -> tuple[str, str]:
-    """(a family of lee.lead's team, a family of no team of theirs)."""
+def _team_families(store_url: str) -> set[str]:
+    """The families lee.lead's team may see: theirs, or with a child allocated to it."""
     with Database(store_url) as db:
-        mine = {
+        return {
             r["family_id"]
             for r in db.rows(
                 "SELECT family_id FROM rm_families WHERE team = ? "
@@ -65,6 +65,13 @@ def families(store_url: str) -> tuple[str, str]:
                 [TEAM, TEAM],
             )
         }
+
+
+@pytest.fixture(scope="module")
+def families(store_url: str) -> tuple[str, str]:
+    """(a family of lee.lead's team, a family of no team of theirs)."""
+    mine = _team_families(store_url)
+    with Database(store_url) as db:
         every = {r["family_id"] for r in db.rows("SELECT family_id FROM rm_families")}
     return sorted(mine)[0], sorted(every - mine)[0]
 
@@ -117,6 +124,35 @@ def test_a_practice_lead_is_refused_another_teams_family(
     box.press("Enter")
     wait_until_idle(page)
     expect(page.get_by_text(theirs, exact=True)).to_have_count(0)
+
+
+def test_a_practice_lead_replays_and_exports_only_their_teams_families(
+    server: Server, page: Page, store_url: str, families: tuple[str, str], tmp_path: Path
+) -> None:
+    _, theirs = families
+    sign_in(page, server.url, "lee.lead")
+    # The Audit page's replay, by URL: refused and logged like the family page.
+    page.goto(f"{server.url}/audit?family={theirs}")
+    expect(page.get_by_text("You may not open this family's record")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    refused = _records(store_url, family_id=theirs, user_id="lee.lead")
+    assert ("audit", "replay", "refused") in [
+        (r["page"], r["action"], r["outcome"]) for r in refused
+    ]
+    # The Alerts export: every row a family of their team, none of another's.
+    page.goto(f"{server.url}/alerts")
+    expect(page.get_by_role("button", name="Export CSV").first).to_be_enabled(timeout=WAIT_MS)
+    wait_until_idle(page)
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.get_by_role("button", name="Export CSV").first.click()
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    exported = target.read_text(encoding="utf-8-sig")
+    with Database(store_url) as db:
+        every = {r["family_id"] for r in db.rows("SELECT family_id FROM rm_families")}
+    outside = every - _team_families(store_url)
+    assert any(f in exported for f in _team_families(store_url))
+    assert not [f for f in outside if f in exported]
 
 
 def test_a_performance_lead_sees_figures_but_no_family_page(
