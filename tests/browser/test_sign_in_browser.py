@@ -8,12 +8,14 @@ appends an access record. Never skipped: the tests need Keycloak and Chromium.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from projections.network import components
 from store.access_log import AccessLog
 from store.database import Database
 from tests.browser.demo_store import build_demo_store
@@ -43,13 +45,27 @@ def keycloak_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(store_url: str, keycloak_url: str) -> Iterator[Server]:
+def linked_pair(store_url: str) -> tuple[str, str]:
+    """(a family, a family linked to it by a shared person): the second is made a
+    restricted family naming only someone who is not a test user."""
+    with Database(store_url) as db:
+        first = components(db)[0]["families"]
+    return first[0], first[1]
+
+
+@pytest.fixture(scope="module")
+def server(
+    store_url: str,
+    keycloak_url: str,
+    linked_pair: tuple[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Server]:
     port = free_port()
+    restricted = tmp_path_factory.mktemp("restricted") / "restricted.json"
+    restricted.write_text(json.dumps({linked_pair[1]: ["someone.named"]}))
+    env = {**sign_in_env(keycloak_url, port), "CASEJOURNEY_RESTRICTED_FAMILIES": str(restricted)}
     with dashboard_server(
-        store_url,
-        ARTIFACTS / "dashboard-sign-in-server.log",
-        port=port,
-        extra_env=sign_in_env(keycloak_url, port),
+        store_url, ARTIFACTS / "dashboard-sign-in-server.log", port=port, extra_env=env
     ) as running:
         yield running
 
@@ -153,6 +169,32 @@ def test_a_practice_lead_replays_and_exports_only_their_teams_families(
     outside = every - _team_families(store_url)
     assert any(f in exported for f in _team_families(store_url))
     assert not [f for f in outside if f in exported]
+
+
+def test_a_restricted_linked_family_is_no_network_jump_away(
+    server: Server, page: Page, store_url: str, linked_pair: tuple[str, str]
+) -> None:
+    # A service manager sees every team's families, but not a restricted one that does
+    # not name them: not in the network, not in the jump list, refused by URL.
+    shown, restricted = linked_pair
+    sign_in(page, server.url, "sam.manager")
+    page.goto(f"{server.url}/family?family={shown}")
+    expect(page.get_by_role("heading", name=f"Family {shown}", exact=True)).to_be_visible(
+        timeout=WAIT_MS
+    )
+    wait_until_idle(page)
+    jump = page.get_by_label("Open a linked family")
+    if jump.count():
+        jump.click()
+        options = page.get_by_role("option").all_inner_texts()
+        page.keyboard.press("Escape")
+        assert restricted not in options
+    assert restricted not in page.content()
+    page.goto(f"{server.url}/family?family={restricted}")
+    expect(page.get_by_text("You may not open this family's record")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    refused = _records(store_url, family_id=restricted, user_id="sam.manager")
+    assert ("view", "refused") in [(r["action"], r["outcome"]) for r in refused]
 
 
 def test_a_performance_lead_sees_figures_but_no_family_page(
