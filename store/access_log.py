@@ -8,10 +8,8 @@ is logged as a search, never with what was typed.
 Each row's hash covers its fields and the previous row's hash, so a changed, removed
 or reordered row breaks the chain from there on (`verify`). Triggers refuse UPDATE
 and DELETE; they stop mistakes, the chain is the evidence against a database owner.
-A chain alone cannot show its own tail cut off (the last rows deleted leave a shorter,
-intact chain), so `verify` prints an anchor (the last record's number and hash) to keep
-outside the database; given back, an anchor proves the log still reaches that record
-unaltered.
+`verify` prints an anchor (store/anchor.py) for the newest record: given back, it
+proves the log still reaches that record unaltered.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from store.anchor import Anchor
 from store.database import Database
 
 TABLE = "cj_access_log"
@@ -60,33 +59,12 @@ def row_hash(prev_hash: str, fields: Sequence[Any]) -> str:
 
 
 @dataclass(frozen=True)
-class AccessAnchor:
-    """A record's number and hash, written down outside the database."""
-
-    seq: int
-    hash: str
-
-    @classmethod
-    def parse(cls, text: str) -> AccessAnchor:
-        seq, _, digest = text.strip().partition(":")
-        if not seq.isdigit() or len(digest) != 64 or not all(c in HEX for c in digest):
-            raise ValueError("an access-log anchor is SEQ:SHA256HEX, as `verify` prints it")
-        return cls(int(seq), digest)
-
-    def __str__(self) -> str:
-        return f"{self.seq}:{self.hash}"
-
-
-HEX = frozenset("0123456789abcdef")
-
-
-@dataclass(frozen=True)
 class AccessLogCheck:
     ok: bool
     records: int
     first_bad: int | None  # the seq where the chain first breaks (None: intact)
     problem: str = ""
-    anchor: AccessAnchor | None = None  # the last record's, to keep outside (None: empty)
+    anchor: Anchor | None = None  # the last record's, to keep outside (None: empty)
     anchors_checked: int = 0
 
 
@@ -169,14 +147,14 @@ class AccessLog:
                 )
             return self.db.rows(sql, params)
 
-    def verify(self, anchors: Sequence[AccessAnchor] = ()) -> AccessLogCheck:
+    def verify(self, anchors: Sequence[Anchor] = ()) -> AccessLogCheck:
         """Walk the chain from the first record: every hash recomputed, every link held,
         and each anchor kept from an earlier run still in the log with its hash.
         Creates nothing: a store with no dashboard views yet has an empty log."""
         check = self._walk()
         if not check.ok:
             return check
-        return _held(check, self._hashes([a.seq for a in anchors]), anchors)
+        return _held(check, self._hashes([a.position for a in anchors]), anchors)
 
     def _hashes(self, seqs: Sequence[int]) -> dict[int, str]:
         if not seqs or TABLE not in self.db.table_names():
@@ -203,7 +181,7 @@ class AccessLog:
             if row["hash"] != row_hash(prev, [row[f] for f in FIELDS]):
                 return AccessLogCheck(False, len(rows), seq, "the record was altered")
             prev, expected_seq = row["hash"], seq + 1
-        last = AccessAnchor(expected_seq - 1, prev) if rows else None
+        last = Anchor(expected_seq - 1, prev) if rows else None
         return AccessLogCheck(True, len(rows), None, anchor=last)
 
     def close(self) -> None:
@@ -211,14 +189,14 @@ class AccessLog:
 
 
 def _held(
-    check: AccessLogCheck, found: dict[int, str], anchors: Sequence[AccessAnchor]
+    check: AccessLogCheck, found: dict[int, str], anchors: Sequence[Anchor]
 ) -> AccessLogCheck:
     """The intact chain's check, failed at the first anchor it no longer holds."""
-    for anchor in sorted(anchors, key=lambda a: a.seq):
-        if anchor.seq not in found:
-            problem = f"records up to {anchor.seq} were kept in an anchor but are gone"
+    for anchor in sorted(anchors, key=lambda a: a.position):
+        if anchor.position not in found:
+            problem = f"records up to {anchor.position} were kept in an anchor but are gone"
             return replace(check, ok=False, first_bad=check.records + 1, problem=problem)
-        if found[anchor.seq] != anchor.hash:
+        if found[anchor.position] != anchor.link:
             problem = "the log up to this anchor differs from when it was written down"
-            return replace(check, ok=False, first_bad=anchor.seq, problem=problem)
+            return replace(check, ok=False, first_bad=anchor.position, problem=problem)
     return replace(check, anchors_checked=len(anchors))

@@ -12,7 +12,8 @@ from typing import Any
 from audit import api
 from casejourney.container import Container
 from domain.family_view import family_json, family_text
-from store.access_log import AccessAnchor, AccessLog, AccessLogCheck
+from store.access_log import AccessLog, AccessLogCheck
+from store.anchor import Anchor
 from store.family_store import FamilyStore
 
 
@@ -38,7 +39,7 @@ def register(sub: Any) -> None:
         "--access-anchor",
         action="append",
         default=[],
-        metavar="SEQ:HASH",
+        metavar="POSITION:HASH",
         help="an access-log anchor printed by an earlier run (repeatable): proves no "
         "record up to it was cut off or altered",
     )
@@ -120,7 +121,7 @@ def run_seal(args: argparse.Namespace, container: Container) -> int:
 
 def run_verify(args: argparse.Namespace, container: Container) -> int:
     anchors = [api.Anchor.parse(text) for text in args.anchor]
-    access_anchors = [AccessAnchor.parse(text) for text in args.access_anchor]
+    access_anchors = [Anchor.parse(text) for text in args.access_anchor]
     report = api.verify(container.store, seal=not args.no_seal, anchors=anchors)
     access = _verify_access_log(container, access_anchors)
     models = None
@@ -152,7 +153,7 @@ def run_verify(args: argparse.Namespace, container: Container) -> int:
     return 0 if ok else 1
 
 
-def _verify_access_log(container: Container, anchors: list[AccessAnchor]) -> AccessLogCheck:
+def _verify_access_log(container: Container, anchors: list[Anchor]) -> AccessLogCheck:
     """The dashboard's access log: every record's hash and link to the one before."""
     log = AccessLog(container.settings.database_url)
     try:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from casejourney.cli import main
-from store.access_log import AccessAnchor, AccessLog
+from store.access_log import AccessLog
+from store.anchor import Anchor
 
 
 @pytest.fixture
@@ -107,14 +108,14 @@ def test_an_anchor_from_a_rewritten_log_is_refused(url: str) -> None:
     try:
         kept = log.verify().anchor
         assert kept is not None
-        forged = AccessAnchor(kept.seq, "0" * 64)
+        forged = Anchor(kept.position, "0" * 64)
         check = log.verify([forged])
         assert not check.ok and check.first_bad == 3
         assert log.verify([kept]).ok
     finally:
         log.close()
-    with pytest.raises(ValueError, match="SEQ:SHA256HEX"):
-        AccessAnchor.parse("3:not-a-hash")
+    with pytest.raises(ValueError, match="POSITION:SHA256HEX"):
+        Anchor.parse("3:not-a-hash")
 
 
 def test_the_access_log_command_filters_by_family_user_and_time(
