@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from eventsourcing.persistence import Notification
 
@@ -27,24 +26,10 @@ from audit.findings import (
     VerifyReport,
 )
 from audit.sealtable import SealEntry, SealTable
+from store.anchor import Anchor
 from store.family_store import FamilyStore
 
 PAGE = 10_000
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A seal head written down earlier, outside the database: "NOTIFICATION_ID:HASH"."""
-
-    notification_id: int
-    link: str
-
-    @classmethod
-    def parse(cls, text: str) -> Anchor:
-        nid, _, link = text.partition(":")
-        if not nid.strip().isdigit() or len(link.strip()) != 64:
-            raise ValueError(f"an anchor is NOTIFICATION_ID:SHA256HEX, not {text!r}")
-        return cls(int(nid), link.strip().lower())
 
 
 def log_rows(store: FamilyStore, start: int = 1) -> Iterator[Notification]:
@@ -95,7 +80,7 @@ class Walk:
         self.report.sealed_before = self.report.sealed_now = self.sealed_head
         self.report.seal_head = self.stored_link
         self.prev_link = self.running = "0" * 64
-        self.anchors = {a.notification_id: a.link for a in anchors}
+        self.anchors = {a.position: a.link for a in anchors}
         self.tail: list[SealEntry] = []
         self.tail_link = self.stored_link
         self.sealing = True

@@ -19,7 +19,7 @@ from casejourney.container import Container
 from casejourney.settings import Settings
 from dashboard.port import FamilyThen, Verification
 from domain.contract import ContractEvent
-from projections.access import AccessPolicy, Viewer
+from projections.access import AccessPolicy, Scope, Viewer
 from projections.read_models import ReadModels
 from store.access_log import AccessLog
 from store.family_store import FamilyStore
@@ -102,7 +102,18 @@ class ContainerSource:
             self.container.projector.run_once()
         return outcome
 
-    def family_as_at(self, family_id: str, moment: datetime) -> FamilyThen | None:
+    def _reaches(self, family_id: str, scope: Scope) -> bool:
+        """Whether the scope may replay this family from the store. A family the read
+        models do not hold yet is reachable only by an unlimited scope (an auditor):
+        nothing says which team it belongs to."""
+        access = self.read_models.family_access(family_id, scope=scope)
+        if access == "missing":
+            return scope.unlimited and scope.family_pages
+        return access == "allowed"
+
+    def family_as_at(self, family_id: str, moment: datetime, scope: Scope) -> FamilyThen | None:
+        if not self._reaches(family_id, scope):
+            return None
         store = self.container.store
         view = audit.family_as_at(store, family_id, as_at=moment)
         if view is None:
@@ -116,7 +127,9 @@ class ContainerSource:
             recorded_since=later.events if later else [],
         )
 
-    def verify_family(self, family_id: str) -> Verification:
+    def verify_family(self, family_id: str, scope: Scope) -> Verification | None:
+        if not self._reaches(family_id, scope):
+            return None
         return audit.verify_family(self.container.store, family_id)
 
     def parse_moment(self, text: str) -> datetime:

@@ -51,8 +51,8 @@ def recorded_span(family_id: str) -> tuple[datetime, datetime] | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _past(url: str, v: Version, family_id: str, moment: datetime) -> PastView | None:
-    then = source().family_as_at(family_id, moment)
+def _past(url: str, v: Version, family_id: str, moment: datetime, scope: Scope) -> PastView | None:
+    then = source().family_as_at(family_id, moment, scope)
     if then is None:
         return None
     as_of = moment.astimezone(source().local_zone).date()
@@ -73,13 +73,13 @@ def _past(url: str, v: Version, family_id: str, moment: datetime) -> PastView | 
 
 def family_as_at(family_id: str, moment: datetime) -> PastView | None:
     """The family exactly as the store held it at `moment` (from the store, not read models)."""
-    return _past(*current(), family_id, moment)
+    return _past(*current(), family_id, moment, viewer_scope())
 
 
-def verify_family(family_id: str) -> Verification:
+def verify_family(family_id: str) -> Verification | None:
     """Check the family's stored events against their hash chain and the seal.
 
     Never cached: tampering happens behind the application's back, so the
     projection version says nothing about it. One family is a few queries.
     """
-    return source().verify_family(family_id)
+    return source().verify_family(family_id, viewer_scope())

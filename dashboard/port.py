@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from domain.contract import ContractEvent
 from domain.state import Record
-from projections.access import AccessPolicy, Viewer
+from projections.access import AccessPolicy, Scope, Viewer
 from projections.read_models import ReadModels
 
 
@@ -128,11 +128,14 @@ class DashboardSource(Protocol):
         acknowledged by this worker) or why it was not recorded."""
         ...
 
-    def family_as_at(self, family_id: str, moment: datetime) -> FamilyThen | None:
-        """The family as the store held it at `moment`; None: no such family."""
+    def family_as_at(self, family_id: str, moment: datetime, scope: Scope) -> FamilyThen | None:
+        """The family as the store held it at `moment`; None: no such family, or one the
+        scope does not reach (the source checks, not only the page that asks)."""
         ...
 
-    def verify_family(self, family_id: str) -> Verification: ...
+    def verify_family(self, family_id: str, scope: Scope) -> Verification | None:
+        """The family's hash-chain check; None when the scope does not reach it."""
+        ...
 
     def parse_moment(self, text: str) -> datetime:
         """An aware datetime for what an auditor typed (ISO 8601; no offset: UK time).

@@ -8,6 +8,8 @@ is logged as a search, never with what was typed.
 Each row's hash covers its fields and the previous row's hash, so a changed, removed
 or reordered row breaks the chain from there on (`verify`). Triggers refuse UPDATE
 and DELETE; they stop mistakes, the chain is the evidence against a database owner.
+`verify` prints an anchor (store/anchor.py) for the newest record: given back, it
+proves the log still reaches that record unaltered.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import hashlib
 import json
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from store.anchor import Anchor
 from store.database import Database
 
 TABLE = "cj_access_log"
@@ -61,6 +64,8 @@ class AccessLogCheck:
     records: int
     first_bad: int | None  # the seq where the chain first breaks (None: intact)
     problem: str = ""
+    anchor: Anchor | None = None  # the last record's, to keep outside (None: empty)
+    anchors_checked: int = 0
 
 
 class AccessLog:
@@ -142,9 +147,24 @@ class AccessLog:
                 )
             return self.db.rows(sql, params)
 
-    def verify(self) -> AccessLogCheck:
-        """Walk the chain from the first record: every hash recomputed, every link held.
+    def verify(self, anchors: Sequence[Anchor] = ()) -> AccessLogCheck:
+        """Walk the chain from the first record: every hash recomputed, every link held,
+        and each anchor kept from an earlier run still in the log with its hash.
         Creates nothing: a store with no dashboard views yet has an empty log."""
+        check = self._walk()
+        if not check.ok:
+            return check
+        return _held(check, self._hashes([a.position for a in anchors]), anchors)
+
+    def _hashes(self, seqs: Sequence[int]) -> dict[int, str]:
+        if not seqs or TABLE not in self.db.table_names():
+            return {}
+        marks = ", ".join("?" for _ in seqs)
+        with self._lock:
+            rows = self.db.rows(f"SELECT seq, hash FROM {TABLE} WHERE seq IN ({marks})", seqs)
+        return {int(r["seq"]): str(r["hash"]) for r in rows}
+
+    def _walk(self) -> AccessLogCheck:
         with self._lock:
             if TABLE not in self.db.table_names():
                 return AccessLogCheck(True, 0, None)
@@ -161,7 +181,22 @@ class AccessLog:
             if row["hash"] != row_hash(prev, [row[f] for f in FIELDS]):
                 return AccessLogCheck(False, len(rows), seq, "the record was altered")
             prev, expected_seq = row["hash"], seq + 1
-        return AccessLogCheck(True, len(rows), None)
+        last = Anchor(expected_seq - 1, prev) if rows else None
+        return AccessLogCheck(True, len(rows), None, anchor=last)
 
     def close(self) -> None:
         self.db.close()
+
+
+def _held(
+    check: AccessLogCheck, found: dict[int, str], anchors: Sequence[Anchor]
+) -> AccessLogCheck:
+    """The intact chain's check, failed at the first anchor it no longer holds."""
+    for anchor in sorted(anchors, key=lambda a: a.position):
+        if anchor.position not in found:
+            problem = f"records up to {anchor.position} were kept in an anchor but are gone"
+            return replace(check, ok=False, first_bad=check.records + 1, problem=problem)
+        if found[anchor.position] != anchor.link:
+            problem = "the log up to this anchor differs from when it was written down"
+            return replace(check, ok=False, first_bad=anchor.position, problem=problem)
+    return replace(check, anchors_checked=len(anchors))

@@ -13,6 +13,7 @@ from audit import api
 from casejourney.container import Container
 from domain.family_view import family_json, family_text
 from store.access_log import AccessLog, AccessLogCheck
+from store.anchor import Anchor
 from store.family_store import FamilyStore
 
 
@@ -33,6 +34,14 @@ def register(sub: Any) -> None:
         default=[],
         metavar="ID:HASH",
         help="a seal anchor printed by an earlier run (repeatable)",
+    )
+    p.add_argument(
+        "--access-anchor",
+        action="append",
+        default=[],
+        metavar="POSITION:HASH",
+        help="an access-log anchor printed by an earlier run (repeatable): proves no "
+        "record up to it was cut off or altered",
     )
     p.add_argument("--no-seal", action="store_true", help="check only; do not extend the seal")
     p.add_argument(
@@ -112,8 +121,9 @@ def run_seal(args: argparse.Namespace, container: Container) -> int:
 
 def run_verify(args: argparse.Namespace, container: Container) -> int:
     anchors = [api.Anchor.parse(text) for text in args.anchor]
+    access_anchors = [Anchor.parse(text) for text in args.access_anchor]
     report = api.verify(container.store, seal=not args.no_seal, anchors=anchors)
-    access = _verify_access_log(container)
+    access = _verify_access_log(container, access_anchors)
     models = None
     if args.read_models:
         from projections.verify_read_models import report_text, verify_read_models
@@ -129,29 +139,39 @@ def run_verify(args: argparse.Namespace, container: Container) -> int:
             "records": access.records,
             "first_bad": access.first_bad,
             "problem": access.problem,
+            "anchor": str(access.anchor) if access.anchor else None,
+            "anchors_checked": access.anchors_checked,
         }
         if models is not None:
             data["read_models"] = {**api.as_jsonable(models), "ok": models.ok}
         print(json.dumps(data, indent=2))
     else:
         print(api.verify_text(report))
-        print(
-            f"Access log: {access.records} records, chain intact."
-            if access.ok
-            else f"Access log: {access.problem} at record {access.first_bad}."
-        )
+        print(_access_text(access))
         if models is not None:
             print(report_text(models))
     return 0 if ok else 1
 
 
-def _verify_access_log(container: Container) -> AccessLogCheck:
+def _verify_access_log(container: Container, anchors: list[Anchor]) -> AccessLogCheck:
     """The dashboard's access log: every record's hash and link to the one before."""
     log = AccessLog(container.settings.database_url)
     try:
-        return log.verify()
+        return log.verify(anchors)
     finally:
         log.close()
+
+
+def _access_text(access: AccessLogCheck) -> str:
+    if not access.ok:
+        return f"Access log: {access.problem} at record {access.first_bad}."
+    lines = [f"Access log: {access.records} records, chain intact."]
+    if access.anchors_checked:
+        lines.append(f"access-log anchors checked: {access.anchors_checked}")
+    if access.anchor:
+        lines.append(f"access-log anchor: {access.anchor}")
+        lines.append("  keep it outside the database: `casejourney verify --access-anchor ANCHOR`")
+    return "\n".join(lines)
 
 
 def past_alerts(args: argparse.Namespace, container: Container) -> int:

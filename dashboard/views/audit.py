@@ -94,7 +94,9 @@ st.dataframe(then.recorded_since, hide_index=True, width="stretch")
 
 st.markdown("**Has this family's record been altered?**")
 report = past.verify_family(family_id)
-if report.ok:
+if report is None:
+    st.info("This family's record is outside what you may check.")
+elif report.ok:
     st.success(
         f"All {report.events} stored events of family {shown_id} match their hash chain"
         + (" and the seal." if report.sealed_now else " (no seal recorded yet).")

@@ -8,11 +8,14 @@ appends an access record. Never skipped: the tests need Keycloak and Chromium.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from projections.network import components
 from store.access_log import AccessLog
 from store.database import Database
 from tests.browser.demo_store import build_demo_store
@@ -42,22 +45,35 @@ def keycloak_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(store_url: str, keycloak_url: str) -> Iterator[Server]:
+def linked_pair(store_url: str) -> tuple[str, str]:
+    """(a family, a family linked to it by a shared person): the second is made a
+    restricted family naming only someone who is not a test user."""
+    with Database(store_url) as db:
+        first = components(db)[0]["families"]
+    return first[0], first[1]
+
+
+@pytest.fixture(scope="module")
+def server(
+    store_url: str,
+    keycloak_url: str,
+    linked_pair: tuple[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Server]:
     port = free_port()
+    restricted = tmp_path_factory.mktemp("restricted") / "restricted.json"
+    restricted.write_text(json.dumps({linked_pair[1]: ["someone.named"]}))
+    env = {**sign_in_env(keycloak_url, port), "CASEJOURNEY_RESTRICTED_FAMILIES": str(restricted)}
     with dashboard_server(
-        store_url,
-        ARTIFACTS / "dashboard-sign-in-server.log",
-        port=port,
-        extra_env=sign_in_env(keycloak_url, port),
+        store_url, ARTIFACTS / "dashboard-sign-in-server.log", port=port, extra_env=env
     ) as running:
         yield running
 
 
-@pytest.fixture(scope="module")
-def families(store_url: str) -> tuple[str, str]:
-    """(a family of lee.lead's team, a family of no team of theirs)."""
+def _team_families(store_url: str) -> set[str]:
+    """The families lee.lead's team may see: theirs, or with a child allocated to it."""
     with Database(store_url) as db:
-        mine = {
+        return {
             r["family_id"]
             for r in db.rows(
                 "SELECT family_id FROM rm_families WHERE team = ? "
@@ -65,6 +81,13 @@ def families(store_url: str) -> tuple[str, str]:
                 [TEAM, TEAM],
             )
         }
+
+
+@pytest.fixture(scope="module")
+def families(store_url: str) -> tuple[str, str]:
+    """(a family of lee.lead's team, a family of no team of theirs)."""
+    mine = _team_families(store_url)
+    with Database(store_url) as db:
         every = {r["family_id"] for r in db.rows("SELECT family_id FROM rm_families")}
     return sorted(mine)[0], sorted(every - mine)[0]
 
@@ -117,6 +140,61 @@ def test_a_practice_lead_is_refused_another_teams_family(
     box.press("Enter")
     wait_until_idle(page)
     expect(page.get_by_text(theirs, exact=True)).to_have_count(0)
+
+
+def test_a_practice_lead_replays_and_exports_only_their_teams_families(
+    server: Server, page: Page, store_url: str, families: tuple[str, str], tmp_path: Path
+) -> None:
+    _, theirs = families
+    sign_in(page, server.url, "lee.lead")
+    # The Audit page's replay, by URL: refused and logged like the family page.
+    page.goto(f"{server.url}/audit?family={theirs}")
+    expect(page.get_by_text("You may not open this family's record")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    refused = _records(store_url, family_id=theirs, user_id="lee.lead")
+    assert ("audit", "replay", "refused") in [
+        (r["page"], r["action"], r["outcome"]) for r in refused
+    ]
+    # The Alerts export: every row a family of their team, none of another's.
+    page.goto(f"{server.url}/alerts")
+    expect(page.get_by_role("button", name="Export CSV").first).to_be_enabled(timeout=WAIT_MS)
+    wait_until_idle(page)
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.get_by_role("button", name="Export CSV").first.click()
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    exported = target.read_text(encoding="utf-8-sig")
+    with Database(store_url) as db:
+        every = {r["family_id"] for r in db.rows("SELECT family_id FROM rm_families")}
+    outside = every - _team_families(store_url)
+    assert any(f in exported for f in _team_families(store_url))
+    assert not [f for f in outside if f in exported]
+
+
+def test_a_restricted_linked_family_is_no_network_jump_away(
+    server: Server, page: Page, store_url: str, linked_pair: tuple[str, str]
+) -> None:
+    # A service manager sees every team's families, but not a restricted one that does
+    # not name them: not in the network, not in the jump list, refused by URL.
+    shown, restricted = linked_pair
+    sign_in(page, server.url, "sam.manager")
+    page.goto(f"{server.url}/family?family={shown}")
+    expect(page.get_by_role("heading", name=f"Family {shown}", exact=True)).to_be_visible(
+        timeout=WAIT_MS
+    )
+    wait_until_idle(page)
+    jump = page.get_by_label("Open a linked family")
+    if jump.count():
+        jump.click()
+        options = page.get_by_role("option").all_inner_texts()
+        page.keyboard.press("Escape")
+        assert restricted not in options
+    assert restricted not in page.content()
+    page.goto(f"{server.url}/family?family={restricted}")
+    expect(page.get_by_text("You may not open this family's record")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    refused = _records(store_url, family_id=restricted, user_id="sam.manager")
+    assert ("view", "refused") in [(r["action"], r["outcome"]) for r in refused]
 
 
 def test_a_performance_lead_sees_figures_but_no_family_page(

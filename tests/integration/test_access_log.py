@@ -12,6 +12,7 @@ import pytest
 
 from casejourney.cli import main
 from store.access_log import AccessLog
+from store.anchor import Anchor
 
 
 @pytest.fixture
@@ -77,6 +78,44 @@ def test_the_table_refuses_updates_and_deletes_and_verify_finds_an_edit(
     db.close()
     assert main(["verify", "--no-seal"]) == 1
     assert "Access log: the record was altered at record 2." in capsys.readouterr().out
+
+
+def test_an_anchor_kept_outside_proves_the_tail_was_not_cut_off(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The chain alone cannot show its last records deleted: what is left is intact.
+    _fill(url)
+    assert main(["verify", "--no-seal", "--json"]) == 0
+    kept = json.loads(capsys.readouterr().out)["access_log"]["anchor"]
+    assert kept.startswith("3:")
+    assert main(["verify", "--no-seal", "--access-anchor", kept]) == 0
+    assert "access-log anchors checked: 1" in capsys.readouterr().out
+    db = sqlite3.connect(tmp_path / "store.db", isolation_level=None)
+    db.execute("DROP TRIGGER cj_access_log_no_delete")
+    db.execute("DELETE FROM cj_access_log WHERE seq = 3")
+    db.close()
+    assert main(["verify", "--no-seal"]) == 0  # two records left, their chain intact
+    assert main(["verify", "--no-seal", "--access-anchor", kept]) == 1
+    assert "records up to 3 were kept in an anchor but are gone at record 3." in (
+        capsys.readouterr().out
+    )
+
+
+def test_an_anchor_from_a_rewritten_log_is_refused(url: str) -> None:
+    # Rewriting every record after the anchor, chain and all, still shows at the anchor.
+    _fill(url)
+    log = AccessLog(url)
+    try:
+        kept = log.verify().anchor
+        assert kept is not None
+        forged = Anchor(kept.position, "0" * 64)
+        check = log.verify([forged])
+        assert not check.ok and check.first_bad == 3
+        assert log.verify([kept]).ok
+    finally:
+        log.close()
+    with pytest.raises(ValueError, match="POSITION:SHA256HEX"):
+        Anchor.parse("3:not-a-hash")
 
 
 def test_the_access_log_command_filters_by_family_user_and_time(
