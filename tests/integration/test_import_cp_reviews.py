@@ -45,7 +45,10 @@ def test_a_review_the_census_listed_is_marked_latest_only_by_list7_once(
         "dob": "2015-01-01",
         "sex": "1",
         "episodes": [
-            {"referral": "2024-01-05", "plans": [{"start": "2024-02-01", "reviews": ["2024-10-01"]}]}
+            {
+                "referral": "2024-01-05",
+                "plans": [{"start": "2024-02-01", "reviews": ["2024-10-01"]}],
+            }
         ],
     }
     census = write_census(tmp_path / "cin.xml", [child], reference="2025-03-31")
@@ -63,7 +66,8 @@ def test_a_review_the_census_listed_is_marked_latest_only_by_list7_once(
         fixes = [
             r["payload"]
             for r in family.records
-            if r["event_type"] == "RecordCorrected" and ":review:" in r["payload"]["target_event_id"]
+            if r["event_type"] == "RecordCorrected"
+            and ":review:" in r["payload"]["target_event_id"]
         ]
         assert [f["replacement"] for f in fixes] == [{"payload": {"latest_only": True}}]
         before = store.max_notification_id()

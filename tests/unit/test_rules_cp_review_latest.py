@@ -79,5 +79,5 @@ def test_an_ended_plan_whose_latest_review_is_unplaced_has_no_row() -> None:
 def test_latest_only_must_be_true_or_false() -> None:
     message = raw("CPReviewHeld", "2024-09-30", plan_id="CP1", plan_continues=True)
     message["payload"]["latest_only"] = "yes"
-    with pytest.raises(ContractError, match="payload.latest_only must be true or false"):
+    with pytest.raises(ContractError, match=r"payload\.latest_only must be true or false"):
         parse_event(message)
