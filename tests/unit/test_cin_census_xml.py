@@ -73,7 +73,23 @@ def census_xml(children: list[dict[str, Any]], reference: str | None = "2024-03-
                 reviews = SubElement(el, "Reviews")
                 for day in p.get("reviews", []):
                     _leaf(reviews, "CPPreviewDate", day)
+            for plo in ep.get("plo", []):
+                _pre_proceedings(SubElement(cin, "PreProceedingsandFGDM"), plo)
     return tostring(message, encoding="utf-8", xml_declaration=True)
+
+
+def _pre_proceedings(block: Element, plo: dict[str, Any]) -> None:
+    """The 2026-27 block: pre-proceedings start, letter, FGDMs, review meetings,
+    decision and outcome, court application (element names as the reader declares)."""
+    _leaf(block, "PreProceedingsStartDate", plo.get("start"))
+    _leaf(block, "LetterBeforeProceedingsDate", plo.get("letter"))
+    for day in plo.get("fgdm", []):
+        _leaf(block, "FGDMDate", day)
+    for day in plo.get("reviews", []):
+        _leaf(block, "PreProceedingsReviewMeetingDate", day)
+    _leaf(block, "PreProceedingsDecisionDate", plo.get("decision"))
+    _leaf(block, "PreProceedingsOutcome", plo.get("outcome"))
+    _leaf(block, "CourtApplicationDate", plo.get("court"))
 
 
 def write_census(path: Path, children: list[dict[str, Any]], **kwargs: Any) -> Path:

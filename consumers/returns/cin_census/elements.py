@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from consumers.returns.cin_census import pre_proceedings
 from consumers.returns.cin_census.xml_reader import children, descendants_text, text
 from consumers.returns.facts import Record, Reject, Where, referral_key
 from consumers.returns.source_file import SourceFile
@@ -71,7 +72,15 @@ CONTAINERS = {
     "CINdetails/Section47",
     "CINdetails/ChildProtectionPlans",
     "CINdetails/ChildProtectionPlans/Reviews",
+    f"CINdetails/{pre_proceedings.BLOCK}",
 }
+
+
+def is_read(path: str) -> bool:
+    """Whether the reader reads the element at `path` (as the summary names paths)."""
+    return path in READ or pre_proceedings.is_read(path)
+
+
 WHY_IGNORED = {
     "CINdetails/Section47/InitialCPCtarget": "the store computes timeliness with its own calendar",
     # The contract has no CIN plan event (GUIDE section 4): a child in need plan shows
@@ -217,6 +226,7 @@ def _episode(
         ("Assessments", lambda e, d: _assessment(e, d, parent, closure_reason)),
         ("Section47", lambda e, d: _s47(e, d, parent, episode_icpc(details, d))),
         ("ChildProtectionPlans", _plan),
+        (pre_proceedings.BLOCK, pre_proceedings.read_block),
     ):
         for n, element in enumerate(children(details, name), start=1):
             sub = _where(out, *steps, (name, n))
