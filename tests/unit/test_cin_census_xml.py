@@ -304,3 +304,16 @@ def test_cin_plan_dates_are_reported_with_the_reason_they_make_no_event(tmp_path
     source = read_cin_census(write_census(tmp_path / "cin.xml", [FULL_CHILD]))
     ignored = source.recognition["elements_ignored"]
     assert ignored["CINdetails/CINPlanDates/CINPlanStartDate"].startswith("no CIN plan event")
+
+
+def test_an_unknown_sex_code_is_dropped_with_a_finding_and_the_child_kept(tmp_path: Path) -> None:
+    child = {
+        "id": "2301",
+        "dob": "2016-05-01",
+        "sex": "7",
+        "episodes": [{"referral": "2023-06-01"}],
+    }
+    source = read_cin_census(write_census(tmp_path / "cin.xml", [child]))
+    (ident,) = [r for r in source.records if r.section == "ChildIdentifiers"]
+    assert ident.values["sex"] is None and ident.values["birth_date"] == date(2016, 5, 1)
+    assert [name for name, _ in ident.dropped] == ["Sex"]

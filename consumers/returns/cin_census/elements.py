@@ -118,6 +118,15 @@ def _code(value: str | None, allowed: frozenset[str], what: str) -> str | None:
     return code
 
 
+def _sex(value: str | None) -> str | None:
+    if is_blank(value):
+        return None
+    code = SEX.get(str(value).strip().upper())
+    if code is None:
+        raise ValueProblem(f"{quote(value)} is not a CIN census sex code")
+    return code
+
+
 def _where(out: SourceFile, *steps: tuple[str, int]) -> Where:
     return Where(out.file, "/".join(f"{name}[{n}]" for name, n in steps))
 
@@ -149,7 +158,7 @@ def read_child(element: Element, number: int, out: SourceFile) -> None:
             "birth_date": d.read(
                 "PersonBirthDate", lambda: parse_date(text(ident, "PersonBirthDate"))
             ),
-            "sex": SEX.get((text(ident, "Sex", "GenderCurrent") or "").upper()),
+            "sex": d.read("Sex", lambda: _sex(text(ident, "Sex", "GenderCurrent"))),
             "first_seen": min(referral_dates) if referral_dates else None,
         },
     )
