@@ -53,3 +53,18 @@ def test_a_long_list_of_dropped_fields_is_cut_and_says_where_the_rest_are() -> N
     assert len(lines) == 1 + SHOWN_DROPPED + 1
     assert lines[-1] == "    ... and 3 more in the summary JSON"
     assert dropped_lines(FileReport("b.xlsx", "annex-a")) == []
+
+
+def test_a_row_refused_after_a_field_was_dropped_counts_as_rejected_only(
+    tmp_path: Path,
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The unknown reason is dropped, and then the closure date has no reason: refused.
+    row = [33, "01/01/2024", "N1", "01/03/2024", "Not a reason", ""]
+    path = write_workbook(tmp_path / "a.xlsx", {"List 6": [LIST6, row]})
+    assert run(sqlite_url, monkeypatch, "import", "annex-a", str(path)) == 1
+    out = capsys.readouterr().out
+    assert "  list 6: rows 1, kept whole 0, kept with dropped fields 0, rows rejected 1," in out
+    assert "dropped:" not in out
