@@ -49,7 +49,10 @@ CLOSURE_REASONS: frozenset[str] = frozenset(f"RC{i}" for i in range(1, 10))
 REFERRAL_OUTCOMES = frozenset({"nfa", "early_help", "assessment", "strategy_discussion"})
 ASSESSMENT_OUTCOMES = frozenset({"nfa", "early_help", "cin_plan", "strategy_discussion"})
 STEP_DOWNS = frozenset({"cin_plan", "none"})
-PLO_MEETING_KINDS = frozenset({"initial", "review"})
+# family_group: a family group decision meeting held in pre-proceedings (the 2026 CIN
+# census FGDM dates); not a PLO meeting, so it does not move the PLO review clock.
+PLO_MEETING_KINDS = frozenset({"initial", "review", "family_group"})
+PLO_REVIEWING_KINDS = frozenset({"initial", "review"})
 PLO_OUTCOMES = frozenset({"step_down", "proceedings_issued", "other"})
 COURT_ORDERS = frozenset(
     {

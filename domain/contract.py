@@ -301,7 +301,15 @@ EVENT_SPECS: dict[str, EventSpec] = {
     "CPPlanStarted": EventSpec(
         _CP, True, False, {"plan_id": ID, "category": _code(codes.ABUSE_CATEGORIES)}
     ),
-    "CPReviewHeld": EventSpec(_CP, True, False, {"plan_id": ID, "plan_continues": _boolean}),
+    # latest_only: the source gives only the plan's latest review (Annex A List 7), so
+    # earlier reviews may be missing and this one's place in the sequence is unknown.
+    "CPReviewHeld": EventSpec(
+        _CP,
+        True,
+        False,
+        {"plan_id": ID, "plan_continues": _boolean},
+        {"latest_only": _boolean},
+    ),
     "CPPlanEnded": EventSpec(
         _CP, True, True, {"plan_id": ID, "step_down": _code(codes.STEP_DOWNS)}
     ),

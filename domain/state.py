@@ -359,6 +359,7 @@ class FamilyState:
             "event_id": r["event_id"],
             "started_on": day,
             "reviews": [],
+            "latest_only_reviews": [],
         }
         child.plan_ids.append(p["plan_id"])
 
@@ -370,6 +371,8 @@ class FamilyState:
             self._violate(r, "after_end", f"review held after CP plan {p['plan_id']} ended")
         else:
             plan["reviews"].append(day)
+            if p.get("latest_only"):
+                plan["latest_only_reviews"].append(day)
 
     def _on_CPPlanEnded(self, r: Record, p: dict[str, Any], day: date) -> None:
         plan = self._known(r, "cp_plans", "plan_id", "CP plan")

@@ -83,6 +83,25 @@ def _run_projections(container: Container) -> bool:
     return True
 
 
+SHOWN_DROPPED = 50  # findings printed per file; every one is in the summary JSON
+
+
+def dropped_lines(f: FileReport) -> list[str]:
+    """Each optional field dropped with its row kept: where, which field, why (the
+    summary JSON's `dropped`), so a data lead sees them without opening the JSON."""
+    if not f.dropped:
+        return []
+    lines = [f"  {len(f.dropped)} fields dropped, their rows kept:"]
+    for finding in f.dropped[:SHOWN_DROPPED]:
+        lines.append(
+            f"    dropped: {finding['section']} {finding['where']}: {finding['field']}"
+            f" ({finding['reason']})"
+        )
+    if len(f.dropped) > SHOWN_DROPPED:
+        lines.append(f"    ... and {len(f.dropped) - SHOWN_DROPPED} more in the summary JSON")
+    return lines
+
+
 def report_lines(report: ImportReport) -> list[str]:
     """The summary a data lead reads: what was recognised, ignored and done."""
     lines: list[str] = []
@@ -113,6 +132,7 @@ def report_lines(report: ImportReport) -> list[str]:
             lines.append(f"  element ignored: {path} ({why})")
         for section, counts in f.sections.items():
             lines.append(f"  {section}: {counts.line()}")
+        lines += dropped_lines(f)
     if report.relinked.get("children"):
         moved = report.relinked
         lines.append(

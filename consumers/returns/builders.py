@@ -144,11 +144,14 @@ def cp_plan(
     reviews: list[date],
     end: date | None,
     links: Links,
+    latest_only: bool = False,
 ) -> list[Fact]:
     """A CP plan, its review conferences and its end. Whether a review let the
     plan continue and whether the end stepped down to a CIN plan are not in the
     returns: a review on the end date ended it; an end on the day the episode
-    closed stepped down to nothing (both inferred)."""
+    closed stepped down to nothing (both inferred). `latest_only`: the return
+    gives only the plan's latest review, so its place in the sequence is unknown
+    (stated, not inferred: a re-import marks a review stored without it)."""
     child = record.child_id
     key = plan_key(child, start)
     facts = [
@@ -164,6 +167,8 @@ def cp_plan(
     ]
     for review in sorted(set(reviews)):
         payload = {"plan_id": key, "plan_continues": review != end}
+        if latest_only:
+            payload["latest_only"] = True
         facts.append(
             Fact(
                 "CPReviewHeld",

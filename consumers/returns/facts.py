@@ -97,6 +97,10 @@ def plan_key(child_id: str, day: date) -> str:
     return f"cpp:{child_id}:{day.isoformat()}"
 
 
+def plo_key(child_id: str, day: date) -> str:
+    return f"plo:{child_id}:{day.isoformat()}"
+
+
 def proceedings_key(child_id: str, day: date) -> str:
     return f"proc:{child_id}:{day.isoformat()}"
 

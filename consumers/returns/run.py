@@ -90,8 +90,8 @@ def _import_one(
     for section in source.sections:
         if source.rows_in(section):
             report.counts(section).rows = source.rows_in(section)
-    _note_dropped(source, report)
-    facts, refused = _facts(source, links, family_of)
+    facts, refused, unmapped = _facts(source, links, family_of)
+    _note_dropped(source, report, unmapped)
     for reject in refused:
         report.counts(reject.section).rows_rejected += 1
         rejects.write(reject)
@@ -116,12 +116,12 @@ def _import_one(
     return report
 
 
-def _note_dropped(source: SourceFile, report: FileReport) -> None:
+def _note_dropped(source: SourceFile, report: FileReport, refused: set[int]) -> None:
     """Per section, rows kept whole and kept with dropped fields, and each dropped
-    field as a finding (where, which field, why: never the value)."""
-    clashes = yes_no_conflicts(source.records)  # refused rows, counted as rejected
+    field as a finding (where, which field, why: never the value). `refused`: the
+    records the run refused after reading (counted as rejected, their findings moot)."""
     for record in source.records:
-        if id(record) in clashes:
+        if id(record) in refused:
             continue
         counts = report.counts(record.section)
         if not record.dropped:
@@ -206,13 +206,15 @@ def yes_no_conflicts(records: list[Record]) -> dict[int, Reject]:
 
 def _facts(
     source: SourceFile, links: Links, family_of: FamilyOf
-) -> tuple[list[Fact], list[Reject]]:
-    """Every record's facts, episodes first; a record that contradicts itself is refused."""
+) -> tuple[list[Fact], list[Reject], set[int]]:
+    """Every record's facts, episodes first; a record that contradicts itself is
+    refused. Also the ids of the records refused here (conflicts, contradictions)."""
     refused = list(source.rejects)
     facts: list[Fact] = []
     order = {name: i for i, name in enumerate(source.sections)}
     clashes = yes_no_conflicts(source.records)
     refused.extend(clashes.values())
+    unmapped = set(clashes)
     for record in sorted(source.records, key=lambda r: order.get(r.section, len(order))):
         if id(record) in clashes:
             continue
@@ -223,6 +225,7 @@ def _facts(
             refused.append(
                 Reject(record.where, record.section, reason, record.raw, None, record.child_id)
             )
+            unmapped.add(id(record))
             continue
         for fact in made:
             fact.family_id = family_of(record.child_id)
@@ -230,7 +233,7 @@ def _facts(
             if fact.event_type == "HistoryStated" and source.as_of is not None:
                 date_statement(fact, source.as_of)
         facts.extend(f for f in made if f.event_type != "HistoryStated" or f.as_of is not None)
-    return facts, refused
+    return facts, refused, unmapped
 
 
 def _judge(

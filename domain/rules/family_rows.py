@@ -24,6 +24,7 @@ from domain.rules import (
     reg24_deadline,
     repeat_cp_plan,
     repeat_pre_proceedings,
+    repeat_section47,
     third_referral_child,
     third_referral_family,
     unqualified_decision,
@@ -159,6 +160,7 @@ def derive(
         *third_referral_family.alerts(family_id, history, th, facts.team),
         *repeat_cp_plan.alerts(plans),
         *repeat_pre_proceedings.alerts(plo, th),
+        *repeat_section47.alerts(facts),
         *unqualified_decision.alerts(decisions),
         *deadline_alerts(plo, placements, actions, as_of, th),
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from domain.codes import PLO_REVIEWING_KINDS
 from domain.rules.base import Rule, iso
 from domain.rules.facts import FamilyFacts
 from domain.rules.thresholds import Thresholds
@@ -20,8 +21,9 @@ RULE = Rule(
     title="PLO tracker",
     definition=(
         "Every pre-proceedings episode: children, start, weeks open, letter before proceedings "
-        "sent, meetings held, last meeting and next review due (last meeting, or the start, "
-        "plus the review interval), target date (start plus the local target) and outcome."
+        "sent, PLO meetings held (initial and review; a family group decision meeting is "
+        "not one), last meeting and next review due (last meeting, or the start, plus the "
+        "review interval), target date (start plus the local target) and outcome."
     ),
 )
 
@@ -43,7 +45,7 @@ def plo_rows(facts: FamilyFacts, th: Thresholds) -> list[dict[str, Any]]:
         earlier_court = next(
             (p["proceedings_id"] for p in proceedings if p["issued_on"] < started), None
         )
-        meetings = sorted(m["on"] for m in plo["meetings"])
+        meetings = sorted(m["on"] for m in plo["meetings"] if m["kind"] in PLO_REVIEWING_KINDS)
         initial = next((m["on"] for m in plo["meetings"] if m["kind"] == "initial"), None)
         anchor = meetings[-1] if meetings else started
         issued = next(

@@ -1,12 +1,12 @@
 """Stated history: what a return says about the past it does not list (GUIDE section 8).
 
 A statement (`HistoryStated`) counts what came before a date it names
-(`counted_from`: the referral on an Annex A List 3 row, the plan on a List 7
-row or a CIN census plan): "2 referrals in the 12 months before this one",
-"1 previous CP plan". The rules take, for each referral or plan, the larger of
-what the store observed in the same window and what a statement says, so the
-same referral observed and stated is counted once; the alert says which
-established it.
+(`counted_from`: the referral on an Annex A List 3 row, the strategy discussion
+on a List 5 row, the plan on a List 7 row or a CIN census plan): "2 referrals
+in the 12 months before this one", "1 previous CP plan". The rules take, for
+each referral, enquiry or plan, the larger of what the store observed in the
+same window and what a statement says, so the same referral observed and stated
+is counted once; the alert says which established it.
 """
 
 from __future__ import annotations
@@ -43,12 +43,21 @@ def prior_referrals(child: Child, day: date) -> dict[str, Any] | None:
     the referral received on `day`. A count stated about another referral says
     nothing certain about this one's window (the stated referrals' dates are not
     given), so only statements counted from `day` itself apply."""
+    return _from_day(child, day, "prior_referrals_12m")
+
+
+def _from_day(child: Child, day: date, count: str) -> dict[str, Any] | None:
     found = [
-        s
-        for s in child.stated.values()
-        if s["counted_from"] == day and s.get("prior_referrals_12m") is not None
+        s for s in child.stated.values() if s["counted_from"] == day and s.get(count) is not None
     ]
-    return _best(found, "prior_referrals_12m")
+    return _best(found, count)
+
+
+def prior_section47s(child: Child, day: date) -> dict[str, Any] | None:
+    """The statement of how many section 47 enquiries the child had in the 12 months
+    before the enquiry started on `day`; as for referrals, only a count made from
+    `day` itself applies."""
+    return _from_day(child, day, "prior_section47s")
 
 
 def previous_plans(child: Child, day: date) -> dict[str, Any] | None:

@@ -129,7 +129,11 @@ def test_list7_plan_review_and_list8_care_orders(facts: dict[str, Fact]) -> None
         "category": "NEG",
     }
     review = facts["imp:cpp:1002:2024-02-01:review:2024-05-01"]
-    assert payload(review) == {"plan_id": "cpp:1002:2024-02-01", "plan_continues": True}
+    assert payload(review) == {
+        "plan_id": "cpp:1002:2024-02-01",
+        "plan_continues": True,
+        "latest_only": True,  # List 7 gives the latest review only
+    }
     issued = facts["imp:proc:1005:2024-04-01:issued"]
     assert payload(issued) == {"proceedings_id": "proc:1005:2024-04-01", "child_ids": ["1005"]}
     assert issued.inferred == {"occurred_at"}

@@ -73,7 +73,23 @@ def census_xml(children: list[dict[str, Any]], reference: str | None = "2024-03-
                 reviews = SubElement(el, "Reviews")
                 for day in p.get("reviews", []):
                     _leaf(reviews, "CPPreviewDate", day)
+            for plo in ep.get("plo", []):
+                _pre_proceedings(SubElement(cin, "PreProceedingsandFGDM"), plo)
     return tostring(message, encoding="utf-8", xml_declaration=True)
+
+
+def _pre_proceedings(block: Element, plo: dict[str, Any]) -> None:
+    """The 2026-27 block: pre-proceedings start, letter, FGDMs, review meetings,
+    decision and outcome, court application (element names as the reader declares)."""
+    _leaf(block, "PreProceedingsStartDate", plo.get("start"))
+    _leaf(block, "LetterBeforeProceedingsDate", plo.get("letter"))
+    for day in plo.get("fgdm", []):
+        _leaf(block, "FGDMDate", day)
+    for day in plo.get("reviews", []):
+        _leaf(block, "PreProceedingsReviewMeetingDate", day)
+    _leaf(block, "PreProceedingsDecisionDate", plo.get("decision"))
+    _leaf(block, "PreProceedingsOutcome", plo.get("outcome"))
+    _leaf(block, "CourtApplicationDate", plo.get("court"))
 
 
 def write_census(path: Path, children: list[dict[str, Any]], **kwargs: Any) -> Path:
@@ -288,3 +304,16 @@ def test_cin_plan_dates_are_reported_with_the_reason_they_make_no_event(tmp_path
     source = read_cin_census(write_census(tmp_path / "cin.xml", [FULL_CHILD]))
     ignored = source.recognition["elements_ignored"]
     assert ignored["CINdetails/CINPlanDates/CINPlanStartDate"].startswith("no CIN plan event")
+
+
+def test_an_unknown_sex_code_is_dropped_with_a_finding_and_the_child_kept(tmp_path: Path) -> None:
+    child = {
+        "id": "2301",
+        "dob": "2016-05-01",
+        "sex": "7",
+        "episodes": [{"referral": "2023-06-01"}],
+    }
+    source = read_cin_census(write_census(tmp_path / "cin.xml", [child]))
+    (ident,) = [r for r in source.records if r.section == "ChildIdentifiers"]
+    assert ident.values["sex"] is None and ident.values["birth_date"] == date(2016, 5, 1)
+    assert [name for name, _ in ident.dropped] == ["Sex"]

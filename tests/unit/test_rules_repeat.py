@@ -33,6 +33,7 @@ def test_every_alert_kind_of_the_guide_has_a_rule() -> None:
         "third_referral_family",
         "repeat_cp_plan",
         "repeat_pre_proceedings",
+        "repeat_section47",
         "pre_proceedings_drift",
         "reg24_deadline",
         "unqualified_decision",

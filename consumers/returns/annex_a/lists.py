@@ -107,12 +107,14 @@ def section47s(record: Record, links: Links) -> list[Fact]:
 
 
 def cp_plans(record: Record, links: Links) -> list[Fact]:
-    """List 7 gives only the latest review conference; earlier ones come from
-    earlier files or the census, each review its own event."""
+    """List 7 gives only the latest review conference (`latest_only`: not scored as
+    a first review); earlier ones come from earlier files or the census, each
+    review its own event."""
     v = record.values
     review = v.get("latest_review")
+    reviews = [review] if review else []
     facts = builders.cp_plan(
-        record, v["plan_start"], v["category"], [review] if review else [], v.get("plan_end"), links
+        record, v["plan_start"], v["category"], reviews, v.get("plan_end"), links, True
     )
     day = v["plan_start"]
     stated = _stated(

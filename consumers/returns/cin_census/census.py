@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from consumers.returns import builders
-from consumers.returns.cin_census.elements import CONTAINERS, READ, SOURCE, WHY_IGNORED, read_child
+from consumers.returns.cin_census import pre_proceedings
+from consumers.returns.cin_census.elements import (
+    CONTAINERS,
+    SOURCE,
+    WHY_IGNORED,
+    is_read,
+    read_child,
+)
 from consumers.returns.cin_census.xml_reader import UnsafeOrBrokenXML, paths, stream_children
 from consumers.returns.facts import (
     Fact,
@@ -27,7 +34,14 @@ from consumers.returns.links import Links
 from consumers.returns.source_file import SourceFile
 from consumers.returns.values import ValueProblem, parse_date
 
-SECTIONS = ("ChildIdentifiers", "CINdetails", "Assessments", "Section47", "ChildProtectionPlans")
+SECTIONS = (
+    "ChildIdentifiers",
+    "CINdetails",
+    "Assessments",
+    "Section47",
+    "ChildProtectionPlans",
+    pre_proceedings.BLOCK,
+)
 
 
 def _year(reference: date) -> tuple[date, date]:
@@ -89,12 +103,12 @@ def _finish(
     ignored = {
         p: WHY_IGNORED.get(p, "not in the event contract")
         for p in seen
-        if p not in READ | CONTAINERS
+        if not is_read(p) and p not in CONTAINERS
     }
     out.recognition = {
         "reference_date": reference.isoformat() if reference else None,
         "collection_year": [d.isoformat() for d in _year(reference)] if reference else None,
-        "elements_read": {p: n for p, n in sorted(seen.items()) if p in READ},
+        "elements_read": {p: n for p, n in sorted(seen.items()) if is_read(p)},
         "elements_ignored": dict(sorted(ignored.items())),
     }
 
@@ -138,6 +152,8 @@ def map_record(record: Record, links: Links) -> list[Fact]:
             True,
             links,
         )
+    if record.section == pre_proceedings.BLOCK:
+        return pre_proceedings.facts(record)
     if record.section == "Section47":
         return builders.section47(
             record, v["start"], v["referral_id"], v["icpc"], v["icpc_not_required"], None, links

@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from consumers.returns.cin_census import pre_proceedings
 from consumers.returns.cin_census.xml_reader import children, descendants_text, text
 from consumers.returns.facts import Record, Reject, Where, referral_key
 from consumers.returns.source_file import SourceFile
@@ -71,7 +72,15 @@ CONTAINERS = {
     "CINdetails/Section47",
     "CINdetails/ChildProtectionPlans",
     "CINdetails/ChildProtectionPlans/Reviews",
+    f"CINdetails/{pre_proceedings.BLOCK}",
 }
+
+
+def is_read(path: str) -> bool:
+    """Whether the reader reads the element at `path` (as the summary names paths)."""
+    return path in READ or pre_proceedings.is_read(path)
+
+
 WHY_IGNORED = {
     "CINdetails/Section47/InitialCPCtarget": "the store computes timeliness with its own calendar",
     # The contract has no CIN plan event (GUIDE section 4): a child in need plan shows
@@ -109,6 +118,15 @@ def _code(value: str | None, allowed: frozenset[str], what: str) -> str | None:
     return code
 
 
+def _sex(value: str | None) -> str | None:
+    if is_blank(value):
+        return None
+    code = SEX.get(str(value).strip().upper())
+    if code is None:
+        raise ValueProblem(f"{quote(value)} is not a CIN census sex code")
+    return code
+
+
 def _where(out: SourceFile, *steps: tuple[str, int]) -> Where:
     return Where(out.file, "/".join(f"{name}[{n}]" for name, n in steps))
 
@@ -140,7 +158,7 @@ def read_child(element: Element, number: int, out: SourceFile) -> None:
             "birth_date": d.read(
                 "PersonBirthDate", lambda: parse_date(text(ident, "PersonBirthDate"))
             ),
-            "sex": SEX.get((text(ident, "Sex", "GenderCurrent") or "").upper()),
+            "sex": d.read("Sex", lambda: _sex(text(ident, "Sex", "GenderCurrent"))),
             "first_seen": min(referral_dates) if referral_dates else None,
         },
     )
@@ -217,6 +235,7 @@ def _episode(
         ("Assessments", lambda e, d: _assessment(e, d, parent, closure_reason)),
         ("Section47", lambda e, d: _s47(e, d, parent, episode_icpc(details, d))),
         ("ChildProtectionPlans", _plan),
+        (pre_proceedings.BLOCK, pre_proceedings.read_block),
     ):
         for n, element in enumerate(children(details, name), start=1):
             sub = _where(out, *steps, (name, n))
