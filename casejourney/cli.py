@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.audit",
     "casejourney.commands.imports",
     "casejourney.commands.projections",
+    "casejourney.commands.indicators",
+    "casejourney.commands.network",
     "casejourney.commands.findings",
     "casejourney.commands.dashboard",
     "casejourney.commands.access_log",

@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from kafka.errors import KafkaError
 
+from casejourney.commands.arguments import JSON_HELP, positive
 from casejourney.container import Container
 from consumers.files.jsonl import read_lines
 from consumers.kafka.clients import make_admin, make_producer
@@ -65,9 +66,14 @@ def register(sub: Any) -> None:
     c.set_defaults(handler=_reports_unreachable(topics_create))
 
     p = sub.add_parser("publish", help="send contract JSON Lines to their Kafka topics")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="JSON Lines files")
     p.add_argument("--rejects", type=Path, help="rejects file (default: beside each input)")
-    p.add_argument("--max-message-bytes", type=int, default=MAX_MESSAGE_BYTES)
+    p.add_argument(
+        "--max-message-bytes",
+        type=positive,
+        default=MAX_MESSAGE_BYTES,
+        help=f"a larger line is rejected, not sent (default {MAX_MESSAGE_BYTES:,})",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(handler=_reports_unreachable(publish))
 
@@ -80,13 +86,23 @@ def register(sub: Any) -> None:
         help="stop when nothing arrived for SECONDS and every assigned partition is done",
     )
     p.add_argument("--no-project", action="store_true", help="do not run projections")
-    p.add_argument("--max-message-bytes", type=int, default=MAX_MESSAGE_BYTES)
-    p.add_argument("--session-timeout-ms", type=int, default=10_000)
+    p.add_argument(
+        "--max-message-bytes",
+        type=positive,
+        default=MAX_MESSAGE_BYTES,
+        help=f"a larger message is dead-lettered, not stored (default {MAX_MESSAGE_BYTES:,})",
+    )
+    p.add_argument(
+        "--session-timeout-ms",
+        type=positive,
+        default=10_000,
+        help="how long the group waits for a silent member before rebalancing (default 10000)",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(handler=_reports_unreachable(consume))
 
     p = sub.add_parser("lag", help="the consumer group's lag per topic and partition")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=_reports_unreachable(lag))
 
 
