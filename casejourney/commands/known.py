@@ -20,12 +20,19 @@ def require_team(db: Database, team: str | None) -> None:
     known = queries.teams(db)
     if team in known:
         return
-    close = difflib.get_close_matches(team, known, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    meant = _closest(team, known)
+    hint = f"did you mean {meant!r}? " if meant else ""
     raise ValueError(
         f"team {team!r} is not known in the read models: {hint}"
         "`casejourney teams` lists the known teams"
     )
+
+
+def _closest(name: str, known: list[str]) -> str | None:
+    """The known name a typing slip most likely meant (case aside), if any is close."""
+    by_lower = {k.casefold(): k for k in known}
+    close = difflib.get_close_matches(name.casefold(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[close[0]] if close else None
 
 
 def require_family(db: Database, family_id: str) -> None:

@@ -54,7 +54,7 @@ def show_network(args: argparse.Namespace, container: Container) -> int:
         return 0
     others = len(result["families"]) - 1
     print(
-        f"{args.family_id} is linked to {plural(others, 'other family')} within "
+        f"{args.family_id} is linked to {plural(others, 'other family', 'other families')} within "
         f"{plural(args.steps, 'step')} (one step: family, shared person, family)"
         if others
         else f"{args.family_id} is linked to no other family within {plural(args.steps, 'step')}"

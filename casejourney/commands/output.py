@@ -56,5 +56,6 @@ def rate(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
-def plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """`1 finding`, `2 findings`; `nouns` for the irregular (`families`)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {nouns or noun + 's'}"
