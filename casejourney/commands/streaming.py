@@ -22,6 +22,7 @@ from typing import IO, Any
 from kafka.errors import KafkaError
 
 from casejourney.commands.arguments import JSON_HELP, positive
+from casejourney.commands.output import count
 from casejourney.container import Container
 from consumers.files.jsonl import read_lines
 from consumers.kafka.clients import make_admin, make_producer
@@ -173,12 +174,12 @@ class Progress:
 
 
 def count_lines(path: Path) -> int:
-    count, last = 0, b"\n"
+    lines, last = 0, b"\n"
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
-            count += chunk.count(b"\n")
+            lines += chunk.count(b"\n")
             last = chunk[-1:]
-    return count + (last != b"\n")
+    return lines + (last != b"\n")
 
 
 def publish(args: argparse.Namespace, container: Container) -> int:
@@ -237,12 +238,12 @@ def _print_publish(path: Path, summary: PublishSummary, as_json: bool) -> None:
         print(json.dumps({"file": str(path), **summary.to_json()}))
         return
     print(
-        f"{path}: read {summary.read}, sent {summary.sent}, rejected {summary.rejected}, "
-        f"failed {summary.failed}"
+        f"{path}: read {count(summary.read)}, sent {count(summary.sent)}, "
+        f"rejected {count(summary.rejected)}, failed {count(summary.failed)}"
         + (f" (see {summary.rejects_file})" if summary.rejects_file else "")
     )
-    for topic, count in summary.by_topic.items():
-        print(f"  {topic}: {count}")
+    for topic, sent in summary.by_topic.items():
+        print(f"  {topic}: {count(sent)}")
 
 
 # --- consume --------------------------------------------------------------------------
@@ -285,9 +286,9 @@ def consume(args: argparse.Namespace, container: Container) -> int:
     else:
         rate = stats.messages / stats.seconds if stats.seconds else 0.0
         print(
-            f"consumed {stats.messages} messages in {stats.seconds:.1f} s ({rate:,.0f}/s): "
-            f"stored {stats.stored}, duplicates {stats.duplicates}, "
-            f"dead-lettered {stats.dead_lettered} (to {kafka.topic(DEAD_LETTER)})"
+            f"consumed {count(stats.messages)} messages in {stats.seconds:.1f} s ({rate:,.0f}/s): "
+            f"stored {count(stats.stored)}, duplicates {count(stats.duplicates)}, "
+            f"dead-lettered {count(stats.dead_lettered)} (to {kafka.topic(DEAD_LETTER)})"
         )
     return 0
 

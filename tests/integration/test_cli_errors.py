@@ -3,9 +3,14 @@ and no traceback, instead of a page of zeros or a library's stack trace."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from casejourney.cli import main
+from domain.rules.thresholds import DEFAULT_THRESHOLDS
+from projections import network
+from projections.runner import Projector
 from store.family_store import FamilyStore
 from tests.integration.test_projections_cli import linked
 from tests.support.journeys import rich_family
@@ -81,3 +86,16 @@ def test_network_steps_must_be_a_positive_whole_number(
             main(["network", "F1", "--steps", steps])
         assert stopped.value.code == 2
         assert "argument --steps" in capsys.readouterr().err
+
+
+def test_the_network_of_an_unknown_family_is_empty_not_a_networkx_error(store: str) -> None:
+    with FamilyStore(store) as s:
+        projector = Projector(s, thresholds=DEFAULT_THRESHOLDS, clock=lambda: date(2025, 1, 1))
+        projector.run_once()
+        try:
+            assert network.neighbourhood(projector.db, "FAM-999999", 2)["families"] == []
+            assert [
+                f["family_id"] for f in network.neighbourhood(projector.db, "F1", 1)["families"]
+            ] == ["F1", "F2"]
+        finally:
+            projector.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ from casejourney.cli import main
 from domain.contract import ContractEvent
 from store.family_store import FamilyStore
 from tests.integration.test_projections_cli import linked, referral
-from tests.support.events import ev
+from tests.support.events import ev, raw
 from tests.support.journeys import rich_family
 
 PERIOD = ["--from", "2023-01-01", "--to", "2023-12-31"]
@@ -179,3 +180,28 @@ def _lines(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
 def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:  # type: ignore[type-arg]
     assert main([*args, "--json"]) == 0
     return json.loads(capsys.readouterr().out)
+
+
+def test_ingest_says_what_it_did_per_file_and_in_total_or_as_json(
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CASEJOURNEY_DATABASE_URL", sqlite_url)
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps(raw("ChildAdded", "2023-01-02", birth_date="2015-05-01")) + "\n")
+    second.write_text(json.dumps(raw("ChildAdded", "2023-01-02", family_id="F2")) + "\n")
+    assert main(["ingest", str(first), str(second)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"{first}: read 1, stored 1, duplicates 0, rejected 0",
+        f"{second}: read 1, stored 1, duplicates 0, rejected 0",
+        "total: read 2, stored 2, duplicates 0, rejected 0",
+    ]
+    assert main(["ingest", str(first), str(second), "--json"]) == 0
+    answers = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(a["file"], a["read"], a["stored"], a["duplicates"]) for a in answers] == [
+        (str(first), 1, 0, 1),
+        (str(second), 1, 0, 1),
+        ("total", 2, 0, 2),
+    ]
