@@ -70,3 +70,11 @@ def test_help_prints_for_every_command(
     assert stopped.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith(f"usage: casejourney {' '.join(path)}")
+
+
+def test_the_bare_command_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    shown = capsys.readouterr()
+    assert shown.out == "" and shown.err.startswith("usage: casejourney")
+    assert all(f"    {path[0]} " in shown.err for path in commands() if len(path) == 1)
+    assert "casejourney COMMAND --help" in shown.err
