@@ -71,8 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output piped into `head` and the like: the reader left, nothing is wrong.
         sys.stderr.close()
         return 0
-    except (ValueError, FileNotFoundError) as error:
-        # Configuration and input errors: one line, no traceback.
+    except (ValueError, OSError) as error:
+        # Configuration and input errors, and files that cannot be read or written
+        # (missing, a directory, no permission): one line, no traceback.
         print(f"casejourney: {error}", file=sys.stderr)
         return 2
 

@@ -4,6 +4,7 @@ and no traceback, instead of a page of zeros or a library's stack trace."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,11 @@ def test_the_network_of_an_unknown_family_is_empty_not_a_networkx_error(store: s
             ] == ["F1", "F2"]
         finally:
             projector.close()
+
+
+def test_a_file_that_cannot_be_written_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CASEJOURNEY_DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    line = refused(["generate", "--families", "1", "--out", str(tmp_path)], capsys)
+    assert "Is a directory" in line and str(tmp_path) in line
