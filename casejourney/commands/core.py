@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from casejourney.commands.arguments import JSON_HELP, positive
+from casejourney.commands.arguments import JSON_HELP, day, positive
 from casejourney.commands.dashboard import redact
 from casejourney.commands.output import count, print_table
 from casejourney.container import Container
@@ -25,17 +24,30 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=ingest)
 
     p = sub.add_parser("generate", help="write synthetic family journeys as JSON Lines")
-    p.add_argument("--families", type=positive, default=300, help="how many families (default 300)")
     p.add_argument(
-        "--years", type=positive, default=3, help="years of history before --end (default 3)"
+        "--families", type=positive, default=300, metavar="N", help="how many (default 300)"
     )
     p.add_argument(
-        "--seed", type=int, default=1, help="random seed: the same seed, the same file (default 1)"
+        "--years",
+        type=positive,
+        default=3,
+        metavar="N",
+        help="years of history before --end (default 3)",
     )
-    p.add_argument("--out", type=Path, required=True, help="the JSON Lines file to write")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="N",
+        help="random seed: the same seed, the same file (default 1)",
+    )
+    p.add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the JSON Lines file to write"
+    )
     p.add_argument(
         "--end",
-        type=date.fromisoformat,
+        type=day,
+        metavar="DATE",
         help="last business date (default 2026-03-31, so a seed always gives the same file)",
     )
     p.set_defaults(handler=generate)

@@ -27,8 +27,14 @@ def register(sub: Any) -> None:
         "indicators",
         help="headline figures for a period, with numerators, denominators and medians",
     )
-    p.add_argument("--from", dest="start", type=day, help="first day (default: a year before --to)")
-    p.add_argument("--to", dest="end", type=day, help="last day (default: today)")
+    p.add_argument(
+        "--from",
+        dest="start",
+        type=day,
+        metavar="DATE",
+        help="first day (default: a year before --to)",
+    )
+    p.add_argument("--to", dest="end", type=day, metavar="DATE", help="last day (default: today)")
     p.add_argument("--team", help=TEAM_HELP)
     p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.add_argument("--as-at", metavar="DATETIME", help=AS_AT_HELP)
