@@ -166,15 +166,10 @@ def test_findings_are_headed_and_counted(store: str, capsys: pytest.CaptureFixtu
     shown = capsys.readouterr()
     lines = shown.out.splitlines()
     assert columns(lines[0])[:3] == ["finding id", "family", "child"]
-    found = [json.loads(line) for line in _lines(capsys, "findings", "--json")]
+    found = [json.loads(line) for line in run(capsys, "findings", "--json")]
     assert len(lines) == 1 + len(found) and found
     errors = sum(f["severity"] == "error" for f in found)
     assert shown.err.startswith(f"{len(found)} finding") and f"{errors} error" in shown.err
-
-
-def _lines(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
-    assert main(list(args)) == 0
-    return capsys.readouterr().out.splitlines()
 
 
 def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:  # type: ignore[type-arg]
