@@ -15,13 +15,15 @@ from bench.services import sqlite_url
 
 def ingest(r: Run, url: str, label: str) -> dict[str, Any]:
     done = run(
-        cli("ingest", str(r.data), "--rejects", str(r.work / f"rejects-{label}.jsonl")),
+        cli("ingest", str(r.data), "--json", "--rejects", str(r.work / f"rejects-{label}.jsonl")),
         r.env(url),
         r.log(f"ingest-{label}"),
     )
-    line = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-    if done.returncode != 0 or f"stored {r.stats.events}," not in line:
-        raise RuntimeError(f"ingest into {label} did not store every event: {line} {done.stderr}")
+    summary = done.json() or {}
+    if done.returncode != 0 or summary.get("stored") != r.stats.events:
+        raise RuntimeError(
+            f"ingest into {label} did not store every event: {summary} {done.stderr}"
+        )
     return {
         "events": r.stats.events,
         "seconds": round(done.seconds, 2),

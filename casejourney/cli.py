@@ -23,6 +23,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.audit",
     "casejourney.commands.imports",
     "casejourney.commands.projections",
+    "casejourney.commands.indicators",
+    "casejourney.commands.network",
     "casejourney.commands.findings",
     "casejourney.commands.dashboard",
     "casejourney.commands.access_log",
@@ -33,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casejourney",
         description="Event-sourced case journeys for children's social care.",
+        epilog="Each command explains its options: casejourney COMMAND --help. Commands read "
+        "and write the store CASEJOURNEY_DATABASE_URL names (see the README's Configuration); "
+        "listing commands print headed tables, or JSON with --json.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -43,7 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    if not given:  # a newcomer typing the bare name gets the list of commands
+        parser.print_help(sys.stderr)
+        return 2
+    args = parser.parse_args(given)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -62,8 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output piped into `head` and the like: the reader left, nothing is wrong.
         sys.stderr.close()
         return 0
-    except (ValueError, FileNotFoundError) as error:
-        # Configuration and input errors: one line, no traceback.
+    except (ValueError, OSError) as error:
+        # Configuration and input errors, and files that cannot be read or written
+        # (missing, a directory, no permission): one line, no traceback.
         print(f"casejourney: {error}", file=sys.stderr)
         return 2
 

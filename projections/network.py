@@ -109,7 +109,9 @@ def neighbourhood(db: Database, family_id: str, steps: int = 1) -> Row:
     families, links = _grow(db, family_id, steps)
     summaries = _summaries(db, families)
     graph = build_graph(links, summaries)
-    distances = nx.single_source_shortest_path_length(graph, family_node(family_id))
+    start = family_node(family_id)
+    # A family the read models do not hold has no neighbourhood (not a NodeNotFound).
+    distances = nx.single_source_shortest_path_length(graph, start) if start in graph else {}
     return {
         "family_id": family_id,
         "steps": steps,

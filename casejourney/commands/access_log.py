@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from audit.moments import parse_moment
+from casejourney.commands.output import plural, print_table
 from casejourney.container import Container
 from store.access_log import AccessLog
 
@@ -27,7 +29,17 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=show_access_log, reads_only=True)
 
 
-COLUMNS = ("seq", "at", "user_id", "role", "page", "action", "family_id", "list_name", "outcome")
+COLUMNS = (
+    ("seq", "#"),
+    ("at", "when"),
+    ("user_id", "user"),
+    ("role", "role"),
+    ("page", "page"),
+    ("action", "action"),
+    ("family_id", "family"),
+    ("list_name", "list"),
+    ("outcome", "outcome"),
+)
 
 
 def show_access_log(args: argparse.Namespace, container: Container) -> int:
@@ -39,10 +51,9 @@ def show_access_log(args: argparse.Namespace, container: Container) -> int:
         log.close()
     if args.json:
         for row in rows:
-            print(json.dumps({c: row.get(c) for c in COLUMNS}))
+            print(json.dumps({c: row.get(c) for c, _ in COLUMNS}))
         return 0
-    print("\t".join(COLUMNS))
-    for row in rows:
-        print("\t".join("" if row.get(c) is None else str(row.get(c)) for c in COLUMNS))
-    print(f"# {len(rows)} records")
+    if rows:
+        print_table([h for _, h in COLUMNS], [[row.get(c) for c, _ in COLUMNS] for row in rows])
+    print(plural(len(rows), "record"), file=sys.stderr)
     return 0

@@ -19,10 +19,16 @@ from store.family_store import FamilyStore
 
 def register(sub: Any) -> None:
     p = sub.add_parser("diff", help="what was recorded about a family between two moments")
-    p.add_argument("family_id")
-    p.add_argument("--from", dest="since", required=True, metavar="DATETIME")
-    p.add_argument("--to", dest="until", required=True, metavar="DATETIME")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("family_id", metavar="FAMILY_ID", help="the family's id")
+    p.add_argument(
+        "--from",
+        dest="since",
+        required=True,
+        metavar="DATETIME",
+        help="the earlier moment (ISO date or date-time, UK time)",
+    )
+    p.add_argument("--to", dest="until", required=True, metavar="DATETIME", help="the later moment")
+    p.add_argument("--json", action="store_true", help="print the differences as JSON")
     p.set_defaults(handler=show_diff, reads_only=True)
 
     p = sub.add_parser(
@@ -49,21 +55,26 @@ def register(sub: Any) -> None:
         action="store_true",
         help="also compare the live read models with a replay (names each row that differs)",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=run_verify, reads_only=True)
 
     p = sub.add_parser(
         "seal", help="check and seal what was recorded since the last seal (cheap; run often)"
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=run_seal)
 
     p = sub.add_parser(
         "audit-pack", help="a family then and now, alerts, verification: CSV and HTML"
     )
-    p.add_argument("family_id")
-    p.add_argument("--as-at", required=True, metavar="DATETIME")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR")
+    p.add_argument("family_id", metavar="FAMILY_ID", help="the family's id")
+    p.add_argument(
+        "--as-at",
+        required=True,
+        metavar="DATETIME",
+        help="the moment to show the family as then known (ISO date or date-time, UK time)",
+    )
+    p.add_argument("--out", required=True, type=Path, metavar="DIR", help="directory to write to")
     p.set_defaults(handler=audit_pack, reads_only=True)
 
 
@@ -201,37 +212,6 @@ def past_alerts(args: argparse.Namespace, container: Container) -> int:
             f" {r['team'] or '-':<18} {r['alert_id']}{ack}  {json.dumps(r['detail'])}"
         )
     print(f"{len(rows)} alerts", file=sys.stderr)
-    return 0
-
-
-def past_indicators(args: argparse.Namespace, container: Container) -> int:
-    """`casejourney indicators --as-at T`: the figures from what was recorded by then."""
-    from datetime import timedelta
-
-    from domain.calendar import minus_years
-    from projections.as_at import day_of, indicators_as_at
-
-    as_at = api.parse_moment(args.as_at)
-    end = args.end or day_of(as_at)
-    start = args.start or minus_years(end) + timedelta(days=1)
-    if start > end:
-        raise ValueError("--from must not be after --to")
-    rows = indicators_as_at(
-        container.store, as_at, start, end, team=args.team, thresholds=container.settings.alerts
-    )
-    if args.json:
-        out = {"as_at": as_at.isoformat(), "from": str(start), "to": str(end), "indicators": rows}
-        print(json.dumps(out, indent=2))
-        return 0
-    print(f"Indicators {start} to {end} as they stood at {api.local_text(as_at)}")
-    for r in rows:
-        if r["denominator"] is None:
-            figure = f"{r['value']}"
-        elif r["value"] is None:
-            figure = f"n/a ({r['numerator']}/{r['denominator']})"
-        else:
-            figure = f"{r['value']:.1%} ({r['numerator']}/{r['denominator']})"
-        print(f"  {r['label']:<52} {figure}")
     return 0
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from typing import Any
 
+from casejourney.commands.arguments import TEAM_HELP, day
+from casejourney.commands.known import require_family, require_team
+from casejourney.commands.output import plural, print_table
 from casejourney.container import Container
 from domain.findings import CHECKS
 from projections import findings_query
 
-HEADINGS = (
+COLUMNS = (
     ("finding_id", "finding id"),
     ("family_id", "family"),
     ("child_id", "child"),
@@ -28,13 +30,6 @@ HEADINGS = (
     ("reason", "reason"),
     ("events", "event ids"),
 )
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("not an ISO date (YYYY-MM-DD)") from None
 
 
 def register(sub: Any) -> None:
@@ -51,10 +46,10 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--severity", choices=findings_query.SEVERITIES, help="only errors or only warnings"
     )
-    p.add_argument("--team", help="only findings of this team's children or families")
+    p.add_argument("--team", help=f"only findings of this team's children or families; {TEAM_HELP}")
     p.add_argument(
         "--as-of",
-        type=_day,
+        type=day,
         metavar="DATE",
         help="the day that decides whether a fact has waited past the grace period (default today)",
     )
@@ -62,23 +57,13 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=findings, reads_only=True)
 
 
-def _table(rows: list[dict[str, Any]]) -> list[str]:
-    cells = [
-        [h for _, h in HEADINGS],
-        *[[str(r.get(k) or "-") for k, _ in HEADINGS] for r in rows],
-    ]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(HEADINGS))]
-    return [
-        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells
-    ]
-
-
 def findings(args: argparse.Namespace, container: Container) -> int:
     projector = container.projector
     projector.run_once()
     db = projector.db
-    if args.family is not None and not findings_query.family_known(db, args.family):
-        raise ValueError("no such family in the read models (see `casejourney summary`)")
+    if args.family is not None:
+        require_family(db, args.family)
+    require_team(db, args.team)
     rows = findings_query.findings(
         db,
         as_of=args.as_of or projector.clock(),
@@ -95,7 +80,11 @@ def findings(args: argparse.Namespace, container: Container) -> int:
     for r in rows:
         r["events"] = " ".join([r["event_id"], *r["related"]])
     if rows:
-        print("\n".join(_table(rows)))
+        print_table([h for _, h in COLUMNS], [[r.get(k) for k, _ in COLUMNS] for r in rows])
     errors = sum(1 for r in rows if r["severity"] == "error")
-    print(f"{len(rows)} findings: {errors} errors, {len(rows) - errors} warnings", file=sys.stderr)
+    print(
+        f"{plural(len(rows), 'finding')}: {plural(errors, 'error')}, "
+        f"{plural(len(rows) - errors, 'warning')}",
+        file=sys.stderr,
+    )
     return 0

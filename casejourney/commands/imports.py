@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
     annex = kinds.add_parser("annex-a", help="Ofsted Annex A workbooks (.xlsx) or lists as .csv")
     census = kinds.add_parser("cin-census", help="DfE children-in-need census XML returns")
     for q, handler in ((annex, import_annex_a), (census, import_cin_census)):
-        q.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        q.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="the files to import")
         q.add_argument("--families", type=Path, metavar="MAP.csv", help="child id -> family id")
         q.add_argument(
             "--as-of",

@@ -21,6 +21,8 @@ from typing import IO, Any
 
 from kafka.errors import KafkaError
 
+from casejourney.commands.arguments import JSON_HELP, positive
+from casejourney.commands.output import count
 from casejourney.container import Container
 from consumers.files.jsonl import read_lines
 from consumers.kafka.clients import make_admin, make_producer
@@ -65,9 +67,14 @@ def register(sub: Any) -> None:
     c.set_defaults(handler=_reports_unreachable(topics_create))
 
     p = sub.add_parser("publish", help="send contract JSON Lines to their Kafka topics")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="JSON Lines files")
     p.add_argument("--rejects", type=Path, help="rejects file (default: beside each input)")
-    p.add_argument("--max-message-bytes", type=int, default=MAX_MESSAGE_BYTES)
+    p.add_argument(
+        "--max-message-bytes",
+        type=positive,
+        default=MAX_MESSAGE_BYTES,
+        help=f"a larger line is rejected, not sent (default {MAX_MESSAGE_BYTES:,})",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(handler=_reports_unreachable(publish))
 
@@ -80,13 +87,23 @@ def register(sub: Any) -> None:
         help="stop when nothing arrived for SECONDS and every assigned partition is done",
     )
     p.add_argument("--no-project", action="store_true", help="do not run projections")
-    p.add_argument("--max-message-bytes", type=int, default=MAX_MESSAGE_BYTES)
-    p.add_argument("--session-timeout-ms", type=int, default=10_000)
+    p.add_argument(
+        "--max-message-bytes",
+        type=positive,
+        default=MAX_MESSAGE_BYTES,
+        help=f"a larger message is dead-lettered, not stored (default {MAX_MESSAGE_BYTES:,})",
+    )
+    p.add_argument(
+        "--session-timeout-ms",
+        type=positive,
+        default=10_000,
+        help="how long the group waits for a silent member before rebalancing (default 10000)",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(handler=_reports_unreachable(consume))
 
     p = sub.add_parser("lag", help="the consumer group's lag per topic and partition")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=_reports_unreachable(lag))
 
 
@@ -157,12 +174,12 @@ class Progress:
 
 
 def count_lines(path: Path) -> int:
-    count, last = 0, b"\n"
+    lines, last = 0, b"\n"
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
-            count += chunk.count(b"\n")
+            lines += chunk.count(b"\n")
             last = chunk[-1:]
-    return count + (last != b"\n")
+    return lines + (last != b"\n")
 
 
 def publish(args: argparse.Namespace, container: Container) -> int:
@@ -221,12 +238,12 @@ def _print_publish(path: Path, summary: PublishSummary, as_json: bool) -> None:
         print(json.dumps({"file": str(path), **summary.to_json()}))
         return
     print(
-        f"{path}: read {summary.read}, sent {summary.sent}, rejected {summary.rejected}, "
-        f"failed {summary.failed}"
+        f"{path}: read {count(summary.read)}, sent {count(summary.sent)}, "
+        f"rejected {count(summary.rejected)}, failed {count(summary.failed)}"
         + (f" (see {summary.rejects_file})" if summary.rejects_file else "")
     )
-    for topic, count in summary.by_topic.items():
-        print(f"  {topic}: {count}")
+    for topic, sent in summary.by_topic.items():
+        print(f"  {topic}: {count(sent)}")
 
 
 # --- consume --------------------------------------------------------------------------
@@ -269,9 +286,9 @@ def consume(args: argparse.Namespace, container: Container) -> int:
     else:
         rate = stats.messages / stats.seconds if stats.seconds else 0.0
         print(
-            f"consumed {stats.messages} messages in {stats.seconds:.1f} s ({rate:,.0f}/s): "
-            f"stored {stats.stored}, duplicates {stats.duplicates}, "
-            f"dead-lettered {stats.dead_lettered} (to {kafka.topic(DEAD_LETTER)})"
+            f"consumed {count(stats.messages)} messages in {stats.seconds:.1f} s ({rate:,.0f}/s): "
+            f"stored {count(stats.stored)}, duplicates {count(stats.duplicates)}, "
+            f"dead-lettered {count(stats.dead_lettered)} (to {kafka.topic(DEAD_LETTER)})"
         )
     return 0
 

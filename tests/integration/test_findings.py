@@ -110,7 +110,7 @@ def test_unknown_family_or_rule_is_a_clean_error(
     assert main(["project"]) == 0  # a store, with no such family in it
     capsys.readouterr()
     assert main(["findings", "--family", "NOPE"]) == 2
-    assert capsys.readouterr().err.startswith("casejourney: no such family")
+    assert capsys.readouterr().err.startswith("casejourney: no family 'NOPE' in the read models")
     with pytest.raises(SystemExit) as exit_info:
         main(["findings", "--rule", "no_such_rule"])
     assert exit_info.value.code == 2

@@ -108,7 +108,7 @@ def test_cli_commands(
     assert main(["network", "F3", "--steps", "2"]) == 0
     assert "F1" in capsys.readouterr().out
     assert main(["links", "F1", "F3"]) == 0
-    assert "person:P-2" in capsys.readouterr().out
+    assert "person P-2: partner in F2, step-parent in F3" in capsys.readouterr().out
     assert main(["links", "F1", "F4"]) == 1
     capsys.readouterr()
 
