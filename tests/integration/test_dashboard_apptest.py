@@ -435,6 +435,9 @@ def test_late_assessments_say_which_part_the_overview_counts(dashboard_env: str)
     assert f"{late:,} completed late" in caption and "Overview" in caption
     shown = at.tabs[0].dataframe[0].value
     assert (shown["status"] == "completed late").sum() == late
+    overview_page = open_page("overview.py")
+    overview_page.selectbox(key="behind").select("assessment_timeliness").run()
+    assert any("Timeliness and drift page also lists" in c.value for c in overview_page.caption)
 
 
 def test_regulation_24_count_rows_and_export_agree(
