@@ -64,7 +64,9 @@ def downloads(page: Page, tmp_path: Path) -> dict[str, pd.DataFrame]:
         download.value.save_as(target)
         files[target.suffix] = target
     csv = pd.read_csv(files[".csv"], encoding="utf-8-sig", dtype=str, na_filter=False)
-    excel = pd.read_excel(io.BytesIO(files[".xlsx"].read_bytes()), na_filter=False)
+    excel = pd.read_excel(
+        io.BytesIO(files[".xlsx"].read_bytes()), na_filter=False, engine="openpyxl"
+    )
     as_text = excel.map(lambda v: v.date().isoformat() if hasattr(v, "date") else str(v))
     return {"csv": csv, "xlsx": as_text, "names": pd.DataFrame({"name": list(files.values())})}
 
