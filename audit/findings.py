@@ -35,6 +35,7 @@ class VerifyReport:
     """The result of one walk of the store."""
 
     events: int = 0  # stored rows read (family creations included)
+    created: int = 0  # of them, each family's creation record (not a contract event)
     families: int = 0
     seconds: float = 0.0
     sealed_before: int = 0  # log position the seal covered when the walk began
@@ -47,6 +48,11 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.findings
+
+    @property
+    def contract_events(self) -> int:
+        """What `casejourney summary` calls events: the rows less the creation records."""
+        return self.events - self.created
 
     @property
     def events_per_second(self) -> float:

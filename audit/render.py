@@ -106,8 +106,9 @@ def verify_text(r: VerifyReport) -> str:
     )
     lines = [
         verdict,
-        f"checked {r.events} stored events of {r.families} families in {r.seconds:.1f}s "
-        f"({r.events_per_second:,.0f} events/s)",
+        f"checked {r.events:,} stored records of {r.families:,} families in {r.seconds:.1f}s "
+        f"({r.events_per_second:,.0f} records/s): {r.contract_events:,} events and "
+        f"{r.created:,} family creation records",
         f"seal: covered log #{r.sealed_before} before this run, #{r.sealed_now} now",
     ]
     if r.sealed_now:

@@ -17,6 +17,7 @@ from audit.findings import VerifyReport
 from audit.sealtable import SealTable
 from audit.verify import Walk, log_rows, merge
 from domain.family import GENESIS, Family
+from store.codec import CREATED_TOPIC
 from store.family_store import FamilyStore
 
 
@@ -45,6 +46,7 @@ def seal_new(store: FamilyStore) -> VerifyReport:
     walk = Walk(store, table, [])
     for row in log_rows(store, start=walk.sealed_head + 1):
         walk.report.events += 1
+        walk.report.created += int(row.topic == CREATED_TOPIC)
         _seed(store, walk.chains, row)
         sound = walk.family_check(row, sealed=False)
         oid = uuid_of(row.originator_id)

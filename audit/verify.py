@@ -27,6 +27,7 @@ from audit.findings import (
 )
 from audit.sealtable import SealEntry, SealTable
 from store.anchor import Anchor
+from store.codec import CREATED_TOPIC
 from store.family_store import FamilyStore
 
 PAGE = 10_000
@@ -165,6 +166,7 @@ def verify(
     entry = next(entries, None)
     for row in log_rows(store):
         walk.report.events += 1
+        walk.report.created += int(row.topic == CREATED_TOPIC)
         while entry is not None and entry.notification_id < row.id:
             walk.deleted(entry)
             entry = next(entries, None)

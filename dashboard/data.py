@@ -331,6 +331,7 @@ class DriftList:
     definition: str
     rows: pd.DataFrame  # the first LIST_ROWS, most urgent first
     total: int  # how many the list holds in all
+    parts: dict[str, int]  # for a list of two parts, how many each holds
 
 
 @dataclass(frozen=True)
@@ -381,14 +382,14 @@ def drift_specs(th: Thresholds) -> tuple[DriftSpec, ...]:
         DriftSpec(
             "unqualified",
             "decisions",
-            "Decisions by unqualified staff (12 months)",
+            "Decisions by unqualified staff (12 months to the day)",
             words["decisions"],
             lambda rows, _: frames.decisions(rows),
         ),
         DriftSpec(
             "allocations",
             "allocations",
-            "Children allocated to unqualified staff",
+            "Children allocated to unqualified staff (now)",
             words["allocations"],
             lambda rows, _: frames.allocations(rows),
         ),
@@ -407,7 +408,12 @@ def _fetch_drift(
     lists = models.drift_lists(as_of, team, limit, [s.name for s in chosen], scope=scope)
     return [
         DriftList(
-            s.key, s.title, s.definition, s.shape(lists[s.name].rows, as_of), lists[s.name].total
+            s.key,
+            s.title,
+            s.definition,
+            s.shape(lists[s.name].rows, as_of),
+            lists[s.name].total,
+            lists[s.name].parts,
         )
         for s in chosen
     ]

@@ -22,34 +22,46 @@ KIND_TITLES: dict[str, str] = {rule.code: rule.title for rule in RULES}
 
 def drift_definitions(th: Thresholds) -> dict[str, str]:
     """What each drift list holds (GUIDE section 5), by its name in queries.drift_lists,
-    in the thresholds in force."""
+    in the thresholds in force, as things stood on the chosen day."""
     extended = th.reg24_weeks + th.reg25_extension_weeks
     grace = f" by more than {th.action_grace_days} days" if th.action_grace_days else ""
+    late = (
+        " or completed late in the twelve months to the day. The Overview's timeliness "
+        "figure lists only those completed late, in its own period."
+    )
     return {
         "assessment": (
             f"Assessments not completed within {th.assessment_working_days} working days of "
-            "the referral: still open and past due, or completed late."
+            "the referral: still open and past due on the day," + late
         ),
         "icpc": (
             f"Initial child protection conferences not held within {th.icpc_working_days} "
-            "working days of the strategy discussion that started the section 47 enquiry."
+            "working days of the strategy discussion that started the section 47 enquiry: "
+            "not yet held and past due on the day," + late
         ),
         "cp_review": (
             f"CP review conferences late: the first more than {th.cp_first_review_months} "
             f"months after the ICPC, later ones more than {th.cp_review_months} months after "
-            "the previous review."
+            "the previous review; not yet held and past due on the day," + late
         ),
         "reg24": (
-            "Connected-person placements neither approved nor ended whose temporary approval "
-            f"({th.reg24_weeks} weeks, {extended} with a Regulation 25 extension) expires "
-            f"within {th.reg24_warn_weeks} weeks or has expired."
+            "Connected-person placements neither approved nor ended on the day whose "
+            f"temporary approval ({th.reg24_weeks} weeks, {extended} with a Regulation 25 "
+            f"extension) expires within {th.reg24_warn_weeks} weeks or has expired."
         ),
-        "actions": f"Supervision actions past their due date{grace} with no ActionCompleted.",
+        "actions": (
+            f"Supervision actions past their due date{grace} and not completed by the day. "
+            "An action completed since is off this list, though its alert may still be open "
+            "on the Alerts page."
+        ),
         "decisions": (
-            "Decisions in the last 12 months recorded by someone not recorded as a qualified "
-            "social worker."
+            "Decisions in the twelve months to the day recorded by someone not recorded as "
+            "a qualified social worker (the Overview's figure, over those twelve months)."
         ),
-        "allocations": "Children whose case is now allocated to a worker who is not qualified.",
+        "allocations": (
+            "Children whose case is now allocated to a worker who is not qualified "
+            "(as things stand today, whatever the day chosen)."
+        ),
     }
 
 
@@ -223,6 +235,7 @@ def timeliness(rows: list[Row], as_of: date) -> pd.DataFrame:
         shaped,
         {
             "family_id": "family",
+            "status": "status",
             "child_id": "child",
             "subject_id": "id",
             "start_on": "clock started",
@@ -236,9 +249,8 @@ def timeliness(rows: list[Row], as_of: date) -> pd.DataFrame:
 
 
 def reg24(rows: list[Row]) -> pd.DataFrame:
-    shaped = [r for r in rows if r.get("phase") != "ok"]
     return _frame(
-        shaped,
+        rows,
         {
             "family_id": "family",
             "child_id": "child",

@@ -8,7 +8,7 @@ everywhere, not only on the Alerts page.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from dashboard import auth
 from dashboard import source as sources
 from dashboard.exports import CSV_MIME, XLSX_MIME, csv_bytes, excel_bytes
 from dashboard.navigation import FAMILY
+from projections.figures import year_to
 
 
 def open_family(family_id: str) -> None:
@@ -110,8 +111,24 @@ def export_buttons(
 
 def period_picker(latest: date, key: str = "period") -> tuple[date, date]:
     """A date range, by default the twelve months up to the latest business date."""
-    default = (latest - timedelta(days=364), latest)
+    default = year_to(latest)
     chosen = st.date_input("Period", value=default, key=key, format="DD/MM/YYYY")
     if isinstance(chosen, tuple) and len(chosen) == 2:
         return chosen[0], chosen[1]
     return default  # half-chosen range while the user is still picking
+
+
+ALL_TEAMS = "All teams"
+
+
+def as_at_form(key: str, default: date, teams: list[str]) -> tuple[date, str | None]:
+    """The day and team a list is as at, applied together by the Apply button: a day
+    typed but not applied changes nothing, so the list, its figures and its exports
+    are always of the day the page says (shown under the form)."""
+    with st.form(f"{key}-form", border=False):
+        left, middle, right = st.columns([1, 2, 1], vertical_alignment="bottom")
+        as_of = left.date_input("As at", value=default, format="DD/MM/YYYY", key=f"{key}-as-of")
+        team = middle.selectbox("Team", [ALL_TEAMS, *teams], key=f"{key}-team")
+        right.form_submit_button("Apply")
+    st.caption(f"As at {as_of:%d/%m/%Y}, {team.lower() if team == ALL_TEAMS else team}.")
+    return as_of, None if team == ALL_TEAMS else team

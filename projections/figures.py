@@ -10,9 +10,10 @@ counts with them; `members_sql` lists with them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from domain.calendar import add_months
 from domain.rules.thresholds import Thresholds
 
 
@@ -33,12 +34,16 @@ class Counted:
         return f"NOT ({self.counted})" if self.late else self.counted
 
 
+TIMELY_DAY = "done_on"  # a clock counts in the period it was completed in
+ON_TIME = "COALESCE(on_time, 0) = 1"
+
+
 def _timely(kind: str) -> Counted:
     return Counted(
         "rm_timeliness",
-        "done_on",
+        TIMELY_DAY,
         f"kind = '{kind}'",
-        "COALESCE(on_time, 0) = 1",
+        ON_TIME,
         "kind || ' ' || subject_id || ': ' || working_days || ' working days'",
         late=True,
     )
@@ -92,6 +97,19 @@ OPEN_PLO = "started_on <= ? AND (ended_on IS NULL OR ended_on > ?)"  # open at t
 LATE_KEYS = frozenset(key for key, c in COUNTED.items() if c.late)
 
 
+def year_to(day: date) -> tuple[date, date]:
+    """The twelve months ending on `day`, both ends included (a year to 31 March starts
+    on 1 April): the window of every "in the last 12 months" list, and the period a page
+    opens on, so a list and the figure it answers cover the same days."""
+    return add_months(day, -12) + timedelta(days=1), day
+
+
+def plo_target_cutoff(day: date, th: Thresholds) -> date:
+    """Pre-proceedings open on `day` are beyond the local target when they started
+    before this day (open for more than the target's weeks)."""
+    return day - timedelta(weeks=th.plo_target_weeks)
+
+
 def period(c: Counted, start: date, end: date, team: str | None) -> tuple[str, list[Any]]:
     """The WHERE clause (and parameters) of a figure's denominator."""
     sql, params = c.scope, []
@@ -143,8 +161,7 @@ def members_sql(
         )
         open_at: list[Any] = [e, e]
         if key == "pre_proceedings_beyond_target":
-            cutoff = date.fromordinal(end.toordinal() - 7 * th.plo_target_weeks)
             sql += " AND started_on < ?"
-            open_at.append(cutoff.isoformat())
+            open_at.append(plo_target_cutoff(end, th).isoformat())
         return sql + team_clause + " ORDER BY 3, 1", [*open_at, *tail]
     raise KeyError(f"no member list for indicator {key!r}")

@@ -13,14 +13,25 @@ import json
 import statistics
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.calendar import add_months
 from domain.rules.thresholds import Thresholds
 from projections.access import EVERYTHING, Scope
-from projections.figures import COUNTED, OPEN_PLO, THIRD_REFERRAL, members_sql, period
+from projections.figures import (
+    COUNTED,
+    ON_TIME,
+    OPEN_PLO,
+    THIRD_REFERRAL,
+    TIMELY_DAY,
+    members_sql,
+    period,
+    plo_target_cutoff,
+    year_to,
+)
+from projections.plo_panel import as_it_stood
 from store.database import Database
 from store.tracking import tracking_rows
 
@@ -268,9 +279,12 @@ def _plo_figures(
     where, params = _in_scope(
         OPEN_PLO + t_clause, [last.isoformat(), last.isoformat(), *([team] if team else [])], scope
     )
-    open_plo = d.rows(f"SELECT started_on FROM rm_plo WHERE {where}", params)
-    weeks = [(last - date.fromisoformat(r["started_on"])).days / 7 for r in open_plo]
-    beyond = sum(1 for w in weeks if w > th.plo_target_weeks)
+    open_plo = [
+        r["started_on"] for r in d.rows(f"SELECT started_on FROM rm_plo WHERE {where}", params)
+    ]
+    weeks = [(last - date.fromisoformat(started)).days / 7 for started in open_plo]
+    cutoff = plo_target_cutoff(last, th).isoformat()
+    beyond = sum(1 for started in open_plo if started < cutoff)
     return [
         _ratio(
             "open_pre_proceedings",
@@ -629,35 +643,28 @@ def plo_tracker(
     th: Thresholds,
     scope: Scope = EVERYTHING,
 ) -> list[Row]:
-    """Pre-proceedings episodes, most urgent first: beyond target, then review overdue,
-    then longest open."""
-    clauses, params = ["started_on <= ?"], [as_of.isoformat()]
-    if open_only:
-        clauses.append("(ended_on IS NULL OR ended_on > ?)")
-        params.append(as_of.isoformat())
+    """Pre-proceedings episodes as they stood on `as_of` (projections.plo_panel), most
+    urgent first: beyond target, then review overdue, then longest open. Open ones are
+    those the headline figure counts (projections.figures.OPEN_PLO)."""
+    day = as_of.isoformat()
+    clauses, params = ([OPEN_PLO], [day, day]) if open_only else (["started_on <= ?"], [day])
     _where(clauses, params, "team", team)
     _scoped(clauses, params, scope)
     with _open(db) as d:
-        rows = d.rows("SELECT * FROM rm_plo" + _sql_where(clauses), params)
-    for row in rows:
-        started = date.fromisoformat(row["started_on"])
-        ended = date.fromisoformat(row["ended_on"]) if row["ended_on"] else None
-        stop = min(ended, as_of) if ended and ended <= as_of else as_of
-        row["weeks_open"] = round((stop - started).days / 7, 1)
-        row["beyond_target"] = row["weeks_open"] > th.plo_target_weeks and stop == as_of
-        due = row["next_review_due"]
-        row["review_overdue"] = bool(due and due < as_of.isoformat())
-        row["child_ids"] = [c for c in row["child_ids"].split(",") if c]
+        found = d.rows("SELECT * FROM rm_plo" + _sql_where(clauses) + " ORDER BY plo_id", params)
+    rows = [as_it_stood(row, as_of, th) for row in found]
     rows.sort(key=lambda r: (not r["beyond_target"], not r["review_overdue"], -r["weeks_open"]))
     return rows
 
 
 @dataclass(frozen=True)
 class Listed:
-    """The head of a list, in its order, and how many the whole list holds."""
+    """The head of a list, in its order, and how many the whole list holds (`parts`:
+    how many of them each part of its definition holds, for a list of two parts)."""
 
     rows: list[Row]
     total: int
+    parts: dict[str, int] = field(default_factory=dict)
 
 
 def _listed(
@@ -683,6 +690,13 @@ def _days(d: Database, later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
+# A clock open on the day and past its due date: started by then, not done by then.
+OVERDUE = "(start_on <= ? AND (done_on IS NULL OR done_on > ?) AND due_on < ?)"
+# Done late within a period: the rows the Overview lists behind a timeliness figure.
+DONE_LATE = f"({TIMELY_DAY} BETWEEN ? AND ? AND NOT ({ON_TIME}))"
+OPEN_OVERDUE, COMPLETED_LATE = "open, overdue", "completed late"
+
+
 def _timeliness(
     d: Database,
     as_of: date,
@@ -692,19 +706,38 @@ def _timeliness(
     limit: int | None,
     scope: Scope = EVERYTHING,
 ) -> Listed:
-    clauses = ["((done_on IS NULL AND due_on < ?)" + (" OR on_time = 0)" if include_late else ")")]
-    params: list[Any] = [as_of.isoformat()]
+    """Open and past due on `as_of`; with include_late, also those completed late in
+    the twelve months to it (the Overview's definition, over `year_to(as_of)`)."""
+    day = as_of.isoformat()
+    overdue_params: list[Any] = [day, day, day]
+    clauses, params = [OVERDUE], list(overdue_params)
+    if include_late:
+        first, _ = year_to(as_of)
+        clauses, params = [f"({OVERDUE} OR {DONE_LATE})"], [*params, first.isoformat(), day]
     _where(clauses, params, "kind", kind)
     _where(clauses, params, "team", team)
     _scoped(clauses, params, scope)
-    overdue = _days(d, f"COALESCE(done_on, '{as_of.isoformat()}')", "due_on")
-    listed = _listed(
-        d, "rm_timeliness", clauses, params, f"{overdue} DESC, family_id, kind, subject_id", limit
+    where = _sql_where(clauses)
+    stop = f"CASE WHEN done_on <= '{day}' THEN done_on ELSE '{day}' END"
+    sql = (
+        f"SELECT * FROM rm_timeliness{where} "
+        f"ORDER BY {_days(d, stop, 'due_on')} DESC, family_id, kind, subject_id"
     )
-    for row in listed.rows:
-        done = date.fromisoformat(row["done_on"]) if row["done_on"] else as_of
-        row["days_overdue"] = (done - date.fromisoformat(row["due_on"])).days
-    return listed
+    rows = d.rows(sql, params) if limit is None else d.rows(sql + " LIMIT ?", [*params, limit])
+    counted = d.rows(
+        f"SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END), 0) AS o "
+        f"FROM rm_timeliness{where}",
+        [*overdue_params, *params],
+    )[0]
+    for row in rows:
+        done = row["done_on"] if row["done_on"] and row["done_on"] <= day else None
+        row["status"] = COMPLETED_LATE if done else OPEN_OVERDUE
+        row["done_on"] = done
+        row["days_overdue"] = (
+            date.fromisoformat(done or day) - date.fromisoformat(row["due_on"])
+        ).days
+    total, overdue = int(counted["n"]), int(counted["o"])
+    return Listed(rows, total, {OPEN_OVERDUE: overdue, COMPLETED_LATE: total - overdue})
 
 
 def timeliness(
@@ -717,15 +750,20 @@ def timeliness(
     limit: int | None = None,
 ) -> list[Row]:
     """Drift: assessments, ICPCs and CP reviews not done and past due on `as_of`
-    (and, with include_late, those done late), most overdue first."""
+    (and, with include_late, those completed late in the twelve months to it),
+    most overdue first."""
     with _open(db) as d:
         return _timeliness(d, as_of, kind, team, include_late, limit).rows
 
 
 def reg24(db: DB, as_of: date, *, team: str | None = None, th: Thresholds) -> list[Row]:
-    """Connected-person placements neither approved nor ended, soonest expiry first."""
+    """Connected-person placements near or past expiry on `as_of`, soonest expiry first."""
     with _open(db) as d:
         return _reg24(d, as_of, team, th, None).rows
+
+
+# The approval's expiry as it stood on a day: the extended one once the extension is in.
+EXPIRY_AS_AT = "CASE WHEN extended_on <= ? THEN expires_on ELSE first_expires_on END"
 
 
 def _reg24(
@@ -736,23 +774,28 @@ def _reg24(
     limit: int | None,
     scope: Scope = EVERYTHING,
 ) -> Listed:
-    clauses = ["approved_on IS NULL", "ended_on IS NULL"]
-    params: list[Any] = []
+    """Placements started by `as_of`, neither approved nor ended by then, whose
+    approval (as it stood) expires within the warning weeks or has expired: the list
+    the alert rule warns and breaches about, counted, shown and exported alike."""
+    day = as_of.isoformat()
+    warn_from = (as_of + timedelta(weeks=th.reg24_warn_weeks)).isoformat()
+    clauses = [
+        "started_on <= ?",
+        "(approved_on IS NULL OR approved_on > ?)",
+        "(ended_on IS NULL OR ended_on > ?)",
+        f"{EXPIRY_AS_AT} <= ?",
+    ]
+    params: list[Any] = [day, day, day, day, warn_from]
     _where(clauses, params, "team", team)
     _scoped(clauses, params, scope)
-    listed = _listed(
-        d, "rm_placements", clauses, params, "expires_on, family_id, placement_id", limit
-    )
+    order = f"{EXPIRY_AS_AT.replace('?', repr(day))}, family_id, placement_id"
+    listed = _listed(d, "rm_placements", clauses, params, order, limit)
     for row in listed.rows:
-        expires = date.fromisoformat(row["expires_on"])
+        extended = row["extended_on"] if row["extended_on"] and row["extended_on"] <= day else None
+        expires = date.fromisoformat(row["expires_on"] if extended else row["first_expires_on"])
+        row["extended_on"], row["expires_on"] = extended, expires.isoformat()
         row["days_to_expiry"] = (expires - as_of).days
-        row["phase"] = (
-            "breach"
-            if as_of >= expires
-            else "warn"
-            if as_of >= expires - timedelta(weeks=th.reg24_warn_weeks)
-            else "ok"
-        )
+        row["phase"] = "breach" if as_of >= expires else "warn"
     return listed
 
 
@@ -764,10 +807,11 @@ def _overdue_actions(
     limit: int | None,
     scope: Scope = EVERYTHING,
 ) -> Listed:
-    """Not completed and past due by more than the grace days, as the alert counts them."""
+    """Set by `as_of`, not completed by then, and past due by more than the grace days."""
+    day = as_of.isoformat()
     last_day = as_of - timedelta(days=th.action_grace_days)
-    clauses = ["completed_on IS NULL", "due_on < ?"]
-    params: list[Any] = [last_day.isoformat()]
+    clauses = ["set_on <= ?", "(completed_on IS NULL OR completed_on > ?)", "due_on < ?"]
+    params: list[Any] = [day, day, last_day.isoformat()]
     _where(clauses, params, "team", team)
     _scoped(clauses, params, scope)
     listed = _listed(d, "rm_actions", clauses, params, "due_on, family_id, action_id", limit)
@@ -777,7 +821,7 @@ def _overdue_actions(
 
 
 def overdue_actions(db: DB, as_of: date, *, team: str | None = None, th: Thresholds) -> list[Row]:
-    """Supervision actions not completed and past due, longest overdue first."""
+    """Supervision actions not completed and past due on `as_of`, longest overdue first."""
     with _open(db) as d:
         return _overdue_actions(d, as_of, team, th, None).rows
 
@@ -790,12 +834,11 @@ def _unqualified_decisions(
     limit: int | None,
     scope: Scope = EVERYTHING,
 ) -> Listed:
-    clauses = ["qualified = 0", "occurred_on BETWEEN ? AND ?"]
-    params: list[Any] = [start.isoformat(), end.isoformat()]
-    _where(clauses, params, "team", team)
-    _scoped(clauses, params, scope)
+    """The rows behind the Overview's "Decisions by unqualified workers" for the period."""
+    decisions = COUNTED["unqualified_decisions"]
+    where, params = _in_scope(*period(decisions, start, end, team), scope)
     order = "occurred_on DESC, family_id, event_id"
-    return _listed(d, "rm_decisions", clauses, params, order, limit)
+    return _listed(d, decisions.table, [where, decisions.counted], params, order, limit)
 
 
 def _unqualified_allocations(
@@ -832,18 +875,18 @@ def drift_lists(
     scope: Scope = EVERYTHING,
 ) -> dict[str, Listed]:
     """The lists the Timeliness and drift page shows (those named in `only`), each
-    its most urgent `limit` rows and its total: late or overdue assessments, ICPCs
-    and CP reviews (done late included), Regulation 24 placements, overdue actions,
-    and decisions by (12 months) and allocations to unqualified staff."""
+    its most urgent `limit` rows and its total, as they stood on `as_of`: overdue
+    assessments, ICPCs and CP reviews (with those completed late in the twelve months
+    to the day), Regulation 24 placements near or past expiry, overdue actions,
+    decisions by unqualified staff in the twelve months, and allocations to them now."""
+    first, _ = year_to(as_of)
     readers: dict[str, Callable[[Database], Listed]] = {
         "assessment": lambda d: _timeliness(d, as_of, "assessment", team, True, limit, scope),
         "icpc": lambda d: _timeliness(d, as_of, "icpc", team, True, limit, scope),
         "cp_review": lambda d: _timeliness(d, as_of, "cp_review", team, True, limit, scope),
         "reg24": lambda d: _reg24(d, as_of, team, th, limit, scope),
         "actions": lambda d: _overdue_actions(d, as_of, team, th, limit, scope),
-        "decisions": lambda d: _unqualified_decisions(
-            d, as_of - timedelta(days=365), as_of, team, limit, scope
-        ),
+        "decisions": lambda d: _unqualified_decisions(d, first, as_of, team, limit, scope),
         "allocations": lambda d: _unqualified_allocations(d, team, limit, scope),
     }
     with _open(db) as d:

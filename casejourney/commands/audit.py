@@ -145,6 +145,7 @@ def run_verify(args: argparse.Namespace, container: Container) -> int:
         data = api.as_jsonable(report)
         data["ok"] = ok
         data["events_per_second"] = round(report.events_per_second)
+        data["contract_events"] = report.contract_events
         data["access_log"] = {
             "ok": access.ok,
             "records": access.records,

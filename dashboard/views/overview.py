@@ -85,7 +85,13 @@ if cut:
         f"Showing {len(members):,} of the {total:,} {what} behind the figure: narrow the "
         f"period or choose a team to see the others. The exports hold all {total:,}."
     )
-st.caption(f"The {total:,} {what} behind the figure. Click a row to open the family.")
+late_note = (
+    " Completed late in the period; the Timeliness and drift page also lists those still "
+    "open and past due."
+    if chosen in LATE_KEYS
+    else ""
+)
+st.caption(f"The {total:,} {what} behind the figure.{late_note} Click a row to open the family.")
 family_table(members, key="members")
 export_buttons(
     members,

@@ -5,31 +5,30 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data, source
-from dashboard.widgets import export_buttons, family_table
+from dashboard.widgets import as_at_form, export_buttons, family_table
 
 th = source.read_models().thresholds
 st.title("PLO tracker")
 st.caption(
-    "Every family in pre-proceedings under the Public Law Outline, most urgent first: beyond "
-    f"the local target ({th.plo_target_weeks} weeks), then PLO review overdue (no meeting "
-    f"for {th.plo_review_weeks} weeks), then longest open. Click a row to open the family."
+    "Every family in pre-proceedings under the Public Law Outline on the chosen day, as "
+    f"things stood then, most urgent first: beyond the local target ({th.plo_target_weeks} "
+    f"weeks), then PLO review overdue (no meeting for {th.plo_review_weeks} weeks), then "
+    "longest open. Meetings and letters after the day are not shown. Click a row to open "
+    "the family."
 )
-left, middle, right = st.columns([1, 2, 1])
-as_of = left.date_input(
-    "As at", value=source.reference_date(), format="DD/MM/YYYY", key="plo-as-of"
-)
-team = middle.selectbox("Team", ["All teams", *data.teams()], key="plo-team")
-only_drift = right.toggle("Only drifting", key="plo-drift")
-
-rows = data.plo_rows(as_of, None if team == "All teams" else team)
+as_of, team = as_at_form("plo", source.reference_date(), data.teams())
+panel = data.plo_rows(as_of, team)
 auth.log_once("plo", "list", list_name="plo")
-if only_drift:
-    rows = rows[rows["drift"] != ""].reset_index(drop=True)
 
+# The figures count the whole panel list; "Only drifting" narrows the list below them.
 figures = st.columns(4)
-figures[0].metric("Families in pre-proceedings", len(rows))
-figures[1].metric("Beyond target", int(rows["drift"].str.contains("beyond target").sum()))
-figures[2].metric("Review overdue", int(rows["drift"].str.contains("review overdue").sum()))
-figures[3].metric("No letter before proceedings", int((rows["letter sent"] == "").sum()))
+figures[0].metric("Families in pre-proceedings", len(panel))
+figures[1].metric("Beyond target", int(panel["drift"].str.contains("beyond target").sum()))
+figures[2].metric("Review overdue", int(panel["drift"].str.contains("review overdue").sum()))
+figures[3].metric("No letter before proceedings", int((panel["letter sent"] == "").sum()))
+only_drift = st.toggle("Only drifting", key="plo-drift")
+rows = panel[panel["drift"] != ""].reset_index(drop=True) if only_drift else panel
+if only_drift:
+    st.caption(f"Showing the {len(rows):,} drifting of the {len(panel):,} on the panel list.")
 family_table(rows, key="plo-table")
 export_buttons(rows, f"plo-panel-{as_of:%Y%m%d}", "plo")

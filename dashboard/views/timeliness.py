@@ -7,25 +7,21 @@ from functools import partial
 import streamlit as st
 
 from dashboard import auth, data, source
-from dashboard.widgets import export_buttons, family_table
+from dashboard.widgets import as_at_form, export_buttons, family_table
 
 st.title("Timeliness and drift")
 st.caption(
-    "What is late or at risk as at the chosen day. Click a row to open the family; export a "
-    "list to work through it offline."
+    "What is late or at risk as things stood on the chosen day. Click a row to open the "
+    "family; export a list to work through it offline."
 )
-left, right = st.columns([1, 3])
-as_of = left.date_input(
-    "As at", value=source.reference_date(), format="DD/MM/YYYY", key="drift-as-of"
-)
-team = right.selectbox("Team", ["All teams", *data.teams()], key="drift-team")
-chosen_team = None if team == "All teams" else team
+as_of, chosen_team = as_at_form("drift", source.reference_date(), data.teams())
 lists = data.drift_lists(as_of, chosen_team)
 auth.log_once("timeliness", "list", list_name="drift")
 tabs = st.tabs([f"{entry.title} ({entry.total:,})" for entry in lists])
 for tab, entry in zip(tabs, lists, strict=True):
     with tab:
-        st.caption(entry.definition)
+        parts = "; ".join(f"{count:,} {part}" for part, count in entry.parts.items())
+        st.caption(entry.definition + (f" Of the {entry.total:,}: {parts}." if parts else ""))
         cut = entry.total > len(entry.rows)
         if cut:
             st.warning(

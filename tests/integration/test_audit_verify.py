@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from typing import Any
@@ -189,6 +190,25 @@ def test_cli_verify_exits_non_zero_and_names_the_family(
     assert main(["verify", "--anchor", anchor]) == 1
     out = capsys.readouterr().out
     assert "FAILED" in out and "EDITED     family F2 position 5" in out
+
+
+def test_summary_and_verify_count_the_same_events(
+    store: FamilyStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`summary` counts contract events; `verify` walks them and one creation record
+    per family, and says which is which, so the two numbers never disagree unexplained."""
+    monkeypatch.setenv("CASEJOURNEY_DATABASE_URL", store.database_url)
+    assert main(["summary", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert main(["verify", "--json", "--no-seal"]) == 0
+    verified = json.loads(capsys.readouterr().out)
+    assert summary["events"] == verified["contract_events"] == 72
+    assert summary["records"] == verified["events"] == 74
+    assert verified["created"] == summary["families"] == 2
+    assert main(["verify", "--no-seal"]) == 0
+    out = capsys.readouterr().out
+    assert "checked 74 stored records of 2 families" in out
+    assert "72 events and 2 family creation records" in out
 
 
 def test_seal_checks_only_the_new_rows_and_seals_them(store: FamilyStore) -> None:

@@ -12,7 +12,7 @@ import io
 import sqlite3
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from dashboard.acknowledge import Worker, acknowledgement
 from dashboard.navigation import PAGES
 from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
-from projections.figures import expected_rows, members_sql
+from projections.figures import expected_rows, members_sql, year_to
 from projections.network import components
 from store.database import Database
 from tests.browser.demo_store import build_demo_store, store_settings
@@ -86,11 +86,13 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
 
 def exported(served: dict[str, Any], name: str) -> pd.DataFrame:
+    """A served file as text cells; an Excel date cell as its ISO day (as the page shows it)."""
     data = served[name]
     payload = data() if callable(data) else data
     if name.endswith(".csv"):
         return pd.read_csv(io.BytesIO(payload), encoding="utf-8-sig", dtype=str, na_filter=False)
-    return pd.read_excel(io.BytesIO(payload), dtype=str, na_filter=False, engine="openpyxl")
+    frame = pd.read_excel(io.BytesIO(payload), na_filter=False, engine="openpyxl")
+    return frame.map(lambda v: v.date().isoformat() if isinstance(v, datetime) else str(v))
 
 
 def same_rows(shown: pd.DataFrame, file: pd.DataFrame) -> None:
@@ -331,52 +333,137 @@ def test_an_unknown_id_says_so(dashboard_env: str) -> None:
 # --- lists ------------------------------------------------------------------------------
 
 
-def test_plo_tracker_lists_open_pre_proceedings_and_exports_them(
+def apply_as_at(at: AppTest, key: str, day: date) -> None:
+    """Type a day into a page's as-at form and press Apply."""
+    at.date_input(key=f"{key}-as-of").set_value(day)
+    next(b for b in at.button if b.label == "Apply").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def metrics(at: AppTest) -> dict[str, int]:
+    return {m.label: int(str(m.value).replace(",", "")) for m in at.metric}
+
+
+def test_plo_panel_cards_rows_and_exports_count_the_same_families(
     dashboard_env: str, downloads: dict[str, Any]
 ) -> None:
     at = open_page("plo.py")
     as_of = at.date_input(key="plo-as-of").value
-    shown = table(at)
-    assert len(shown) == len(queries.plo_tracker(dashboard_env, as_of, th=DEFAULT_THRESHOLDS))
+    expected = queries.plo_tracker(dashboard_env, as_of, th=DEFAULT_THRESHOLDS)
+    shown, cards = table(at), metrics(at)
+    assert list(shown["PLO id"]) == [r["plo_id"] for r in expected]
     stem = f"plo-panel-{as_of:%Y%m%d}"
     same_rows(shown, exported(downloads, f"{stem}.csv"))
     same_rows(shown, exported(downloads, f"{stem}.xlsx"))
+    # The cards are the Overview's figures for a period ending on the day.
+    figures = {
+        r["key"]: r["numerator"]
+        for r in queries.indicators(dashboard_env, as_of, as_of, th=DEFAULT_THRESHOLDS)
+    }
+    assert cards["Families in pre-proceedings"] == len(shown) == figures["open_pre_proceedings"]
+    assert cards["Beyond target"] == figures["pre_proceedings_beyond_target"]
 
+    # "Only drifting" narrows the list and its export, never the figures.
     at.toggle(key="plo-drift").set_value(True).run()
     drifting = table(at)
     assert len(drifting) > 0 and (drifting["drift"] != "").all()
-    assert len(drifting) == sum(
-        1
-        for r in queries.plo_tracker(dashboard_env, as_of, th=DEFAULT_THRESHOLDS)
-        if r["beyond_target"] or r["review_overdue"]
-    )
+    assert len(drifting) == sum(1 for r in expected if r["beyond_target"] or r["review_overdue"])
+    assert metrics(at) == cards
+    same_rows(drifting, exported(downloads, f"{stem}.xlsx"))
 
-    # An earlier "as at" day gives the panel list of that week.
-    at.toggle(key="plo-drift").set_value(False).run()
-    earlier_day = as_of.replace(year=as_of.year - 1)
+
+def test_plo_panel_as_at_a_past_day_shows_only_what_had_happened_by_then(
+    dashboard_env: str, downloads: dict[str, Any]
+) -> None:
+    at = open_page("plo.py")
+    today = at.date_input(key="plo-as-of").value
+    earlier_day = today.replace(year=today.year - 1)
     earlier = queries.plo_tracker(dashboard_env, earlier_day, th=DEFAULT_THRESHOLDS)
     assert earlier, "the demo data has families in pre-proceedings a year earlier"
+    # A typed day is not applied until Apply: the list, and its export, stay on today's.
     at.date_input(key="plo-as-of").set_value(earlier_day).run()
-    assert list(table(at)["PLO id"]) == [r["plo_id"] for r in earlier]
+    assert f"As at {today:%d/%m/%Y}" in at.caption[1].value
+    assert f"plo-panel-{today:%Y%m%d}.csv" in downloads
+    apply_as_at(at, "plo", earlier_day)
+    shown = table(at)
+    assert f"As at {earlier_day:%d/%m/%Y}" in at.caption[1].value
+    assert list(shown["PLO id"]) == [r["plo_id"] for r in earlier]
+    day = earlier_day.isoformat()
+    for column in ("last meeting", "letter sent", "started"):
+        assert all(d <= day for d in shown[column] if d), column
+    same_rows(shown, exported(downloads, f"plo-panel-{earlier_day:%Y%m%d}.xlsx"))
 
 
-def test_timeliness_lists_each_exportable(dashboard_env: str, downloads: dict[str, Any]) -> None:
+def test_timeliness_tabs_count_what_they_show_and_export(
+    dashboard_env: str, downloads: dict[str, Any]
+) -> None:
     at = open_page("timeliness.py")
     as_of = at.date_input(key="drift-as-of").value
+    lists = queries.drift_lists(dashboard_env, as_of, th=DEFAULT_THRESHOLDS)
     labels = [t.label for t in at.tabs]
-    assert len(labels) == 7
-    assert any(label.startswith("Assessments beyond 45 working days") for label in labels)
-    late = queries.timeliness(dashboard_env, as_of, kind="assessment", include_late=True)
-    assert labels[0] == f"Assessments beyond 45 working days ({len(late)})"
-    for index, key in enumerate(
-        ["assessments", "icpcs", "cp-reviews", "reg24", "actions", "unqualified", "allocations"]
-    ):
-        shown = at.tabs[index].dataframe[0].value if at.tabs[index].dataframe else None
+    keys = ["assessments", "icpcs", "cp-reviews", "reg24", "actions", "unqualified", "allocations"]
+    assert len(labels) == len(keys) == len(lists)
+    for index, (key, listed) in enumerate(zip(keys, lists.values(), strict=True)):
+        tab = at.tabs[index]
+        assert labels[index].endswith(f"({listed.total:,})"), labels[index]
+        shown = tab.dataframe[0].value if tab.dataframe else None
         if shown is None:
-            continue  # an empty list shows a message, and its buttons are disabled
+            assert listed.total == 0, key  # an empty list shows a message, buttons disabled
+            continue
+        assert len(shown) == listed.total, key
         same_rows(shown, exported(downloads, f"{key}-{as_of:%Y%m%d}.csv"))
+        same_rows(shown, exported(downloads, f"{key}-{as_of:%Y%m%d}.xlsx"))
     overdue = queries.overdue_actions(dashboard_env, as_of, th=DEFAULT_THRESHOLDS)
     assert f"({len(overdue)})" in labels[4]
+
+
+def test_late_assessments_say_which_part_the_overview_counts(dashboard_env: str) -> None:
+    """The tab counts open-and-overdue plus completed late in the twelve months; its
+    completed-late part is the Overview's late list over those twelve months."""
+    at = open_page("timeliness.py")
+    as_of = at.date_input(key="drift-as-of").value
+    listed = queries.drift_lists(dashboard_env, as_of, th=DEFAULT_THRESHOLDS)["assessment"]
+    start, end = year_to(as_of)
+    overview = {
+        r["key"]: r for r in queries.indicators(dashboard_env, start, end, th=DEFAULT_THRESHOLDS)
+    }["assessment_timeliness"]
+    late = expected_rows("assessment_timeliness", overview["numerator"], overview["denominator"])
+    assert listed.parts["completed late"] == late
+    assert listed.parts["open, overdue"] + late == listed.total
+    caption = at.tabs[0].caption[0].value
+    assert f"{listed.parts['open, overdue']:,} open, overdue" in caption
+    assert f"{late:,} completed late" in caption and "Overview" in caption
+    shown = at.tabs[0].dataframe[0].value
+    assert (shown["status"] == "completed late").sum() == late
+    overview_page = open_page("overview.py")
+    overview_page.selectbox(key="behind").select("assessment_timeliness").run()
+    assert any("Timeliness and drift page also lists" in c.value for c in overview_page.caption)
+
+
+def test_regulation_24_count_rows_and_export_agree(
+    dashboard_env: str, downloads: dict[str, Any]
+) -> None:
+    """Today, and on the day a placement since ended or approved passed its expiry."""
+    at = open_page("timeliness.py")
+    as_of = at.date_input(key="drift-as-of").value
+    resolved = Database(dashboard_env).rows(
+        "SELECT placement_id, first_expires_on FROM rm_placements WHERE extended_on IS NULL "
+        "AND COALESCE(approved_on, ended_on) > first_expires_on ORDER BY placement_id"
+    )[0]
+    breached = date.fromisoformat(resolved["first_expires_on"])
+    for day in (as_of, breached):
+        apply_as_at(at, "drift", day)
+        tab = next(t for t in at.tabs if t.label.startswith("Regulation 24"))
+        count = int(tab.label.rsplit("(", 1)[1].rstrip(")").replace(",", ""))
+        rows = tab.dataframe[0].value
+        assert len(rows) == count > 0, day
+        assert set(rows["phase"]) <= {"warn", "breach"}
+        same_rows(rows, exported(downloads, f"reg24-{day:%Y%m%d}.csv"))
+        same_rows(rows, exported(downloads, f"reg24-{day:%Y%m%d}.xlsx"))
+        assert not tab.warning, "no list cut short: count, rows and export are one number"
+        listed = resolved["placement_id"] in set(rows["placement"])
+        assert listed == (day == breached), "in breach then, resolved since"
+    assert rows.loc[rows["placement"] == resolved["placement_id"], "phase"].item() == "breach"
 
 
 def test_a_long_drift_list_shows_the_most_urgent_and_exports_them_all(
