@@ -27,9 +27,27 @@ if only_drift:
     rows = rows[rows["drift"] != ""].reset_index(drop=True)
 
 figures = st.columns(4)
-figures[0].metric("Families in pre-proceedings", len(rows))
-figures[1].metric("Beyond target", int(rows["drift"].str.contains("beyond target").sum()))
-figures[2].metric("Review overdue", int(rows["drift"].str.contains("review overdue").sum()))
-figures[3].metric("No letter before proceedings", int((rows["letter sent"] == "").sum()))
+figures[0].metric(
+    "Families in pre-proceedings",
+    len(rows),
+    help="Count of the families in this list: pre-proceedings open on the chosen day.",
+)
+figures[1].metric(
+    "Beyond target",
+    int(rows["drift"].str.contains("beyond target").sum()),
+    help=f"Of those, open for more than {th.plo_target_weeks} weeks (the local target) with "
+    "no outcome. Lower is better.",
+)
+figures[2].metric(
+    "Review overdue",
+    int(rows["drift"].str.contains("review overdue").sum()),
+    help=f"Of those, with no PLO meeting for more than {th.plo_review_weeks} weeks. Lower is "
+    "better.",
+)
+figures[3].metric(
+    "No letter before proceedings",
+    int((rows["letter sent"] == "").sum()),
+    help="Of those, with no letter before proceedings recorded as sent.",
+)
 family_table(rows, key="plo-table")
 export_buttons(rows, f"plo-panel-{as_of:%Y%m%d}", "plo")

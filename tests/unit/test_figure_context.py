@@ -125,12 +125,12 @@ def test_an_empty_councils_file_sets_nothing() -> None:
 def test_a_mistake_in_a_councils_file_names_file_field_and_reason_not_value(
     content: object, reason: str
 ) -> None:
-    with pytest.raises(ValueError, match="^local.json: ") as refused:
+    with pytest.raises(ValueError, match=r"^local\.json: ") as refused:
         parse_local_figures(json.dumps(content), "local.json", KEYS)
     assert reason in str(refused.value)
     assert "31.5" not in str(refused.value) and "100.5" not in str(refused.value)
 
 
 def test_a_councils_file_that_is_not_json_says_where() -> None:
-    with pytest.raises(ValueError, match=r"^local.json: not JSON \(line 2\)$"):
+    with pytest.raises(ValueError, match=r"^local\.json: not JSON \(line 2\)$"):
         parse_local_figures('{\n"region": North West}', "local.json", KEYS)
