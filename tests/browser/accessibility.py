@@ -43,7 +43,7 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 # WCAG's relative luminance and contrast ratio, of each drawn chart text's fill against
 # the chart's background.
-CHART_TEXT_CONTRAST = """
+CHART_TEXT_CONTRAST = r"""
 () => {
   const lum = (rgb) => {
     const [r, g, b] = rgb.map((c) => {
@@ -52,7 +52,7 @@ CHART_TEXT_CONTRAST = """
     });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
-  const parse = (c) => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const parse = (c) => (c.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
   const backdrop = (el) => {  // the first opaque background at or above el
     for (; el; el = el.parentElement) {
       const c = getComputedStyle(el).backgroundColor;
