@@ -27,7 +27,7 @@ def percent_of(indicator: Indicator) -> float | None:
 
 def figure_card(indicator: Indicator, context: FigureContext) -> None:
     with st.container(border=True):
-        st.markdown(f"**{indicator.title}**", help=f"{context.definition} {context.direction()}")
+        st.markdown(f"**{indicator.title}**", help=context.help())
         st.metric(
             indicator.title,
             indicator.display,

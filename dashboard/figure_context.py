@@ -106,6 +106,14 @@ class FigureContext:
             return None
         return rag(percent, reference[1], self.better, self.amber_points)
 
+    def help(self) -> str:
+        """The definition, which way is good, and what England's figure is."""
+        text = f"{self.definition} {self.direction()}"
+        if self.national is not None:
+            text += f" England and regions: DfE, {self.national.dataset}"
+            text += f" ({self.national.derived})." if self.national.derived else "."
+        return text
+
     def direction(self) -> str:
         return {"lower": "Lower is better.", "higher": "Higher is better."}.get(
             self.better or "", "Neither higher nor lower is better in itself."

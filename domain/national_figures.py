@@ -42,11 +42,6 @@ class Publication:
     year: str
     figures: dict[str, NationalFigure]
 
-    @property
-    def cited(self) -> str:
-        """The source as a reader would cite it."""
-        return f"{self.publisher}, {self.publication}, published {self.published}"
-
 
 def _figure(key: str, raw: dict[str, Any], year: str) -> NationalFigure:
     previous = raw.get("previous")

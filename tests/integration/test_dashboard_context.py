@@ -44,7 +44,10 @@ def test_each_card_states_its_definition_and_which_way_is_good(dashboard_env: st
         "Referrals received in the period for a child referred in the 12 months before ÷ "
         "referrals received in the period"
     )
-    assert titles["Re-referrals within 12 months"].endswith("Lower is better.")
+    assert (
+        "Lower is better. England and regions: DfE, C1 Referrals"
+        in titles["Re-referrals within 12 months"]
+    )
     assert "÷" in titles["Assessments within 45 working days"]
     for title, help_text in titles.items():
         assert help_text.split(".")[0] != title  # the help is not the title again

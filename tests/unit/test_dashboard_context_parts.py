@@ -74,6 +74,12 @@ def test_rag_compares_with_the_councils_target_when_it_set_one() -> None:
     assert [kind for kind, _, _ in re_referrals.levels()] == ["target", "england"]
 
 
+def test_help_says_how_a_derived_england_figure_was_worked_out() -> None:
+    figures = contexts(DEFAULT_THRESHOLDS, NONE)
+    assert "duration bands" in figures["assessment_timeliness"].help()
+    assert figures["unqualified_decisions"].help().endswith("Lower is better.")
+
+
 def test_a_figure_with_nothing_to_compare_has_no_rag() -> None:
     figures = contexts(DEFAULT_THRESHOLDS, NONE)
     assert figures["unqualified_decisions"].rating(12.0) is None
