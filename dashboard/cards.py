@@ -26,7 +26,7 @@ def percent_of(indicator: Indicator) -> float | None:
 
 
 def figure_card(indicator: Indicator, context: FigureContext) -> None:
-    with st.container(border=True):
+    with st.container(border=True, height="stretch"):  # a row of cards, one height
         st.markdown(f"**{indicator.title}**", help=context.help())
         st.metric(
             indicator.title,

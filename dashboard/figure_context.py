@@ -133,6 +133,8 @@ class FigureContext:
             out.append(f"{self.region[0]} {self.region[1]:.1f}%")
         if self.neighbours is not None:
             out.append(f"{self.neighbours[0]} {self.neighbours[1]:.1f}%")
+        if not out and self.better is not None:
+            out.append("No target set, and no England figure to set beside it")
         return out
 
     def verdict(self, percent: float | None) -> str:

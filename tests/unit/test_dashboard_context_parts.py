@@ -84,6 +84,10 @@ def test_a_figure_with_nothing_to_compare_has_no_rag() -> None:
     figures = contexts(DEFAULT_THRESHOLDS, NONE)
     assert figures["unqualified_decisions"].rating(12.0) is None
     assert figures["unqualified_decisions"].verdict(12.0) == ""
+    assert figures["unqualified_decisions"].comparators() == [
+        "No target set, and no England figure to set beside it"
+    ]
+    assert figures["referrals"].comparators() == []
     assert figures["referrals"].rating(12.0) is None  # a count: no better direction
     assert figures["referrals"].direction().startswith("Neither")
 
