@@ -40,8 +40,7 @@ def definitions(th: Thresholds) -> dict[str, str]:
         ),
         "assessment_timeliness": (
             f"Assessments completed in the period within {th.assessment_working_days} working "
-            "days of the referral ÷ assessments completed in the period (statutory timescale, "
-            "Working Together)."
+            "days of the referral ÷ assessments completed in the period."
         ),
         "icpc_timeliness": (
             f"Initial child protection conferences held in the period within "
@@ -71,6 +70,22 @@ def definitions(th: Thresholds) -> dict[str, str]:
     }
 
 
+def timescales(th: Thresholds) -> dict[str, str]:
+    """The statutory timescale or local target behind a figure, in words: a timeliness
+    share is measured against it (its own target, a percentage, is the council's)."""
+    return {
+        "assessment_timeliness": (
+            f"Statutory timescale {th.assessment_working_days} working days (Working Together)"
+        ),
+        "icpc_timeliness": f"Statutory timescale {th.icpc_working_days} working days",
+        "cp_review_timeliness": (
+            f"Statutory: first review within {th.cp_first_review_months} months, then every "
+            f"{th.cp_review_months}"
+        ),
+        "pre_proceedings_beyond_target": f"Local target {th.plo_target_weeks} weeks",
+    }
+
+
 @dataclass(frozen=True)
 class FigureContext:
     key: str
@@ -81,6 +96,7 @@ class FigureContext:
     region: tuple[str, float] | None  # (region, its figure)
     neighbours: tuple[str, float] | None  # (label, their figure)
     amber_points: float
+    timescale: str | None = None  # the statutory timescale or local target, in words
 
     @property
     def reference(self) -> tuple[str, float] | None:
@@ -121,7 +137,7 @@ class FigureContext:
 
     def comparators(self) -> list[str]:
         """The other figures beside this one, each saying whose it is."""
-        out = []
+        out = [self.timescale] if self.timescale else []
         if self.target is not None:
             out.append(f"Target {self.target:.1f}%")
         if self.national is not None:
@@ -133,7 +149,7 @@ class FigureContext:
             out.append(f"{self.region[0]} {self.region[1]:.1f}%")
         if self.neighbours is not None:
             out.append(f"{self.neighbours[0]} {self.neighbours[1]:.1f}%")
-        if not out and self.better is not None:
+        if self.reference is None and self.better is not None:
             out.append("No target set, and no England figure to set beside it")
         return out
 
@@ -159,6 +175,7 @@ def _comparable(key: str, th: Thresholds) -> bool:
 def contexts(th: Thresholds, local: LocalFigures) -> dict[str, FigureContext]:
     """Every headline figure's context, by its key."""
     release = national_figures()
+    words = timescales(th)
     out = {}
     for key, definition in definitions(th).items():
         national = release.figures.get(key) if _comparable(key, th) else None
@@ -175,5 +192,6 @@ def contexts(th: Thresholds, local: LocalFigures) -> dict[str, FigureContext]:
             region=region,
             neighbours=None if neighbours is None else (local.neighbours_label, neighbours),
             amber_points=local.amber_points,
+            timescale=words.get(key),
         )
     return out

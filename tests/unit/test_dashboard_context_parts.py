@@ -74,6 +74,19 @@ def test_rag_compares_with_the_councils_target_when_it_set_one() -> None:
     assert [kind for kind, _, _ in re_referrals.levels()] == ["target", "england"]
 
 
+def test_timeliness_figures_name_their_statutory_timescale_or_local_target() -> None:
+    th = replace(DEFAULT_THRESHOLDS, plo_target_weeks=20)
+    figures = contexts(th, NONE)
+    assert figures["assessment_timeliness"].comparators()[0] == (
+        "Statutory timescale 45 working days (Working Together)"
+    )
+    assert figures["icpc_timeliness"].comparators() == [
+        "Statutory timescale 15 working days",
+        "No target set, and no England figure to set beside it",
+    ]
+    assert figures["pre_proceedings_beyond_target"].comparators()[0] == "Local target 20 weeks"
+
+
 def test_help_says_how_a_derived_england_figure_was_worked_out() -> None:
     figures = contexts(DEFAULT_THRESHOLDS, NONE)
     assert "duration bands" in figures["assessment_timeliness"].help()
