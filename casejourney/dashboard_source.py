@@ -19,6 +19,7 @@ from casejourney.container import Container
 from casejourney.settings import Settings
 from dashboard.port import FamilyThen, Verification
 from domain.contract import ContractEvent
+from domain.local_figures import LocalFigures
 from projections.access import AccessPolicy, Scope, Viewer
 from projections.read_models import ReadModels
 from store.access_log import AccessLog
@@ -88,6 +89,10 @@ class ContainerSource:
     @property
     def read_models(self) -> ReadModels:
         return self.container.read_models
+
+    @property
+    def local_figures(self) -> LocalFigures:
+        return self.container.settings.local_figures
 
     @property
     def local_zone(self) -> tzinfo:

@@ -13,6 +13,9 @@ from pathlib import Path
 import platformdirs
 
 from consumers.kafka.settings import KafkaSettings, kafka_client_options
+from domain.local_figures import NONE as NO_LOCAL_FIGURES
+from domain.local_figures import LocalFigures, parse_local_figures
+from domain.rag import BETTER
 from domain.rules.thresholds import Thresholds
 from projections.access import AccessPolicy
 
@@ -137,6 +140,16 @@ def _staff(path: str) -> dict[str, dict[str, object]]:
     return {str(k): dict(v) for k, v in data.items()}
 
 
+def _local_figures(path: str) -> LocalFigures:
+    """CASEJOURNEY_LOCAL_FIGURES: the council's region, targets and statistical neighbours
+    (domain.local_figures says the format); unset, the figures carry DfE's context only."""
+    if not path:
+        return NO_LOCAL_FIGURES
+    percentages = [key for key, better in BETTER.items() if better]
+    text = Path(path).read_text(encoding="utf-8")
+    return parse_local_figures(text, f"CASEJOURNEY_LOCAL_FIGURES ({path})", percentages)
+
+
 def _local_user(env: Mapping[str, str]) -> str:
     import getpass
 
@@ -162,6 +175,8 @@ class Settings:
     access: AccessPolicy = field(default_factory=AccessPolicy)
     # Who the dashboard's operator is when no sign-in is configured (loopback only).
     local_user: str = "local"
+    # The council's own context for the headline figures (CASEJOURNEY_LOCAL_FIGURES).
+    local_figures: LocalFigures = NO_LOCAL_FIGURES
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -189,6 +204,7 @@ class Settings:
             sign_in=sign_in,
             access=access,
             local_user=_local_user(env),
+            local_figures=_local_figures((env.get("CASEJOURNEY_LOCAL_FIGURES") or "").strip()),
             database_url=env.get("CASEJOURNEY_DATABASE_URL") or default_database_url(),
             kafka=kafka,
             alerts=AlertSettings.from_env(env),

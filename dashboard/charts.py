@@ -9,6 +9,7 @@ through `_plain` (HTML-escaped; plotly shows the entities as their characters).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 from typing import Any
@@ -36,20 +37,47 @@ def _plain(value: object) -> str:
     return escape(str(value), quote=False)
 
 
-def trend_figure(frame: pd.DataFrame, title: str, percent: bool) -> dict[str, Any]:
-    """Months along the bottom: the rate as a line (or the count as bars) per month.
+# Chart text in Streamlit's body colour on white: 12.6:1, where plotly's and Streamlit's
+# grey tick labels were 3.7:1 (WCAG AA asks 4.5:1 for text).
+TEXT_COLOUR = "#31333F"
+BACKGROUND = "#FFFFFF"
+_FONT = {"color": TEXT_COLOUR, "size": 13}
+_AXIS = {"tickfont": _FONT, "title": {"font": _FONT}, "linecolor": TEXT_COLOUR, "showline": True}
+REFERENCE_DASHES = {"target": "dash", "england": "dot"}  # told apart without colour
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A level drawn across the trend: the target, or England's figure (percent)."""
+
+    kind: str  # "target" or "england"
+    label: str
+    value: float
+
+
+def trend_figure(
+    frame: pd.DataFrame,
+    title: str,
+    percent: bool,
+    references: Sequence[Reference] = (),
+    y_title: str = "",
+) -> dict[str, Any]:
+    """Months along the bottom: the rate as a line (or the count as bars) per month, with
+    labelled axes and each reference (target, England) as a labelled horizontal line.
 
     `frame` holds columns month, value and optionally numerator/denominator,
     shown on hover so nobody has to trust a percentage without its counts.
-    A plain plotly spec, not a `go.Figure`: the Overview draws a dozen of these
-    and building validated figure objects cost more than the queries behind them.
+    A plain plotly spec, not a `go.Figure`: building validated figure objects cost
+    more than the queries behind them.
     """
     hover = "%{x|%b %Y}: %{y" + (":.1f}%" if percent else "}")
+    months = [m.strftime("%Y-%m-%d") for m in frame["month"]]
     trace: dict[str, Any] = {
         "type": "scatter" if percent else "bar",
-        "x": [m.strftime("%Y-%m-%d") for m in frame["month"]],
+        "x": months,
         "y": [None if pd.isna(v) else (v * 100 if percent else v) for v in frame["value"]],
         "name": title,
+        "marker": {"color": "#1f5fa8"},
     }
     if percent:
         trace["mode"] = "lines+markers"
@@ -60,15 +88,37 @@ def trend_figure(frame: pd.DataFrame, title: str, percent: bool) -> dict[str, An
         ]
         hover += " (%{customdata[0]} of %{customdata[1]})"
     trace["hovertemplate"] = hover + "<extra></extra>"
+    lines = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": [months[0], months[-1]] if months else [],
+            "y": [r.value, r.value] if months else [],
+            "name": f"{_plain(r.label)} {r.value:.1f}%",
+            "line": {"dash": REFERENCE_DASHES[r.kind], "color": TEXT_COLOUR, "width": 1.5},
+            "hovertemplate": f"{_plain(r.label)}: {r.value:.1f}%<extra></extra>",
+        }
+        for r in references
+    ]
     return {
-        "data": [trace],
+        "data": [trace, *lines],
         "layout": {
-            "title": {"text": title, "font": {"size": 14}},
-            "height": 300,
-            "margin": _MARGIN,
-            "xaxis": {"type": "date"},
-            "yaxis": {"ticksuffix": "%" if percent else "", "rangemode": "tozero"},
-            "showlegend": False,
+            "title": {"text": _plain(title), "font": {**_FONT, "size": 15}},
+            "height": 340,
+            "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+            "font": _FONT,
+            "paper_bgcolor": BACKGROUND,
+            "plot_bgcolor": BACKGROUND,
+            "xaxis": {**_AXIS, "type": "date", "title": {"text": "Month", "font": _FONT}},
+            "yaxis": {
+                **_AXIS,
+                "ticksuffix": "%" if percent else "",
+                "rangemode": "tozero",
+                "title": {"text": _plain(y_title), "font": _FONT},
+                "gridcolor": "#E6E6E6",
+            },
+            "showlegend": bool(lines),
+            "legend": {"orientation": "h", "y": -0.25, "font": _FONT},
         },
     }
 
@@ -126,12 +176,17 @@ def timeline_figure(spans: Sequence[Span], today: date) -> go.Figure:
     fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line={"dash": "dot", "color": "#888"})
     fig.update_layout(
         barmode="overlay",
+        font=_FONT,
+        paper_bgcolor=BACKGROUND,
+        plot_bgcolor=BACKGROUND,
         height=max(160, 34 * len(lanes) + 70),
         margin=_MARGIN,
         xaxis={"type": "date", "range": [first - timedelta(days=31), today + timedelta(days=31)]},
         yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "title": None},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": _FONT},
     )
+    fig.update_xaxes(tickfont=_FONT)
+    fig.update_yaxes(tickfont=_FONT)
     return fig
 
 
@@ -202,6 +257,9 @@ def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
     fig.update_layout(
         height=340,
         margin=_MARGIN,
+        font=_FONT,
+        paper_bgcolor=BACKGROUND,
+        plot_bgcolor=BACKGROUND,
         showlegend=False,
         clickmode="event+select",
         dragmode=False,

@@ -15,6 +15,7 @@ from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
 from domain.contract import ContractEvent
+from domain.local_figures import LocalFigures
 from domain.state import Record
 from projections.access import AccessPolicy, Scope, Viewer
 from projections.read_models import ReadModels
@@ -112,6 +113,11 @@ class DashboardSource(Protocol):
     @property
     def read_models(self) -> ReadModels:
         """The read models, with the thresholds every figure and flag uses."""
+        ...
+
+    @property
+    def local_figures(self) -> LocalFigures:
+        """The council's region, targets and statistical neighbours for the figures."""
         ...
 
     @property

@@ -33,23 +33,69 @@ TABLE_ROWS = 15  # rows shown before the table scrolls
 def family_table(
     frame: pd.DataFrame, key: str, column_config: Mapping[str, Any] | None = None
 ) -> None:
-    """A table whose rows open their family when clicked (single-row selection)."""
+    """A table whose rows open their family when clicked (single-row selection), with
+    a family picker and button under it: the same path for the keyboard, since the
+    grid's rows cannot be chosen without a pointer."""
     if frame.empty:
         st.info("Nothing to show for this selection.")
         return
+    shown, dates = uk_dates(frame)
     event = st.dataframe(
-        frame,
+        shown,
         key=key,
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
-        column_config=column_config,
+        column_config={**dates, **(column_config or {})},
         height=table_height(len(frame)),
         width="stretch",
     )
     rows = event.selection.rows if event is not None else []
     if rows:
         open_family(str(frame.iloc[rows[0]]["family"]))
+    families = list(dict.fromkeys(str(f) for f in frame["family"]))
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        "Open a family from this table",
+        families,
+        index=None,
+        placeholder="Choose or type a family id",
+        key=f"{key}-open",
+    )
+    if right.button("Open family", key=f"{key}-open-button", disabled=chosen is None):
+        open_family(str(chosen))
+
+
+_ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
+_ISO_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"
+
+
+def uk_dates(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The frame as shown: ISO days and moments as dates, shown DD/MM/YYYY (UK time for
+    moments) as the date pickers are, so they also sort as dates. Exports keep `frame`."""
+    shown, config = frame, {}
+    for name in frame.columns:
+        column = frame[name]
+        if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
+            continue
+        text = column.astype(str)
+        filled = text[text != ""]
+        if filled.empty:
+            continue
+        if filled.str.match(_ISO_DAY).all():
+            values: Any = pd.to_datetime(text.where(text != ""), format="%Y-%m-%d").dt.date
+            config[name] = st.column_config.DateColumn(format="DD/MM/YYYY")
+        elif filled.str.match(_ISO_MOMENT).all():
+            values = pd.to_datetime(text.where(text != ""), utc=True, format="ISO8601")
+            config[name] = st.column_config.DatetimeColumn(
+                format="DD/MM/YYYY HH:mm", timezone="Europe/London"
+            )
+        else:
+            continue
+        if shown is frame:
+            shown = frame.copy()
+        shown[name] = values
+    return shown, config
 
 
 def table_height(rows: int) -> int | Literal["auto"]:

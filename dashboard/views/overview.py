@@ -7,9 +7,12 @@ from functools import partial
 import streamlit as st
 
 from dashboard import auth, data, quality, source
-from dashboard.charts import trend_figure
+from dashboard.cards import figure_card, source_line
+from dashboard.charts import Reference, trend_figure
+from dashboard.figure_context import contexts
 from dashboard.navigation import FINDINGS
 from dashboard.widgets import export_buttons, family_table, period_picker
+from domain.national_figures import national_figures
 from projections.figures import LATE_KEYS, expected_rows
 
 st.title("Overview")
@@ -27,25 +30,13 @@ indicators = data.indicators(start, end, team)
 
 monthly = data.trends(start, end, team)
 SNAPSHOTS = {"children_allocated_unqualified"}  # as things stand now, not by month
+context = contexts(source.read_models().thresholds, source.source().local_figures)
 
-columns = st.columns(3)
-for index, indicator in enumerate(indicators):
-    values = monthly[indicator.key]["value"].dropna()
-    with columns[index % 3]:
-        st.metric(
-            indicator.title,
-            indicator.display,
-            indicator.counts if indicator.percent else None,
-            border=True,
-            height=190,  # cards line up whether or not they have counts and a trend
-            help=f"{indicator.title}. The line shows it month by month.",
-            delta_color="off",
-            delta_arrow="off",
-            chart_data=None
-            if indicator.key in SNAPSHOTS
-            else values * (100 if indicator.percent else 1),
-            chart_type="line" if indicator.percent else "bar",
-        )
+for row in range(0, len(indicators), 3):  # rows of three, so each row's cards line up
+    for column, indicator in zip(st.columns(3), indicators[row : row + 3], strict=False):
+        with column:
+            figure_card(indicator, context[indicator.key])
+st.markdown(source_line(national_figures()))  # a link in a caption is too faint (axe)
 
 # Counted as of today whatever the period: a finding is about the records, not the month.
 st.page_link(
@@ -70,11 +61,19 @@ indicator = by_key[chosen]
 if chosen in SNAPSHOTS:
     st.caption("This figure describes allocations as they stand now; it has no monthly trend.")
 else:
+    chosen_context = context[chosen]
     st.plotly_chart(
-        trend_figure(monthly[chosen], indicator.title, indicator.percent),
+        trend_figure(
+            monthly[chosen],
+            indicator.title,
+            indicator.percent,
+            [Reference(*level) for level in chosen_context.levels()],
+            "Per cent" if indicator.percent else "Number",
+        ),
         key="trend",
         config={"displayModeBar": False},
     )
+    st.caption(f"{chosen_context.definition} {chosen_context.direction()}")
 members = data.members(chosen, start, end, team)
 auth.log_once("overview", "list", list_name=f"members:{chosen}")
 what = "late" if chosen in LATE_KEYS else "counted"

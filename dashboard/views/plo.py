@@ -22,10 +22,28 @@ auth.log_once("plo", "list", list_name="plo")
 
 # The figures count the whole panel list; "Only drifting" narrows the list below them.
 figures = st.columns(4)
-figures[0].metric("Families in pre-proceedings", len(panel))
-figures[1].metric("Beyond target", int(panel["drift"].str.contains("beyond target").sum()))
-figures[2].metric("Review overdue", int(panel["drift"].str.contains("review overdue").sum()))
-figures[3].metric("No letter before proceedings", int((panel["letter sent"] == "").sum()))
+figures[0].metric(
+    "Families in pre-proceedings",
+    len(panel),
+    help="Count of the families on the panel list: pre-proceedings open on the chosen day.",
+)
+figures[1].metric(
+    "Beyond target",
+    int(panel["drift"].str.contains("beyond target").sum()),
+    help=f"Of those, open for more than {th.plo_target_weeks} weeks (the local target) with "
+    "no outcome. Lower is better.",
+)
+figures[2].metric(
+    "Review overdue",
+    int(panel["drift"].str.contains("review overdue").sum()),
+    help=f"Of those, with no PLO meeting for more than {th.plo_review_weeks} weeks. Lower is "
+    "better.",
+)
+figures[3].metric(
+    "No letter before proceedings",
+    int((panel["letter sent"] == "").sum()),
+    help="Of those, with no letter before proceedings recorded as sent.",
+)
 only_drift = st.toggle("Only drifting", key="plo-drift")
 rows = panel[panel["drift"] != ""].reset_index(drop=True) if only_drift else panel
 if only_drift:
