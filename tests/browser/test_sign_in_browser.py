@@ -238,6 +238,9 @@ def test_an_auditor_sees_who_looked_at_a_family(
 
 def test_signing_out_returns_to_the_sign_in_button(server: Server, page: Page) -> None:
     sign_in(page, server.url, "sam.manager")
+    # Under load the page may still be running after sign-in: a click then can land on a
+    # button the rerun replaces, and be lost. Click once the script has finished.
+    wait_until_idle(page)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=WAIT_MS)
     page.goto(server.url + "/alerts")
