@@ -15,6 +15,7 @@ import platformdirs
 from consumers.kafka.settings import KafkaSettings, kafka_client_options
 from domain.rules.thresholds import Thresholds
 from projections.access import AccessPolicy
+from store.cipher_key import KEY_VARIABLE, checked_cipher_key
 
 
 def default_database_url() -> str:
@@ -162,6 +163,8 @@ class Settings:
     access: AccessPolicy = field(default_factory=AccessPolicy)
     # Who the dashboard's operator is when no sign-in is configured (loopback only).
     local_user: str = "local"
+    # CASEJOURNEY_CIPHER_KEY: encryption at rest of the event store (store.cipher_key).
+    cipher_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -189,6 +192,9 @@ class Settings:
             sign_in=sign_in,
             access=access,
             local_user=_local_user(env),
+            cipher_key=checked_cipher_key(key)
+            if (key := env.get(KEY_VARIABLE, "").strip())
+            else None,
             database_url=env.get("CASEJOURNEY_DATABASE_URL") or default_database_url(),
             kafka=kafka,
             alerts=AlertSettings.from_env(env),

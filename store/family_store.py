@@ -26,7 +26,8 @@ from domain.contract import ContractEvent
 from domain.family import Family, family_uuid
 from store.backfill import backfill_heads
 from store.bounded_cache import BoundedCache
-from store.codec import Decoder, decoder, is_plain, plain_history
+from store.cipher_key import checked_cipher_key, cipher_env
+from store.codec import Decoder, decoder, is_plain, opener, plain_history
 from store.database_url import Dialect, dialect_of, eventsourcing_env
 from store.event_log import EventLog
 from store.heads import EventIdRow, Head, HeadRow
@@ -45,13 +46,14 @@ class FamilyApplication(Application[UUID]):
 
 
 def _open_application(
-    database_url: str, prepare: Callable[[FamilyApplication], None]
+    database_url: str, prepare: Callable[[FamilyApplication], None], cipher_key: str | None
 ) -> FamilyApplication:
     """Open the application and `prepare` it (our own tables). On PostgreSQL, processes
     starting together would race to create the tables, so creation is serialised
     with an advisory lock."""
+    env = {**eventsourcing_env(database_url), **cipher_env(FamilyApplication.name, cipher_key)}
     if dialect_of(database_url) == "sqlite":
-        app = FamilyApplication(env=eventsourcing_env(database_url))
+        app = FamilyApplication(env=env)
         prepare(app)
         return app
     import psycopg
@@ -59,7 +61,7 @@ def _open_application(
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
         try:
-            app = FamilyApplication(env=eventsourcing_env(database_url))
+            app = FamilyApplication(env=env)
             prepare(app)
             return app
         finally:
@@ -95,12 +97,36 @@ class BatchResult:
 class FamilyStore:
     """Records contract events into Family aggregates, in batches, exactly once."""
 
-    def __init__(self, database_url: str, cache_size: int = 10_000) -> None:
+    def __init__(
+        self, database_url: str, cache_size: int = 10_000, cipher_key: str | None = None
+    ) -> None:
+        """`cipher_key` (CASEJOURNEY_CIPHER_KEY) encrypts every stored event with the
+        library's AES-GCM cipher; without it they are kept as plain JSON."""
         self.database_url = database_url
-        self.app = _open_application(database_url, self._prepare_heads)
+        self.cipher_key = checked_cipher_key(cipher_key) if cipher_key else None
+        self.app = _open_application(database_url, self._prepare_heads, self.cipher_key)
+        self._check_key()
         # Heads are a few dozen bytes whatever the history, so a bound on families
         # bounds memory.
         self._heads_cache: BoundedCache[Head] = BoundedCache(cache_size, cache_size, _one)
+
+    def _check_key(self) -> None:
+        """Refuse, on open, a store the key does not fit (one row read): an encrypted
+        store opened without its key, or with another, would otherwise fail later, at
+        some read, with a decoding error that names neither."""
+        first = self.recorder.select_notifications(start=1, limit=1)
+        if not first:
+            return
+        try:
+            self.app.mapper.to_domain_event(first[0])
+        except ValueError:
+            self.close()
+            raise ValueError(
+                "the event store is encrypted: set CASEJOURNEY_CIPHER_KEY to its key"
+                if self.cipher_key is None
+                else "CASEJOURNEY_CIPHER_KEY does not decrypt this event store (another "
+                "key, or a store kept unencrypted)"
+            ) from None
 
     @staticmethod
     def _prepare_heads(app: FamilyApplication) -> None:
@@ -306,13 +332,14 @@ class FamilyStore:
         self.recorder.upsert_heads(heads, event_ids)
 
     def _restore(self, family_id: str, stored: list[StoredEvent]) -> Family:
-        """A family from its stored events: plain JSON is read straight into records
-        (3x faster than building event objects), a store with a cipher or compressor
-        goes through eventsourcing's mapper."""
-        if not self.plain_json:
+        """A family from its stored events: JSON (plain, or decrypted) is read straight
+        into records (3x faster than building event objects), a store with a
+        compressor goes through eventsourcing's mapper."""
+        open_json = opener(self.app.mapper)
+        if open_json is None:
             return self._replay(family_id, stored)
         try:
-            created_on, records = plain_history(stored)
+            created_on, records = plain_history(stored, open_json)
         except ValueError as error:
             raise BrokenStreamError.of(family_id, error) from None
         return Family.restore(family_id, created_on, records)
