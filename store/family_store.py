@@ -27,15 +27,18 @@ from domain.family import Family, family_uuid
 from store.backfill import backfill_heads
 from store.bounded_cache import BoundedCache
 from store.cipher_key import checked_cipher_key, cipher_env
-from store.codec import Decoder, decoder, is_plain, opener, plain_history
+from store.codec import Decoded, Decoder, decoder, is_plain, opener, plain_history
 from store.database_url import Dialect, dialect_of, eventsourcing_env
 from store.event_log import EventLog
+from store.family_keys import FamilyKeys
 from store.heads import EventIdRow, Head, HeadRow
 from store.recorder import FamilyRecorder
+from store.sealing import has_personal, is_sealed, seal_event, unseal_record
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+ERASED = "the family's record was erased under retention: nothing more is recorded for it"
 SCHEMA_LOCK = 0x6361_7365  # 'case': one advisory lock id for schema creation
 
 
@@ -98,14 +101,26 @@ class FamilyStore:
     """Records contract events into Family aggregates, in batches, exactly once."""
 
     def __init__(
-        self, database_url: str, cache_size: int = 10_000, cipher_key: str | None = None
+        self,
+        database_url: str,
+        cache_size: int = 10_000,
+        cipher_key: str | None = None,
+        keys: FamilyKeys | None = None,
     ) -> None:
         """`cipher_key` (CASEJOURNEY_CIPHER_KEY) encrypts every stored event with the
-        library's AES-GCM cipher; without it they are kept as plain JSON."""
+        library's AES-GCM cipher and seals each family's personal values with the
+        family's own key (store.sealing); without it events are kept as plain JSON.
+        `keys`: another store's key table (a snapshot of it reads its families)."""
         self.database_url = database_url
         self.cipher_key = checked_cipher_key(cipher_key) if cipher_key else None
+        self.keys: FamilyKeys | None = None
+        self._own_keys = False
         self.app = _open_application(database_url, self._prepare_heads, self.cipher_key)
         self._check_key()
+        if keys is not None:
+            self.keys = keys
+        elif self.cipher_key is not None:
+            self.keys, self._own_keys = FamilyKeys(database_url, self.cipher_key), True
         # Heads are a few dozen bytes whatever the history, so a bound on families
         # bounds memory.
         self._heads_cache: BoundedCache[Head] = BoundedCache(cache_size, cache_size, _one)
@@ -160,14 +175,29 @@ class FamilyStore:
         return EventLog(self.database_url, self.recorder.qualified_events_table)
 
     def decoder(self) -> Decoder:
-        """Stored (topic, version, state, originator id) to the records the rules read."""
-        return decoder(self.app.mapper)
+        """Stored (topic, version, state, originator id) to the records the rules read,
+        personal values opened with the family's key (None once erased)."""
+        decode = decoder(self.app.mapper)
+        keys = self.keys
+        if keys is None:
+            return decode
+
+        def unsealing(topic: str, version: int, state: bytes, originator_id: Any) -> Decoded:
+            event_type, v, family_id, record = decode(topic, version, state, originator_id)
+            if record is not None and is_sealed(record):
+                oid = originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
+                record = unseal_record(keys.of_stream(oid), record)
+            return event_type, v, family_id, record
+
+        return unsealing
 
     def to_domain_event(self, stored: StoredEvent) -> DomainEventProtocol[UUID]:
         """A stored event (or notification) as eventsourcing's event object."""
         return self.app.mapper.to_domain_event(stored)
 
     def close(self) -> None:
+        if self._own_keys and self.keys is not None:
+            self.keys.close()
         self.app.close()
 
     def __enter__(self) -> FamilyStore:
@@ -181,11 +211,21 @@ class FamilyStore:
     def get(self, family_id: str, version: int | None = None) -> Family | None:
         """The family from the store (never from the write cache), or None."""
         try:
-            return self.app.repository.get(family_uuid(family_id), version=version)
+            family: Family = self.app.repository.get(family_uuid(family_id), version=version)
         except AggregateNotFoundError:
             return None
         except OriginatorVersionError as error:
             raise BrokenStreamError.of(family_id, error) from None
+        return self.opened(family)
+
+    def opened(self, family: Family) -> Family:
+        """The family with its personal values opened by its key (None once erased):
+        what readers show. Its records keep the chain hashes of the sealed values."""
+        if self.keys is not None and any(is_sealed(r) for r in family.records):
+            key = self.keys.of_stream(family.id)
+            family.records = [unseal_record(key, r) for r in family.records]
+            family._state = None
+        return family
 
     def max_notification_id(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -208,6 +248,7 @@ class FamilyStore:
         by_family: dict[str, list[int]] = {}
         for index, event in enumerate(batch):
             by_family.setdefault(event.family_id, []).append(index)
+        to_record, erased = self._sealed(batch, list(by_family))
         for attempt in range(1, MAX_ATTEMPTS + 1):
             heads = self._heads(list(by_family))
             known: dict[UUID, set[str]] = {}
@@ -217,8 +258,12 @@ class FamilyStore:
             now = datetime.now(UTC)
             writers: dict[str, Family] = {}
             for family_id, indexes in by_family.items():
+                if family_id in erased:
+                    for index in indexes:
+                        outcomes[index] = ERASED
+                    continue
                 family = self._writer(family_id, heads.get(family_id), known)
-                results = family.record_many([batch[i] for i in indexes], now=now)
+                results = family.record_many([to_record[i] for i in indexes], now=now)
                 for index, outcome in zip(indexes, results, strict=True):
                     outcomes[index] = outcome
                 writers[family_id] = family
@@ -244,6 +289,22 @@ class FamilyStore:
                     self._heads_cache.put(family_id, Head(family.version, family.chain_head))
             return result
         raise ConflictError(f"batch still conflicting after {MAX_ATTEMPTS} attempts")
+
+    def _sealed(
+        self, batch: list[ContractEvent], family_ids: list[str]
+    ) -> tuple[list[ContractEvent], set[str]]:
+        """The batch with each event's personal values sealed by its family's key (one
+        query for the batch's keys, new families' keys made), and the families erased
+        under retention, whose events are refused."""
+        if self.keys is None:
+            return batch, set()
+        keys = self.keys.keys(family_ids, create=True)
+        erased = {f for f, key in keys.items() if key is None}
+        sealed = [
+            seal_event(key, e) if (key := keys.get(e.family_id)) and has_personal(e) else e
+            for e in batch
+        ]
+        return sealed, erased
 
     def _writer(self, family_id: str, head: Head | None, known: dict[UUID, set[str]]) -> Family:
         """The family as recording needs it: at its head, knowing its recorded ids."""

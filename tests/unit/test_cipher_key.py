@@ -5,9 +5,11 @@ from __future__ import annotations
 from base64 import b64encode
 
 import pytest
+from eventsourcing.cipher import AESCipher
+from eventsourcing.utils import Environment
 
 from casejourney.settings import Settings
-from store.cipher_key import checked_cipher_key, cipher_env, new_cipher_key
+from store.cipher_key import AesGcm, checked_cipher_key, cipher_env, new_cipher_key
 
 
 @pytest.mark.parametrize(
@@ -44,4 +46,22 @@ def test_the_store_states_its_cipher_under_the_name_the_library_reads_first() ->
         "CASEJOURNEY_CIPHER_TOPIC": "",
         "CASEJOURNEY_CIPHER_KEY": "",
     }
-    assert cipher_env("casejourney", "k")["CASEJOURNEY_CIPHER_TOPIC"].endswith(":AESCipher")
+    assert cipher_env("casejourney", "k")["CASEJOURNEY_CIPHER_TOPIC"] == "store.cipher_key:AesGcm"
+
+
+def test_our_cipher_and_the_library_s_read_each_other_s_bytes() -> None:
+    """AesGcm is the library's AESCipher computed by `cryptography`: a store written by
+    either is read by the other, and a changed byte is refused by both."""
+    key = new_cipher_key()
+    ours = AesGcm.of_text(key)
+    theirs = AESCipher(Environment(env={"CIPHER_KEY": key}))
+    text = b'{"payload": {"birth_date": "2015-05-01"}}'
+    assert theirs.decrypt(ours.encrypt(text)) == text
+    assert ours.decrypt(theirs.encrypt(text)) == text
+    damaged = bytearray(ours.encrypt(text))
+    damaged[-1] ^= 1
+    for cipher in (ours, theirs):
+        with pytest.raises(ValueError, match="damaged"):
+            cipher.decrypt(bytes(damaged))
+    with pytest.raises(ValueError, match="too short"):
+        ours.decrypt(b"short")

@@ -1,0 +1,135 @@
+"""Each family's data key, wrapped by the master key, in a key table beside the events.
+
+The key seals the family's personal values (store.sealing). Retention destroys it:
+the wrapped key is overwritten with NULL and the day and rule recorded, so the
+sealed values can never be opened again while the events, their hash chains and
+their non-personal facts stay. SQLite erases with `secure_delete` (the old bytes
+are zeroed in the file); PostgreSQL vacuums the table after an erasure (copies
+taken before, and its write-ahead log until recycled, still hold the wrapped key:
+the master key protects them).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from base64 import b64decode, b64encode
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from domain.family import family_uuid
+from store.cipher_key import AesGcm
+from store.database import Database
+
+TABLE = "cj_family_keys"
+PAGE = 500
+
+
+@dataclass(frozen=True)
+class Erasure:
+    family_id: str
+    erased_on: str
+    rule: str
+
+
+class FamilyKeys:
+    """The key table: one data key per family, created on its first event."""
+
+    def __init__(self, database_url: str, master_key: str) -> None:
+        self.db = Database(database_url)
+        self.master = AesGcm.of_text(master_key)
+        self._cache: dict[str, AesGcm | None] = {}  # by stream (uuid hex); None: erased
+        self._lock = threading.Lock()
+        if TABLE not in self.db.table_names():
+            self.db.execute(
+                f"CREATE TABLE IF NOT EXISTS {TABLE} (stream TEXT PRIMARY KEY, "
+                "family_id TEXT NOT NULL, wrapped_key TEXT, created_at TEXT NOT NULL, "
+                "erased_on TEXT, rule TEXT)"
+            )
+
+    def _load(self, streams: Sequence[str]) -> None:
+        for start in range(0, len(streams), PAGE):
+            page = streams[start : start + PAGE]
+            marks = ", ".join("?" for _ in page)
+            for row in self.db.rows(
+                f"SELECT stream, wrapped_key FROM {TABLE} WHERE stream IN ({marks})", page
+            ):
+                wrapped = row["wrapped_key"]
+                self._cache[row["stream"]] = (
+                    None
+                    if wrapped is None
+                    else AesGcm.of_key(self.master.decrypt(b64decode(wrapped)))
+                )
+
+    def keys(self, family_ids: Sequence[str], *, create: bool = False) -> dict[str, AesGcm | None]:
+        """The data key of each family (None: erased), read in one query for those not
+        cached; with `create`, a new key for each family that has none. Two writers
+        creating one family's key keep the first: each reads back the stored one."""
+        streams = {f: family_uuid(f).hex for f in family_ids}
+        with self._lock:
+            missing = [s for s in dict.fromkeys(streams.values()) if s not in self._cache]
+            if missing:
+                self._load(missing)
+            new = [(f, s) for f, s in streams.items() if s not in self._cache]
+            if create and new:
+                now = datetime.now(UTC).isoformat()
+                with self.db.transaction():
+                    self.db.executemany(
+                        f"INSERT INTO {TABLE} (stream, family_id, wrapped_key, created_at) "
+                        "VALUES (?, ?, ?, ?) ON CONFLICT (stream) DO NOTHING",
+                        [(s, f, self._wrap(os.urandom(32)), now) for f, s in new],
+                    )
+                self._load([s for _, s in new])
+            return {f: self._cache[s] for f, s in streams.items() if s in self._cache}
+
+    def _wrap(self, key: bytes) -> str:
+        return b64encode(self.master.encrypt(key)).decode("ascii")
+
+    def of_stream(self, stream: UUID) -> AesGcm | None:
+        """A stream's key; None when erased or never made (nothing of it is sealed)."""
+        with self._lock:
+            if stream.hex not in self._cache:
+                self._load([stream.hex])
+            return self._cache.get(stream.hex)
+
+    def live(self) -> list[str]:
+        """Every family whose key still exists."""
+        rows = self.db.rows(f"SELECT family_id FROM {TABLE} WHERE wrapped_key IS NOT NULL")
+        return sorted(r["family_id"] for r in rows)
+
+    def erasures(self) -> list[Erasure]:
+        rows = self.db.rows(
+            f"SELECT family_id, erased_on, rule FROM {TABLE} WHERE wrapped_key IS NULL "
+            "ORDER BY erased_on, family_id"
+        )
+        return [Erasure(r["family_id"], r["erased_on"], r["rule"]) for r in rows]
+
+    def erase(self, erasures: Sequence[tuple[str, date, str]]) -> None:
+        """Destroy these families' keys, recording the day and the retention rule."""
+        if not erasures:
+            return
+        with self._lock:
+            if not self.db.is_postgres:
+                self.db.execute("PRAGMA secure_delete = ON")
+            with self.db.transaction():
+                self.db.executemany(
+                    f"UPDATE {TABLE} SET wrapped_key = NULL, erased_on = ?, rule = ? "
+                    "WHERE stream = ? AND wrapped_key IS NOT NULL",
+                    [(d.isoformat(), rule, family_uuid(f).hex) for f, d, rule in erasures],
+                )
+            if self.db.is_postgres:
+                self.db.execute(f"VACUUM {TABLE}")
+            else:
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            for family_id, _, _ in erasures:
+                self._cache[family_uuid(family_id).hex] = None
+
+    def forget(self) -> None:
+        """Drop the cached keys (read again at the next batch)."""
+        with self._lock:
+            self._cache.clear()
+
+    def close(self) -> None:
+        self.db.close()

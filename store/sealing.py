@@ -1,0 +1,108 @@
+"""Crypto-shredding: each family's personal content sealed with the family's own key.
+
+What is personal in a contract event: a child's birth date, free text (a
+correction's, retraction's or acknowledgement's reason, a supervision change's note,
+an action's summary) and whatever a source sent beyond the contract (`extra`).
+Those values are sealed (AES-GCM, the family's data key) *before* the family
+records the event, so its hash chain covers the sealed text: destroying the key
+erases them and leaves every chain verifiable. Codes, dates of events, ids and
+counts stay readable, so figures stay countable after an erasure.
+"""
+
+from __future__ import annotations
+
+import json
+from base64 import b64decode, b64encode
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from domain.contract import ContractEvent
+from store.cipher_key import AesGcm
+
+PREFIX = "sealed:v1:"
+FREE_TEXT_REASON = frozenset({"RecordCorrected", "RecordRetracted", "AlertAcknowledged"})
+
+Transform = Callable[[Any], Any]
+
+
+def seal_value(key: AesGcm, value: Any) -> str:
+    return PREFIX + b64encode(key.encrypt(json.dumps(value).encode())).decode("ascii")
+
+
+def unseal_value(key: AesGcm | None, value: Any) -> Any:
+    """The value sealed in `value`; None when the key is destroyed (erased). A value
+    that is not sealed (recorded before keys were in use) is returned as it is."""
+    if not (isinstance(value, str) and value.startswith(PREFIX)):
+        return value
+    if key is None:
+        return None
+    return json.loads(key.decrypt(b64decode(value[len(PREFIX) :])))
+
+
+def _payload(event_type: str, payload: dict[str, Any], each: Transform) -> dict[str, Any]:
+    """The payload with each personal value passed through `each` (seal or unseal)."""
+    out = dict(payload)
+    if "birth_date" in out:
+        out["birth_date"] = each(out["birth_date"])
+    if event_type in FREE_TEXT_REASON and "reason" in out:
+        out["reason"] = each(out["reason"])
+    if isinstance(out.get("replacement"), dict) and isinstance(
+        out["replacement"].get("payload"), dict
+    ):
+        inner = out["replacement"]
+        out["replacement"] = {**inner, "payload": _payload(event_type, inner["payload"], each)}
+    for name, text in (("changes", "note"), ("actions", "summary")):
+        if isinstance(out.get(name), list):
+            out[name] = [
+                {**item, text: each(item[text])}
+                if isinstance(item, dict) and text in item
+                else item
+                for item in out[name]
+            ]
+    return out
+
+
+def has_personal(event: ContractEvent) -> bool:
+    return bool(event.extra) or _payload(event.event_type, event.payload, _mark) != event.payload
+
+
+def _mark(value: Any) -> Any:
+    return (PREFIX, value)
+
+
+def seal_event(key: AesGcm, event: ContractEvent) -> ContractEvent:
+    """The event with its personal values sealed (`extra` as one sealed value)."""
+
+    def each(value: Any) -> Any:
+        return seal_value(key, value)
+
+    extra = {"sealed": each(event.extra)} if event.extra else {}
+    return replace(event, payload=_payload(event.event_type, event.payload, each), extra=extra)
+
+
+def unseal_record(key: AesGcm | None, record: dict[str, Any]) -> dict[str, Any]:
+    """A stored record with its personal values opened (None once erased)."""
+
+    def each(value: Any) -> Any:
+        return unseal_value(key, value)
+
+    out = dict(record)
+    out["payload"] = _payload(record["event_type"], record["payload"], each)
+    extra = record.get("extra")
+    if isinstance(extra, dict) and set(extra) == {"sealed"}:
+        out["extra"] = each(extra["sealed"]) or {}
+    return out
+
+
+def is_sealed(record: dict[str, Any]) -> bool:
+    """Whether a stored record holds any sealed value (so needs its family's key)."""
+    found: list[bool] = []
+
+    def each(value: Any) -> Any:
+        found.append(isinstance(value, str) and value.startswith(PREFIX))
+        return value
+
+    _payload(record["event_type"], record["payload"], each)
+    extra = record.get("extra")
+    return any(found) or (isinstance(extra, dict) and "sealed" in extra)
