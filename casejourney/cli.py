@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.findings",
     "casejourney.commands.dashboard",
     "casejourney.commands.access_log",
+    "casejourney.commands.retention",
 )
 
 

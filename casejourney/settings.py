@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 
 from consumers.kafka.settings import KafkaSettings, kafka_client_options
+from domain.retention import RetentionSchedule
 from domain.rules.thresholds import Thresholds
 from projections.access import AccessPolicy
 from store.cipher_key import KEY_VARIABLE, checked_cipher_key
@@ -138,6 +139,19 @@ def _staff(path: str) -> dict[str, dict[str, object]]:
     return {str(k): dict(v) for k, v in data.items()}
 
 
+def _retention(env: Mapping[str, str]) -> RetentionSchedule:
+    """CASEJOURNEY_RETENTION_IN_NEED_YEARS (25) and _IN_CARE_YEARS (75): years from birth."""
+    values = {}
+    for name in RetentionSchedule.__dataclass_fields__:
+        variable = f"CASEJOURNEY_RETENTION_{name.upper()}"
+        raw = (env.get(variable) or "").strip()
+        if raw:
+            if not raw.isdigit() or not 1 <= int(raw) <= 150:
+                raise ValueError(f"{variable} must be a whole number of years from 1 to 150")
+            values[name] = int(raw)
+    return RetentionSchedule(**values)
+
+
 def _local_user(env: Mapping[str, str]) -> str:
     import getpass
 
@@ -165,6 +179,7 @@ class Settings:
     local_user: str = "local"
     # CASEJOURNEY_CIPHER_KEY: encryption at rest of the event store (store.cipher_key).
     cipher_key: str | None = field(default=None, repr=False)
+    retention: RetentionSchedule = field(default_factory=RetentionSchedule)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -198,6 +213,7 @@ class Settings:
             database_url=env.get("CASEJOURNEY_DATABASE_URL") or default_database_url(),
             kafka=kafka,
             alerts=AlertSettings.from_env(env),
+            retention=_retention(env),
             # Unset variables fall back to the field defaults above: stated once.
             batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", cls.batch_size)),
             aggregate_cache_size=int(
