@@ -126,10 +126,5 @@ class FamilyKeys:
             for family_id, _, _ in erasures:
                 self._cache[family_uuid(family_id).hex] = None
 
-    def forget(self) -> None:
-        """Drop the cached keys (read again at the next batch)."""
-        with self._lock:
-            self._cache.clear()
-
     def close(self) -> None:
         self.db.close()

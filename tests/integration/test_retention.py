@@ -150,3 +150,37 @@ def test_retention_without_a_key_says_why(
         store.record_batch(short_family())
     assert main(["retention", "run"]) == 2
     assert "set CASEJOURNEY_CIPHER_KEY" in capsys.readouterr().err
+
+
+def test_subject_access_writes_the_child_s_record_and_logs_it(
+    journeys: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sar"
+    assert main(["subject-access", "C1", "--out", str(out)]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert names == {
+        f"{n}.json" for n in ("events", "child", "chronology", "alerts", "findings", "access_log")
+    }
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in out.iterdir())
+    events = json.loads((out / "events.json").read_text())
+    assert events and all(
+        e["child_id"] == "C1" or "C1" in e["payload"].get("child_ids", []) for e in events
+    )
+    assert events[0]["payload"]["birth_date"] == "2015-05-01"  # opened for the child
+    assert not any(e["child_id"] == "C2" for e in events)
+    [child] = json.loads((out / "child.json").read_text())
+    assert child["child_id"] == "C1"
+    chronology = json.loads((out / "chronology.json").read_text())
+    assert chronology and {r["child_id"] for r in chronology} == {"C1"}
+    capsys.readouterr()
+    assert main(["access-log", "--family", "F1", "--json"]) == 0
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(e["page"], e["action"]) for e in logged] == [("subject-access", "export")]
+
+
+def test_subject_access_for_an_unknown_child_says_so(
+    journeys: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["subject-access", "NOBODY", "--out", str(tmp_path / "sar")]) == 2
+    assert "no child NOBODY" in capsys.readouterr().err
+    assert not (tmp_path / "sar").exists()
