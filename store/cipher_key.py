@@ -13,10 +13,13 @@ from __future__ import annotations
 import binascii
 import os
 from base64 import b64decode, b64encode
+from collections.abc import Sequence
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.cipher import AESCipher
+from eventsourcing.persistence import Mapper, Notification
 from eventsourcing.utils import Environment
 
 CIPHER_TOPIC = "store.cipher_key:AesGcm"
@@ -87,3 +90,19 @@ def cipher_env(app_name: str, cipher_key: str | None) -> dict[str, str]:
     if not cipher_key:
         return {prefix + "CIPHER_TOPIC": "", prefix + "CIPHER_KEY": ""}
     return {prefix + "CIPHER_TOPIC": CIPHER_TOPIC, prefix + "CIPHER_KEY": cipher_key}
+
+
+def key_problem(mapper: Mapper[Any], first: Sequence[Notification], *, keyed: bool) -> str:
+    """Why the store's first row does not open with this mapper ("" when it does): an
+    encrypted store opened without its key, or with another, or a plain one with one."""
+    try:
+        if first:
+            mapper.to_domain_event(first[0])
+    except ValueError:
+        return (
+            "CASEJOURNEY_CIPHER_KEY does not decrypt this event store (another key, or a "
+            "store kept unencrypted)"
+            if keyed
+            else "the event store is encrypted: set CASEJOURNEY_CIPHER_KEY to its key"
+        )
+    return ""

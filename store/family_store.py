@@ -26,14 +26,14 @@ from domain.contract import ContractEvent
 from domain.family import Family, family_uuid
 from store.backfill import backfill_heads
 from store.bounded_cache import BoundedCache
-from store.cipher_key import checked_cipher_key, cipher_env
-from store.codec import Decoded, Decoder, decoder, is_plain, opener, plain_history
+from store.cipher_key import checked_cipher_key, cipher_env, key_problem
+from store.codec import Decoder, decoder, is_plain, opener, plain_history
 from store.database_url import Dialect, dialect_of, eventsourcing_env
 from store.event_log import EventLog
 from store.family_keys import FamilyKeys
 from store.heads import EventIdRow, Head, HeadRow
 from store.recorder import FamilyRecorder
-from store.sealing import has_personal, is_sealed, seal_event, unseal_record
+from store.sealing import open_family, seal_batch, unsealing
 
 log = logging.getLogger(__name__)
 
@@ -126,22 +126,13 @@ class FamilyStore:
         self._heads_cache: BoundedCache[Head] = BoundedCache(cache_size, cache_size, _one)
 
     def _check_key(self) -> None:
-        """Refuse, on open, a store the key does not fit (one row read): an encrypted
-        store opened without its key, or with another, would otherwise fail later, at
-        some read, with a decoding error that names neither."""
+        """Refuse, on open, a store the key does not fit (one row read): it would
+        otherwise fail later, at some read, with an error that names neither."""
         first = self.recorder.select_notifications(start=1, limit=1)
-        if not first:
-            return
-        try:
-            self.app.mapper.to_domain_event(first[0])
-        except ValueError:
+        problem = key_problem(self.app.mapper, first, keyed=self.cipher_key is not None)
+        if problem:
             self.close()
-            raise ValueError(
-                "the event store is encrypted: set CASEJOURNEY_CIPHER_KEY to its key"
-                if self.cipher_key is None
-                else "CASEJOURNEY_CIPHER_KEY does not decrypt this event store (another "
-                "key, or a store kept unencrypted)"
-            ) from None
+            raise ValueError(problem)
 
     @staticmethod
     def _prepare_heads(app: FamilyApplication) -> None:
@@ -178,18 +169,7 @@ class FamilyStore:
         """Stored (topic, version, state, originator id) to the records the rules read,
         personal values opened with the family's key (None once erased)."""
         decode = decoder(self.app.mapper)
-        keys = self.keys
-        if keys is None:
-            return decode
-
-        def unsealing(topic: str, version: int, state: bytes, originator_id: Any) -> Decoded:
-            event_type, v, family_id, record = decode(topic, version, state, originator_id)
-            if record is not None and is_sealed(record):
-                oid = originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
-                record = unseal_record(keys.of_stream(oid), record)
-            return event_type, v, family_id, record
-
-        return unsealing
+        return decode if self.keys is None else unsealing(decode, self.keys)
 
     def to_domain_event(self, stored: StoredEvent) -> DomainEventProtocol[UUID]:
         """A stored event (or notification) as eventsourcing's event object."""
@@ -221,11 +201,7 @@ class FamilyStore:
     def opened(self, family: Family) -> Family:
         """The family with its personal values opened by its key (None once erased):
         what readers show. Its records keep the chain hashes of the sealed values."""
-        if self.keys is not None and any(is_sealed(r) for r in family.records):
-            key = self.keys.of_stream(family.id)
-            family.records = [unseal_record(key, r) for r in family.records]
-            family._state = None
-        return family
+        return family if self.keys is None else open_family(self.keys, family)
 
     def max_notification_id(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -248,7 +224,9 @@ class FamilyStore:
         by_family: dict[str, list[int]] = {}
         for index, event in enumerate(batch):
             by_family.setdefault(event.family_id, []).append(index)
-        to_record, erased = self._sealed(batch, list(by_family))
+        to_record, erased = (
+            (batch, set()) if self.keys is None else seal_batch(self.keys, batch, list(by_family))
+        )
         for attempt in range(1, MAX_ATTEMPTS + 1):
             heads = self._heads(list(by_family))
             known: dict[UUID, set[str]] = {}
@@ -289,22 +267,6 @@ class FamilyStore:
                     self._heads_cache.put(family_id, Head(family.version, family.chain_head))
             return result
         raise ConflictError(f"batch still conflicting after {MAX_ATTEMPTS} attempts")
-
-    def _sealed(
-        self, batch: list[ContractEvent], family_ids: list[str]
-    ) -> tuple[list[ContractEvent], set[str]]:
-        """The batch with each event's personal values sealed by its family's key (one
-        query for the batch's keys, new families' keys made), and the families erased
-        under retention, whose events are refused."""
-        if self.keys is None:
-            return batch, set()
-        keys = self.keys.keys(family_ids, create=True)
-        erased = {f for f, key in keys.items() if key is None}
-        sealed = [
-            seal_event(key, e) if (key := keys.get(e.family_id)) and has_personal(e) else e
-            for e in batch
-        ]
-        return sealed, erased
 
     def _writer(self, family_id: str, head: Head | None, known: dict[UUID, set[str]]) -> Family:
         """The family as recording needs it: at its head, knowing its recorded ids."""

@@ -16,9 +16,13 @@ from base64 import b64decode, b64encode
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
+from uuid import UUID
 
 from domain.contract import ContractEvent
+from domain.family import Family
 from store.cipher_key import AesGcm
+from store.codec import Decoded, Decoder
+from store.family_keys import FamilyKeys
 
 PREFIX = "sealed:v1:"
 FREE_TEXT_REASON = frozenset({"RecordCorrected", "RecordRetracted", "AlertAcknowledged"})
@@ -106,3 +110,44 @@ def is_sealed(record: dict[str, Any]) -> bool:
     _payload(record["event_type"], record["payload"], each)
     extra = record.get("extra")
     return any(found) or (isinstance(extra, dict) and "sealed" in extra)
+
+
+# --- what the store does with them ---------------------------------------------------
+
+
+def seal_batch(
+    keys: FamilyKeys, batch: list[ContractEvent], family_ids: list[str]
+) -> tuple[list[ContractEvent], set[str]]:
+    """The batch with each event's personal values sealed by its family's key (one
+    query for the batch's keys, new families' keys made), and the families erased
+    under retention, whose events are refused."""
+    found = keys.keys(family_ids, create=True)
+    erased = {f for f, key in found.items() if key is None}
+    sealed = [
+        seal_event(key, e) if (key := found.get(e.family_id)) and has_personal(e) else e
+        for e in batch
+    ]
+    return sealed, erased
+
+
+def unsealing(decode: Decoder, keys: FamilyKeys) -> Decoder:
+    """`decode` with each record's personal values opened by its family's key."""
+
+    def opened(topic: str, version: int, state: bytes, originator_id: Any) -> Decoded:
+        event_type, v, family_id, record = decode(topic, version, state, originator_id)
+        if record is not None and is_sealed(record):
+            oid = originator_id if isinstance(originator_id, UUID) else UUID(originator_id)
+            record = unseal_record(keys.of_stream(oid), record)
+        return event_type, v, family_id, record
+
+    return opened
+
+
+def open_family(keys: FamilyKeys, family: Family) -> Family:
+    """The family with its personal values opened (None once erased); its records keep
+    the chain hashes of the sealed values."""
+    if any(is_sealed(r) for r in family.records):
+        key = keys.of_stream(family.id)
+        family.records = [unseal_record(key, r) for r in family.records]
+        family._state = None
+    return family
