@@ -1,9 +1,10 @@
 """Ingest and projection with and without CASEJOURNEY_CIPHER_KEY: the cost of the cipher.
 
-    .venv/bin/python -m bench.cipher JOURNEYS.jsonl [--database-url URL]
+    .venv/bin/python -m bench.cipher JOURNEYS.jsonl [--rounds N]
 
-Records the file into a fresh store twice (plain, then encrypted), in batches as
-`casejourney ingest` does, and projects each; prints events per second.
+Records the file into a fresh store per run (plain and encrypted, the order swapped
+each round, since a shared machine drifts), in batches as `casejourney ingest` does,
+and projects each; prints events per second of every run.
 """
 
 from __future__ import annotations
@@ -35,13 +36,19 @@ def run(path: Path, database_url: str, key: str | None) -> tuple[float, float, i
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("journeys", type=Path)
-    parser.add_argument("--database-url", help="a fresh database (default: SQLite files)")
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
+    runs = [("plain", None), ("cipher", new_cipher_key())]
     with tempfile.TemporaryDirectory() as tmp:
-        for label, key in (("plain", None), ("cipher", new_cipher_key())):
-            url = args.database_url or f"sqlite:///{Path(tmp) / label}.db"
-            ingest, project, n = run(args.journeys, url, key)
-            print(f"{label:6} {n} events: ingest {n / ingest:,.0f}/s, project {n / project:,.0f}/s")
+        for number in range(args.rounds):
+            for label, key in runs if number % 2 == 0 else runs[::-1]:
+                url = f"sqlite:///{Path(tmp) / f'{label}-{number}'}.db"
+                ingest, project, n = run(args.journeys, url, key)
+                print(
+                    f"round {number + 1} {label:6} {n} events: ingest {n / ingest:,.0f}/s, "
+                    f"project {n / project:,.0f}/s",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
