@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.dashboard",
     "casejourney.commands.access_log",
     "casejourney.commands.retention",
+    "casejourney.commands.keys",
 )
 
 

@@ -60,16 +60,15 @@ class AesGcm(AESCipher):
 KEY_VARIABLE = "CASEJOURNEY_CIPHER_KEY"
 
 
-def checked_cipher_key(text: str) -> str:
+def checked_cipher_key(text: str, variable: str = KEY_VARIABLE) -> str:
     """The key as given, once it is base64 of 16, 24 or 32 bytes (AES-128/192/256)."""
     try:
         size = len(b64decode(text.encode("ascii"), validate=True))
     except (binascii.Error, UnicodeEncodeError):
-        raise ValueError(f"{KEY_VARIABLE} is not base64 (make one: casejourney key new)") from None
+        raise ValueError(f"{variable} is not base64 (make one: casejourney key new)") from None
     if size not in AESCipher.KEY_SIZES:
         raise ValueError(
-            f"{KEY_VARIABLE} holds {size} bytes; AES needs 16, 24 or 32 "
-            "(make one: casejourney key new)"
+            f"{variable} holds {size} bytes; AES needs 16, 24 or 32 (make one: casejourney key new)"
         )
     return text
 

@@ -1,4 +1,8 @@
-"""Each family's data key, wrapped by the master key, in a key table beside the events.
+"""Each family's data key, and the store's own, wrapped by the master key in a key table.
+
+The store's data key is what the library's cipher encrypts every stored event with;
+the master key (CASEJOURNEY_CIPHER_KEY) only wraps keys, so rotating it rewraps this
+table and rewrites no event (the log's seal, over the stored bytes, still holds).
 
 The key seals the family's personal values (store.sealing). Retention destroys it:
 the wrapped key is overwritten with NULL and the day and rule recorded, so the
@@ -25,6 +29,11 @@ from store.database import Database
 
 TABLE = "cj_family_keys"
 PAGE = 500
+STORE = "store"  # the row of the store's own data key (never a family's uuid hex)
+WRONG_KEY = (
+    "CASEJOURNEY_CIPHER_KEY does not decrypt this event store (another key, or a store "
+    "kept unencrypted)"
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,44 @@ class FamilyKeys:
                 "family_id TEXT NOT NULL, wrapped_key TEXT, created_at TEXT NOT NULL, "
                 "erased_on TEXT, rule TEXT)"
             )
+
+    def store_key(self) -> str:
+        """The store's data key (base64, as the library's cipher takes it), made on first
+        use; ValueError when the master key is not the one that wrapped it."""
+        now = datetime.now(UTC).isoformat()
+        self.db.execute(
+            f"INSERT INTO {TABLE} (stream, family_id, wrapped_key, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (stream) DO NOTHING",
+            (STORE, STORE, self._wrap(os.urandom(32)), now),
+        )
+        wrapped = self.db.scalar(f"SELECT wrapped_key FROM {TABLE} WHERE stream = ?", (STORE,))
+        try:
+            return b64encode(self.master.decrypt(b64decode(wrapped))).decode("ascii")
+        except ValueError:
+            raise ValueError(WRONG_KEY) from None
+
+    def rewrap(self, new_master_key: str) -> int:
+        """Key rotation: every live key wrapped again by a new master key, in one
+        transaction; how many keys."""
+        new = AesGcm.of_text(new_master_key)
+        with self._lock, self.db.transaction():
+            rows = self.db.rows(
+                f"SELECT stream, wrapped_key FROM {TABLE} WHERE wrapped_key IS NOT NULL"
+            )
+            self.db.executemany(
+                f"UPDATE {TABLE} SET wrapped_key = ? WHERE stream = ?",
+                [
+                    (
+                        b64encode(
+                            new.encrypt(self.master.decrypt(b64decode(r["wrapped_key"])))
+                        ).decode("ascii"),
+                        r["stream"],
+                    )
+                    for r in rows
+                ],
+            )
+        self.master = new
+        return len(rows)
 
     def _load(self, streams: Sequence[str]) -> None:
         for start in range(0, len(streams), PAGE):
@@ -96,7 +143,10 @@ class FamilyKeys:
 
     def live(self) -> list[str]:
         """Every family whose key still exists."""
-        rows = self.db.rows(f"SELECT family_id FROM {TABLE} WHERE wrapped_key IS NOT NULL")
+        rows = self.db.rows(
+            f"SELECT family_id FROM {TABLE} WHERE wrapped_key IS NOT NULL AND stream <> ?",
+            (STORE,),
+        )
         return sorted(r["family_id"] for r in rows)
 
     def erasures(self) -> list[Erasure]:

@@ -12,7 +12,7 @@ other's heads, so an event is recorded once across processes. Reading a family
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -46,29 +46,6 @@ class FamilyApplication(Application[UUID]):
     """The eventsourcing application holding every Family stream."""
 
     name = "casejourney"
-
-
-def _open_application(
-    database_url: str, prepare: Callable[[FamilyApplication], None], cipher_key: str | None
-) -> FamilyApplication:
-    """Open the application and `prepare` it (our own tables). On PostgreSQL, processes
-    starting together would race to create the tables, so creation is serialised
-    with an advisory lock."""
-    env = {**eventsourcing_env(database_url), **cipher_env(FamilyApplication.name, cipher_key)}
-    if dialect_of(database_url) == "sqlite":
-        app = FamilyApplication(env=env)
-        prepare(app)
-        return app
-    import psycopg
-
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
-        try:
-            app = FamilyApplication(env=env)
-            prepare(app)
-            return app
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
 
 
 def _one(_: object) -> int:
@@ -113,17 +90,44 @@ class FamilyStore:
         `keys`: another store's key table (a snapshot of it reads its families)."""
         self.database_url = database_url
         self.cipher_key = checked_cipher_key(cipher_key) if cipher_key else None
-        self.keys: FamilyKeys | None = None
+        self.keys = keys
         self._own_keys = False
-        self.app = _open_application(database_url, self._prepare_heads, self.cipher_key)
+        self.app = self._open_application()
         self._check_key()
-        if keys is not None:
-            self.keys = keys
-        elif self.cipher_key is not None:
-            self.keys, self._own_keys = FamilyKeys(database_url, self.cipher_key), True
         # Heads are a few dozen bytes whatever the history, so a bound on families
         # bounds memory.
         self._heads_cache: BoundedCache[Head] = BoundedCache(cache_size, cache_size, _one)
+
+    def _open_application(self) -> FamilyApplication:
+        """Open the key table (with a master key) and the application, and prepare our
+        own tables. On PostgreSQL, processes starting together would race to create
+        the tables, so creation is serialised with an advisory lock."""
+        if dialect_of(self.database_url) == "sqlite":
+            return self._opened()
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+            try:
+                return self._opened()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+
+    def _opened(self) -> FamilyApplication:
+        if self.keys is None and self.cipher_key is not None:
+            self.keys, self._own_keys = FamilyKeys(self.database_url, self.cipher_key), True
+        try:
+            data_key = self.keys.store_key() if self.keys is not None else None
+        except ValueError:
+            self.close_keys()
+            raise
+        env = {
+            **eventsourcing_env(self.database_url),
+            **cipher_env(FamilyApplication.name, data_key),
+        }
+        app = FamilyApplication(env=env)
+        self._prepare_heads(app)
+        return app
 
     def _check_key(self) -> None:
         """Refuse, on open, a store the key does not fit (one row read): it would
@@ -175,9 +179,12 @@ class FamilyStore:
         """A stored event (or notification) as eventsourcing's event object."""
         return self.app.mapper.to_domain_event(stored)
 
-    def close(self) -> None:
+    def close_keys(self) -> None:
         if self._own_keys and self.keys is not None:
             self.keys.close()
+
+    def close(self) -> None:
+        self.close_keys()
         self.app.close()
 
     def __enter__(self) -> FamilyStore:
