@@ -24,11 +24,13 @@ from datetime import UTC, date, datetime
 from uuid import UUID
 
 from domain.family import family_uuid
+from store.bounded_cache import BoundedCache, count_one
 from store.cipher_key import AesGcm
 from store.database import Database
 
 TABLE = "cj_family_keys"
 PAGE = 500
+CACHE = 100_000  # families whose keys a process keeps unwrapped (about 200 bytes each)
 STORE = "store"  # the row of the store's own data key (never a family's uuid hex)
 WRONG_KEY = (
     "CASEJOURNEY_CIPHER_KEY does not decrypt this event store (another key, or a store "
@@ -49,7 +51,10 @@ class FamilyKeys:
     def __init__(self, database_url: str, master_key: str) -> None:
         self.db = Database(database_url)
         self.master = AesGcm.of_text(master_key)
-        self._cache: dict[str, AesGcm | None] = {}  # by stream (uuid hex); None: erased
+        # By stream (uuid hex): (key,), or (None,) once erased. Bounded, as the heads are.
+        self._cache: BoundedCache[tuple[AesGcm | None]] = BoundedCache(CACHE, CACHE, count_one)
+        # Family id -> stream: uuid5 costs 40 µs, asked for every family of a batch.
+        self._streams: BoundedCache[str] = BoundedCache(CACHE, CACHE, count_one)
         self._lock = threading.Lock()
         if TABLE not in self.db.table_names():
             self.db.execute(
@@ -104,22 +109,19 @@ class FamilyKeys:
                 f"SELECT stream, wrapped_key FROM {TABLE} WHERE stream IN ({marks})", page
             ):
                 wrapped = row["wrapped_key"]
-                self._cache[row["stream"]] = (
-                    None
-                    if wrapped is None
-                    else AesGcm.of_key(self.master.decrypt(b64decode(wrapped)))
-                )
+                key = None if wrapped is None else self.master.decrypt(b64decode(wrapped))
+                self._cache.put(row["stream"], (None if key is None else AesGcm.of_key(key),))
 
     def keys(self, family_ids: Sequence[str], *, create: bool = False) -> dict[str, AesGcm | None]:
         """The data key of each family (None: erased), read in one query for those not
         cached; with `create`, a new key for each family that has none. Two writers
         creating one family's key keep the first: each reads back the stored one."""
-        streams = {f: family_uuid(f).hex for f in family_ids}
         with self._lock:
-            missing = [s for s in dict.fromkeys(streams.values()) if s not in self._cache]
+            streams = {f: self._stream(f) for f in family_ids}
+            missing = [s for s in dict.fromkeys(streams.values()) if self._cache.get(s) is None]
             if missing:
                 self._load(missing)
-            new = [(f, s) for f, s in streams.items() if s not in self._cache]
+            new = [(f, s) for f, s in streams.items() if self._cache.get(s) is None]
             if create and new:
                 now = datetime.now(UTC).isoformat()
                 with self.db.transaction():
@@ -129,7 +131,15 @@ class FamilyKeys:
                         [(s, f, self._wrap(os.urandom(32)), now) for f, s in new],
                     )
                 self._load([s for _, s in new])
-            return {f: self._cache[s] for f, s in streams.items() if s in self._cache}
+            found = {f: self._cache.get(s) for f, s in streams.items()}
+            return {f: entry[0] for f, entry in found.items() if entry is not None}
+
+    def _stream(self, family_id: str) -> str:
+        stream = self._streams.get(family_id)
+        if stream is None:
+            stream = family_uuid(family_id).hex
+            self._streams.put(family_id, stream)
+        return stream
 
     def _wrap(self, key: bytes) -> str:
         return b64encode(self.master.encrypt(key)).decode("ascii")
@@ -137,9 +147,11 @@ class FamilyKeys:
     def of_stream(self, stream: UUID) -> AesGcm | None:
         """A stream's key; None when erased or never made (nothing of it is sealed)."""
         with self._lock:
-            if stream.hex not in self._cache:
+            entry = self._cache.get(stream.hex)
+            if entry is None:
                 self._load([stream.hex])
-            return self._cache.get(stream.hex)
+                entry = self._cache.get(stream.hex)
+            return None if entry is None else entry[0]
 
     def live(self) -> list[str]:
         """Every family whose key still exists."""
@@ -174,7 +186,7 @@ class FamilyKeys:
             else:
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             for family_id, _, _ in erasures:
-                self._cache[family_uuid(family_id).hex] = None
+                self._cache.put(self._stream(family_id), (None,))
 
     def close(self) -> None:
         self.db.close()

@@ -25,7 +25,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from domain.contract import ContractEvent
 from domain.family import Family, family_uuid
 from store.backfill import backfill_heads
-from store.bounded_cache import BoundedCache
+from store.bounded_cache import BoundedCache, count_one
 from store.cipher_key import checked_cipher_key, cipher_env, key_problem
 from store.codec import Decoder, decoder, is_plain, opener, plain_history
 from store.database_url import Dialect, dialect_of, eventsourcing_env
@@ -46,10 +46,6 @@ class FamilyApplication(Application[UUID]):
     """The eventsourcing application holding every Family stream."""
 
     name = "casejourney"
-
-
-def _one(_: object) -> int:
-    return 1
 
 
 class BrokenStreamError(ValueError):
@@ -96,7 +92,7 @@ class FamilyStore:
         self._check_key()
         # Heads are a few dozen bytes whatever the history, so a bound on families
         # bounds memory.
-        self._heads_cache: BoundedCache[Head] = BoundedCache(cache_size, cache_size, _one)
+        self._heads_cache: BoundedCache[Head] = BoundedCache(cache_size, cache_size, count_one)
 
     def _open_application(self) -> FamilyApplication:
         """Open the key table (with a master key) and the application, and prepare our

@@ -68,11 +68,16 @@ def _payload(event_type: str, payload: dict[str, Any], each: Transform) -> dict[
 
 
 def has_personal(event: ContractEvent) -> bool:
-    return bool(event.extra) or _payload(event.event_type, event.payload, _mark) != event.payload
-
-
-def _mark(value: Any) -> Any:
-    return (PREFIX, value)
+    """Whether the event holds a personal value (asked of every event: no copies)."""
+    payload = event.payload
+    return bool(
+        event.extra
+        or "birth_date" in payload
+        or (event.event_type in FREE_TEXT_REASON and "reason" in payload)
+        or "replacement" in payload
+        or "changes" in payload
+        or "actions" in payload
+    )
 
 
 def seal_event(key: AesGcm, event: ContractEvent) -> ContractEvent:
