@@ -108,7 +108,7 @@ def family_as_at(
     recorded = [e for e in events if isinstance(e, Family.Recorded)]
     first = recorded[0].timestamp if recorded else None
     version = current if as_at is None else version_at(events, as_at)
-    family = family_from(events, version) if version else None
+    family = store.opened(family_from(events, version)) if version else None
     if family is not None and occurred_by is not None:
         family = with_records(family, records_occurred_by(family.records, occurred_by))
     gaps = missing_versions(events)

@@ -80,8 +80,8 @@ def diff(store: FamilyStore, family_id: str, since: datetime, until: datetime) -
     if not events:
         return None
     v1, v2 = version_at(events, since), version_at(events, until)
-    after = family_from(events, v2) if v2 else None
-    before = family_from(events, v1) if v1 else None
+    after = store.opened(family_from(events, v2)) if v2 else None
+    before = store.opened(family_from(events, v1)) if v1 else None
     records = after.records if after else []
     stamps = {e.originator_version: e.timestamp for e in events}
     window = []

@@ -44,6 +44,9 @@ class VerifyReport:
     anchors_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Families whose key retention destroyed: (family id, day, rule). Their chains are
+    # checked like any other; only their sealed personal values can no longer be read.
+    erased: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -120,5 +120,10 @@ def verify_text(r: VerifyReport) -> str:
     if r.anchors_checked:
         lines.append(f"anchors checked: {r.anchors_checked}")
     lines += r.notes
+    if r.erased:
+        lines.append(f"erased under retention: {len(r.erased)} families (chains verified)")
+        lines += [
+            f"  family {f}: erased under retention on {day} ({rule})" for f, day, rule in r.erased
+        ]
     lines += [f.line() for f in r.findings]
     return "\n".join(lines)

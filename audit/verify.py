@@ -191,6 +191,8 @@ def verify(
             Finding(EDITED, "-", None, nid, "anchor position is not in the seal")
         )
     walk.report.families = len(walk.chains.streams)
+    if store.keys is not None:
+        walk.report.erased = [(e.family_id, e.erased_on, e.rule) for e in store.keys.erasures()]
     walk.report.findings = merge(walk.report.findings)
     walk.report.seconds = time.perf_counter() - started
     return walk.report

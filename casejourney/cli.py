@@ -28,6 +28,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casejourney.commands.findings",
     "casejourney.commands.dashboard",
     "casejourney.commands.access_log",
+    "casejourney.commands.retention",
+    "casejourney.commands.keys",
 )
 
 

@@ -32,7 +32,11 @@ class Container:
 
     @cached_property
     def store(self) -> FamilyStore:
-        store = FamilyStore(self.settings.database_url, self.settings.aggregate_cache_size)
+        store = FamilyStore(
+            self.settings.database_url,
+            self.settings.aggregate_cache_size,
+            cipher_key=self.settings.cipher_key,
+        )
         self._closers.append(store)
         return store
 

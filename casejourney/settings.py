@@ -16,8 +16,10 @@ from consumers.kafka.settings import KafkaSettings, kafka_client_options
 from domain.local_figures import NONE as NO_LOCAL_FIGURES
 from domain.local_figures import LocalFigures, parse_local_figures
 from domain.rag import BETTER
+from domain.retention import RetentionSchedule
 from domain.rules.thresholds import Thresholds
 from projections.access import AccessPolicy
+from store.cipher_key import KEY_VARIABLE, checked_cipher_key
 
 
 def default_database_url() -> str:
@@ -150,6 +152,19 @@ def _local_figures(path: str) -> LocalFigures:
     return parse_local_figures(text, f"CASEJOURNEY_LOCAL_FIGURES ({path})", percentages)
 
 
+def _retention(env: Mapping[str, str]) -> RetentionSchedule:
+    """CASEJOURNEY_RETENTION_IN_NEED_YEARS (25) and _IN_CARE_YEARS (75): years from birth."""
+    values = {}
+    for name in RetentionSchedule.__dataclass_fields__:
+        variable = f"CASEJOURNEY_RETENTION_{name.upper()}"
+        raw = (env.get(variable) or "").strip()
+        if raw:
+            if not raw.isdigit() or not 1 <= int(raw) <= 150:
+                raise ValueError(f"{variable} must be a whole number of years from 1 to 150")
+            values[name] = int(raw)
+    return RetentionSchedule(**values)
+
+
 def _local_user(env: Mapping[str, str]) -> str:
     import getpass
 
@@ -177,6 +192,9 @@ class Settings:
     local_user: str = "local"
     # The council's own context for the headline figures (CASEJOURNEY_LOCAL_FIGURES).
     local_figures: LocalFigures = NO_LOCAL_FIGURES
+    # CASEJOURNEY_CIPHER_KEY: encryption at rest of the event store (store.cipher_key).
+    cipher_key: str | None = field(default=None, repr=False)
+    retention: RetentionSchedule = field(default_factory=RetentionSchedule)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -205,9 +223,13 @@ class Settings:
             access=access,
             local_user=_local_user(env),
             local_figures=_local_figures((env.get("CASEJOURNEY_LOCAL_FIGURES") or "").strip()),
+            cipher_key=checked_cipher_key(key)
+            if (key := env.get(KEY_VARIABLE, "").strip())
+            else None,
             database_url=env.get("CASEJOURNEY_DATABASE_URL") or default_database_url(),
             kafka=kafka,
             alerts=AlertSettings.from_env(env),
+            retention=_retention(env),
             # Unset variables fall back to the field defaults above: stated once.
             batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", cls.batch_size)),
             aggregate_cache_size=int(

@@ -22,7 +22,7 @@ def children_frame(rows: Sequence[Row]) -> pd.DataFrame:
     out = [
         {
             "child": r["child_id"],
-            "born": r.get("birth_date") or "",
+            "born": r.get("birth_year") or "",
             "referrals": r.get("referrals") or 0,
             "last referral": r.get("last_referral_on") or "",
             "CP plans": r.get("cp_plans") or 0,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from store.database import Database
 from store.tracking import create_tracking_table
 
-SCHEMA_VERSION = 2  # 2: the findings table (data quality)
+SCHEMA_VERSION = 3  # 2: the findings table (data quality); 3: birth year, not date
 PROJECTION = "casejourney"
 TEXT, INT, BIG = "TEXT", "INTEGER", "BIGINT"
 
@@ -57,7 +57,7 @@ TABLES: dict[str, Table] = {
         ),
         _t(
             "children",
-            "family_id child_id birth_date sex referrals:i last_referral_on cp_plans:i "
+            "family_id child_id birth_year sex referrals:i last_referral_on cp_plans:i "
             "open_plan_id worker_id team role qualified:i allocated_since",
             "family_id,child_id",
             "child_id",

@@ -15,7 +15,7 @@ import orjson
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from domain.family import GENESIS
-from store.codec import CREATED_TOPIC, is_plain
+from store.codec import CREATED_TOPIC, opener
 from store.heads import EventIdRow, HeadRow
 from store.recorder import FamilyRecorder
 
@@ -26,15 +26,15 @@ PAGE = 10_000
 
 def backfill_heads(recorder: FamilyRecorder, mapper: Mapper[Any]) -> int:
     """Write the head and event ids of every family in the log; return how many families."""
-    plain = is_plain(mapper)
+    open_json = opener(mapper)
     heads: dict[UUID, tuple[int, str]] = {}
     ids: list[EventIdRow] = []
     for oid, version, topic, state in recorder.log_rows():
         uuid = oid if isinstance(oid, UUID) else UUID(str(oid))
         if topic == CREATED_TOPIC:
             event_id, chain = None, GENESIS
-        elif plain:
-            data = orjson.loads(state)
+        elif open_json is not None:
+            data = orjson.loads(open_json(state))
             event_id, chain = data["event_id"], data["chain"]
         else:
             event: Any = mapper.to_domain_event(StoredEvent(uuid, version, topic, state))

@@ -56,3 +56,8 @@ class BoundedCache(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def count_one(_: object) -> int:
+    """The weight of an entry when only the number of entries matters."""
+    return 1

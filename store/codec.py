@@ -1,10 +1,10 @@
 """The plain-JSON codec of stored events: stored bytes to the records the rules read.
 
-Rebuild and restore speed are bounded by decoding, so when the store keeps plain
-JSON (no cipher, no compression: the default) the state is read with orjson and
-mapped straight to the dict `Family.Recorded.as_record()` would give. With a
-cipher or compressor configured the application's own mapper decodes. Only
-`store/` knows how events are encoded.
+Rebuild and restore speed are bounded by decoding, so when the store keeps JSON
+(plain, the default, or encrypted by the library's cipher: decrypted first) the
+state is read with orjson and mapped straight to the dict
+`Family.Recorded.as_record()` would give. With a compressor configured the
+application's own mapper decodes. Only `store/` knows how events are encoded.
 """
 
 from __future__ import annotations
@@ -27,9 +27,24 @@ Decoded = tuple[str, int, str | None, dict[str, Any] | None]
 Decoder = Callable[[str, int, bytes, Any], Decoded]
 
 
+Opener = Callable[[bytes], bytes]
+
+
 def is_plain(mapper: Mapper[Any]) -> bool:
     """Events kept as plain JSON (no cipher, no compressor)."""
     return mapper.cipher is None and mapper.compressor is None
+
+
+def _as_stored(state: bytes) -> bytes:
+    return state
+
+
+def opener(mapper: Mapper[Any]) -> Opener | None:
+    """Stored bytes to the event's JSON without building event objects: as they are
+    (plain), or decrypted (the cipher, no compressor); None with a compressor."""
+    if mapper.compressor is not None:
+        return None
+    return _as_stored if mapper.cipher is None else mapper.cipher.decrypt
 
 
 def event_type_of(topic: str) -> str:
@@ -66,6 +81,13 @@ def decoder(mapper: Mapper[Any]) -> Decoder:
     """A function (topic, version, state, originator_id) -> Decoded for this mapper."""
     if is_plain(mapper):
         return plain_decode
+    open_json = opener(mapper)
+    if open_json is not None:
+
+        def decrypt_decode(topic: str, version: int, state: bytes, oid: Any = None) -> Decoded:
+            return plain_decode(topic, version, open_json(state))
+
+        return decrypt_decode
 
     def decode(topic: str, version: int, state: bytes, originator_id: UUID | str) -> Decoded:
         oid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
@@ -83,11 +105,13 @@ def decoder(mapper: Mapper[Any]) -> Decoder:
 
 def recording_time(mapper: Mapper[Any]) -> Callable[[Any, int, str, bytes], datetime]:
     """A function giving a stored row's recording time: sliced straight from the JSON
-    when the store keeps plain JSON (the default), else through the mapper."""
-    plain = is_plain(mapper)
+    when the store keeps JSON (plain or encrypted), else through the mapper."""
+    open_json = opener(mapper)
 
     def when(oid: Any, version: int, topic: str, state: bytes) -> datetime:
-        if plain and state.startswith(STAMP):
+        if open_json is not None:
+            state = open_json(state)
+        if open_json is not None and state.startswith(STAMP):
             return datetime.fromisoformat(
                 state[len(STAMP) : state.index(b'"', len(STAMP))].decode()
             )
@@ -101,9 +125,12 @@ def recording_time(mapper: Mapper[Any]) -> Callable[[Any, int, str, bytes], date
     return when
 
 
-def plain_history(stored: Sequence[StoredEvent]) -> tuple[datetime, list[dict[str, Any]]]:
-    """(created on, records) of one family's stream kept as plain JSON (no cipher, no
-    compression), read with orjson: the records `Family.Recorded.as_record` gives.
+def plain_history(
+    stored: Sequence[StoredEvent], open_json: Opener = _as_stored
+) -> tuple[datetime, list[dict[str, Any]]]:
+    """(created on, records) of one family's stream kept as JSON (`open_json` decrypts
+    it when the store is encrypted), read with orjson: the records
+    `Family.Recorded.as_record` gives.
 
     Raises ValueError when the stream does not start with the family's creation or
     its versions skip or repeat: the store reports that as a broken history.
@@ -113,10 +140,11 @@ def plain_history(stored: Sequence[StoredEvent]) -> tuple[datetime, list[dict[st
         raise ValueError(f"versions {versions[:3]}... do not run 1, 2, 3 without a gap")
     if not stored[0].topic.endswith("/Family.Created/v1"):
         raise ValueError(f"version 1 is {stored[0].topic}, not the family's creation")
-    created_on = datetime.fromisoformat(orjson.loads(stored[0].state)["timestamp"]["_data_"])
+    first = orjson.loads(open_json(stored[0].state))
+    created_on = datetime.fromisoformat(first["timestamp"]["_data_"])
     records = []
     for event in stored[1:]:
-        data = orjson.loads(event.state)
+        data = orjson.loads(open_json(event.state))
         record = plain_record(data, event_type_of(event.topic), event.originator_version)
         record["extra"] = data["extra"]
         record["chain"] = data["chain"]

@@ -12,7 +12,7 @@ other's heads, so an event is recorded once across processes. Reading a family
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,16 +25,20 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from domain.contract import ContractEvent
 from domain.family import Family, family_uuid
 from store.backfill import backfill_heads
-from store.bounded_cache import BoundedCache
-from store.codec import Decoder, decoder, is_plain, plain_history
+from store.bounded_cache import BoundedCache, count_one
+from store.cipher_key import checked_cipher_key, cipher_env, key_problem
+from store.codec import Decoder, decoder, is_plain, opener, plain_history
 from store.database_url import Dialect, dialect_of, eventsourcing_env
 from store.event_log import EventLog
+from store.family_keys import FamilyKeys
 from store.heads import EventIdRow, Head, HeadRow
 from store.recorder import FamilyRecorder
+from store.sealing import open_family, seal_batch, unsealing
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+ERASED = "the family's record was erased under retention: nothing more is recorded for it"
 SCHEMA_LOCK = 0x6361_7365  # 'case': one advisory lock id for schema creation
 
 
@@ -42,32 +46,6 @@ class FamilyApplication(Application[UUID]):
     """The eventsourcing application holding every Family stream."""
 
     name = "casejourney"
-
-
-def _open_application(
-    database_url: str, prepare: Callable[[FamilyApplication], None]
-) -> FamilyApplication:
-    """Open the application and `prepare` it (our own tables). On PostgreSQL, processes
-    starting together would race to create the tables, so creation is serialised
-    with an advisory lock."""
-    if dialect_of(database_url) == "sqlite":
-        app = FamilyApplication(env=eventsourcing_env(database_url))
-        prepare(app)
-        return app
-    import psycopg
-
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
-        try:
-            app = FamilyApplication(env=eventsourcing_env(database_url))
-            prepare(app)
-            return app
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
-
-
-def _one(_: object) -> int:
-    return 1
 
 
 class BrokenStreamError(ValueError):
@@ -95,12 +73,66 @@ class BatchResult:
 class FamilyStore:
     """Records contract events into Family aggregates, in batches, exactly once."""
 
-    def __init__(self, database_url: str, cache_size: int = 10_000) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        cache_size: int = 10_000,
+        cipher_key: str | None = None,
+        keys: FamilyKeys | None = None,
+    ) -> None:
+        """`cipher_key` (CASEJOURNEY_CIPHER_KEY) encrypts every stored event with the
+        library's AES-GCM cipher and seals each family's personal values with the
+        family's own key (store.sealing); without it events are kept as plain JSON.
+        `keys`: another store's key table (a snapshot of it reads its families)."""
         self.database_url = database_url
-        self.app = _open_application(database_url, self._prepare_heads)
+        self.cipher_key = checked_cipher_key(cipher_key) if cipher_key else None
+        self.keys = keys
+        self._own_keys = False
+        self.app = self._open_application()
+        self._check_key()
         # Heads are a few dozen bytes whatever the history, so a bound on families
         # bounds memory.
-        self._heads_cache: BoundedCache[Head] = BoundedCache(cache_size, cache_size, _one)
+        self._heads_cache: BoundedCache[Head] = BoundedCache(cache_size, cache_size, count_one)
+
+    def _open_application(self) -> FamilyApplication:
+        """Open the key table (with a master key) and the application, and prepare our
+        own tables. On PostgreSQL, processes starting together would race to create
+        the tables, so creation is serialised with an advisory lock."""
+        if dialect_of(self.database_url) == "sqlite":
+            return self._opened()
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+            try:
+                return self._opened()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+
+    def _opened(self) -> FamilyApplication:
+        if self.keys is None and self.cipher_key is not None:
+            self.keys, self._own_keys = FamilyKeys(self.database_url, self.cipher_key), True
+        try:
+            data_key = self.keys.store_key() if self.keys is not None else None
+        except ValueError:
+            self.close_keys()
+            raise
+        env = {
+            **eventsourcing_env(self.database_url),
+            **cipher_env(FamilyApplication.name, data_key),
+        }
+        app = FamilyApplication(env=env)
+        self._prepare_heads(app)
+        return app
+
+    def _check_key(self) -> None:
+        """Refuse, on open, a store the key does not fit (one row read): it would
+        otherwise fail later, at some read, with an error that names neither."""
+        first = self.recorder.select_notifications(start=1, limit=1)
+        problem = key_problem(self.app.mapper, first, keyed=self.cipher_key is not None)
+        if problem:
+            self.close()
+            raise ValueError(problem)
 
     @staticmethod
     def _prepare_heads(app: FamilyApplication) -> None:
@@ -134,14 +166,21 @@ class FamilyStore:
         return EventLog(self.database_url, self.recorder.qualified_events_table)
 
     def decoder(self) -> Decoder:
-        """Stored (topic, version, state, originator id) to the records the rules read."""
-        return decoder(self.app.mapper)
+        """Stored (topic, version, state, originator id) to the records the rules read,
+        personal values opened with the family's key (None once erased)."""
+        decode = decoder(self.app.mapper)
+        return decode if self.keys is None else unsealing(decode, self.keys)
 
     def to_domain_event(self, stored: StoredEvent) -> DomainEventProtocol[UUID]:
         """A stored event (or notification) as eventsourcing's event object."""
         return self.app.mapper.to_domain_event(stored)
 
+    def close_keys(self) -> None:
+        if self._own_keys and self.keys is not None:
+            self.keys.close()
+
     def close(self) -> None:
+        self.close_keys()
         self.app.close()
 
     def __enter__(self) -> FamilyStore:
@@ -155,11 +194,17 @@ class FamilyStore:
     def get(self, family_id: str, version: int | None = None) -> Family | None:
         """The family from the store (never from the write cache), or None."""
         try:
-            return self.app.repository.get(family_uuid(family_id), version=version)
+            family: Family = self.app.repository.get(family_uuid(family_id), version=version)
         except AggregateNotFoundError:
             return None
         except OriginatorVersionError as error:
             raise BrokenStreamError.of(family_id, error) from None
+        return self.opened(family)
+
+    def opened(self, family: Family) -> Family:
+        """The family with its personal values opened by its key (None once erased):
+        what readers show. Its records keep the chain hashes of the sealed values."""
+        return family if self.keys is None else open_family(self.keys, family)
 
     def max_notification_id(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -182,6 +227,9 @@ class FamilyStore:
         by_family: dict[str, list[int]] = {}
         for index, event in enumerate(batch):
             by_family.setdefault(event.family_id, []).append(index)
+        to_record, erased = (
+            (batch, set()) if self.keys is None else seal_batch(self.keys, batch, list(by_family))
+        )
         for attempt in range(1, MAX_ATTEMPTS + 1):
             heads = self._heads(list(by_family))
             known: dict[UUID, set[str]] = {}
@@ -191,8 +239,12 @@ class FamilyStore:
             now = datetime.now(UTC)
             writers: dict[str, Family] = {}
             for family_id, indexes in by_family.items():
+                if family_id in erased:
+                    for index in indexes:
+                        outcomes[index] = ERASED
+                    continue
                 family = self._writer(family_id, heads.get(family_id), known)
-                results = family.record_many([batch[i] for i in indexes], now=now)
+                results = family.record_many([to_record[i] for i in indexes], now=now)
                 for index, outcome in zip(indexes, results, strict=True):
                     outcomes[index] = outcome
                 writers[family_id] = family
@@ -306,13 +358,14 @@ class FamilyStore:
         self.recorder.upsert_heads(heads, event_ids)
 
     def _restore(self, family_id: str, stored: list[StoredEvent]) -> Family:
-        """A family from its stored events: plain JSON is read straight into records
-        (3x faster than building event objects), a store with a cipher or compressor
-        goes through eventsourcing's mapper."""
-        if not self.plain_json:
+        """A family from its stored events: JSON (plain, or decrypted) is read straight
+        into records (3x faster than building event objects), a store with a
+        compressor goes through eventsourcing's mapper."""
+        open_json = opener(self.app.mapper)
+        if open_json is None:
             return self._replay(family_id, stored)
         try:
-            created_on, records = plain_history(stored)
+            created_on, records = plain_history(stored, open_json)
         except ValueError as error:
             raise BrokenStreamError.of(family_id, error) from None
         return Family.restore(family_id, created_on, records)

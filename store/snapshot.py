@@ -75,7 +75,9 @@ def snapshot_as_at(
     """A temporary SQLite event store holding what `store` had recorded by `as_at`
     (only these families' streams, when given); removed on exit."""
     with tempfile.TemporaryDirectory(prefix="casejourney-as-at-") as tmp:
-        past = FamilyStore(f"sqlite:///{Path(tmp) / 'as-at.db'}")
+        past = FamilyStore(
+            f"sqlite:///{Path(tmp) / 'as-at.db'}", cipher_key=store.cipher_key, keys=store.keys
+        )
         try:
             copy_recorded_by(store, past, as_at, family_ids)
             yield past

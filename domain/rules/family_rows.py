@@ -66,7 +66,7 @@ def _children(facts: FamilyFacts, history: list[Row], plans: list[Row]) -> list[
             {
                 "family_id": facts.family_id,
                 "child_id": child_id,
-                "birth_date": child.birth_date,
+                "birth_year": child.birth_date[:4] if child.birth_date else None,
                 "sex": child.sex,
                 "referrals": len(referrals),
                 "last_referral_on": referrals[-1]["received_on"] if referrals else None,
