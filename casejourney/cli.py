@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Each command explains its options: casejourney COMMAND --help. Commands read "
         "and write the store CASEJOURNEY_DATABASE_URL names (see the README's Configuration); "
         "listing commands print headed tables, or JSON with --json.",
+        # wide enough a column that every command's name stands on its help's line
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=30),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

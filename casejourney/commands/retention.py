@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from casejourney.commands.arguments import JSON_HELP
 from casejourney.container import Container
 from store.access_log import AccessLog
 from store.private_files import private_dir, write_private
@@ -29,12 +30,18 @@ def register(sub: Any) -> None:
     run = actions.add_parser("run", help="judge every family by the retention schedule")
     run.add_argument("--as-at", type=date.fromisoformat, metavar="DATE", help="default: today")
     run.add_argument("--dry-run", action="store_true", help="list what is due; erase nothing")
-    run.add_argument("--json", action="store_true")
+    run.add_argument("--json", action="store_true", help=JSON_HELP)
     run.set_defaults(handler=retention_run, reads_only=True)
 
     p = sub.add_parser("subject-access", help="write one child's record as files")
-    p.add_argument("child_id")
-    p.add_argument("--out", required=True, type=Path, metavar="DIR")
+    p.add_argument("child_id", help="the child's id, as the store holds it")
+    p.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="the folder to write the files into (created 0700; the files 0600)",
+    )
     p.set_defaults(handler=subject_access, reads_only=True)
 
 
