@@ -33,6 +33,16 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+class _CommandListFormatter(argparse.HelpFormatter):
+    """argparse measures the command names one indent short of where it prints them, so
+    the longest name (subject-access) broke onto a line of its own above its help."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if isinstance(action, argparse._SubParsersAction):
+            self._action_max_length += 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casejourney",
@@ -40,8 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Each command explains its options: casejourney COMMAND --help. Commands read "
         "and write the store CASEJOURNEY_DATABASE_URL names (see the README's Configuration); "
         "listing commands print headed tables, or JSON with --json.",
-        # wide enough a column that every command's name stands on its help's line
-        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=30),
+        formatter_class=_CommandListFormatter,
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
