@@ -244,7 +244,7 @@ def _read_row(
             values[name] = _parse(cell, column.type, column.codes, schema, epoch)
         except ValueProblem as problem:
             if name in _essential(spec):
-                problems.append(f"{header}: {problem}")
+                problems.append(f"{header} {problem}")
             else:  # an optional answer that cannot be read: drop it, keep the row
                 values[name] = None
                 dropped.append((header, str(problem)))
