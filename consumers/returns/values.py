@@ -51,6 +51,9 @@ class ValueProblem(ValueError):
     """A value that cannot be read; the message is safe to log."""
 
 
+BLANK = "is blank"  # the finding for a blank field the record should have had
+
+
 @lru_cache(maxsize=4096)
 def _normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
@@ -157,7 +160,7 @@ def anchor(name: str, parse: Callable[[], Any]) -> Any:
     except ValueProblem as problem:
         raise ValueProblem(f"{name} {problem}") from None
     if value is None:
-        raise ValueProblem(f"{name} is blank")
+        raise ValueProblem(f"{name} {BLANK}")
     return value
 
 

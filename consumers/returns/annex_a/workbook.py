@@ -23,6 +23,7 @@ from consumers.returns.annex_a.schema import HeaderMatch, ListSpec, Schema, defa
 from consumers.returns.facts import Record, Reject, Where
 from consumers.returns.source_file import SourceFile
 from consumers.returns.values import (
+    BLANK,
     EXCEL_1900,
     ValueProblem,
     is_blank,
@@ -251,9 +252,9 @@ def _read_row(
             continue
         if values[name] is None and column.required:
             if name in _essential(spec):
-                problems.append(f"{header} is blank")
+                problems.append(f"{header} {BLANK}")
             else:
-                dropped.append((header, "is blank"))
+                dropped.append((header, BLANK))
     where = Where(out.file, sheet, number)
     child = values.get("child_id")
     if problems:

@@ -21,6 +21,7 @@ from consumers.returns.cin_census.xml_reader import children, descendants_text, 
 from consumers.returns.facts import Record, Reject, Where, referral_key
 from consumers.returns.source_file import SourceFile
 from consumers.returns.values import (
+    BLANK,
     CodeTable,
     ValueProblem,
     anchor,
@@ -226,7 +227,7 @@ def _episode(
                 text(details, "ReferralSource"), codes.REFERRAL_SOURCES, "referral source"
             )
             if found is None:  # the importer infers 10 (unknown)
-                raise ValueProblem("is blank")
+                raise ValueProblem(BLANK)
             return found
 
         closed, reason = _closure(details, d)
