@@ -164,6 +164,23 @@ def anchor(name: str, parse: Callable[[], Any]) -> Any:
     return value
 
 
+def drop_pair(
+    first: tuple[str, Any], second: tuple[str, Any], dropped: list[tuple[str, str]]
+) -> bool:
+    """Two fields that state one fact (a closure date and its reason), each given
+    as (name, value): when either could not be read (a finding in `dropped`), the
+    other is dropped beside it with a finding, and True says the fact is not
+    recorded; the record is kept rather than refused for one unreadable answer."""
+    names = {first[0], second[0]}
+    unread = sorted({name for name, why in dropped if why != BLANK} & names)
+    if not unread:
+        return False
+    for name, value in (first, second):
+        if name not in unread and value is not None:
+            dropped.append((name, f"is left out with the unreadable {unread[0]}"))
+    return True
+
+
 MAX_COUNT = 999  # domain.contract.MAX_STATED_COUNT
 
 

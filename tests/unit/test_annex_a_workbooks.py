@@ -304,3 +304,38 @@ def test_a_fractional_number_as_a_birth_date_is_dropped_never_1900(tmp_path: Pat
     (record,) = read_annex_a(path).records
     assert record.values["birth_date"] is None
     assert record.dropped == [("Date of Birth", "is a fractional number, not a date")]
+
+
+def test_an_unreadable_closure_drops_the_list6_pair_and_keeps_the_row(tmp_path: Path) -> None:
+    """As the census does: the closure is one fact of two fields; either unreadable,
+    both are dropped and the episode stays open, rather than the row refused."""
+    rows = [
+        [41, "01/01/2024", "N1", "01/03/2024", "Not a reason", ""],
+        [42, "01/01/2024", "N1", "32/03/2024", "RC7", ""],
+        [43, "01/01/2024", "N1", "", "Not a reason", ""],
+    ]
+    source = read_annex_a(write_workbook(tmp_path / "a.xlsx", {"List 6": [LIST6, *rows]}))
+    assert source.rejects == []
+    found = {
+        r.child_id: (r.values["cin_closure"], r.values["closure_reason"], r.dropped)
+        for r in source.records
+    }
+    assert found == {
+        "41": (
+            None,
+            None,
+            [
+                ("Reason for Closure", "is not a known closure reason code"),
+                ("CIN Closure Date", "is left out with the unreadable Reason for Closure"),
+            ],
+        ),
+        "42": (
+            None,
+            None,
+            [
+                ("CIN Closure Date", "is not a date"),
+                ("Reason for Closure", "is left out with the unreadable CIN Closure Date"),
+            ],
+        ),
+        "43": (None, None, [("Reason for Closure", "is not a known closure reason code")]),
+    }

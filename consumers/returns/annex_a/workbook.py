@@ -26,6 +26,7 @@ from consumers.returns.values import (
     BLANK,
     EXCEL_1900,
     ValueProblem,
+    drop_pair,
     is_blank,
     parse_count,
     parse_date,
@@ -255,6 +256,11 @@ def _read_row(
                 problems.append(f"{header} {BLANK}")
             else:
                 dropped.append((header, BLANK))
+    for pair in PAIRS.get(spec.number, ()):
+        if all(name in match.fields for name in pair):
+            first, second = ((match.headers[name], values[name]) for name in pair)
+            if drop_pair(first, second, dropped):
+                values.update(dict.fromkeys(pair))
     where = Where(out.file, sheet, number)
     child = values.get("child_id")
     if problems:
@@ -270,6 +276,11 @@ ESSENTIAL: dict[str, frozenset[str]] = {
     "7": frozenset({"category"}),
     "8": frozenset({"legal_status"}),
 }
+
+
+# Fields that state one fact together: either unreadable, both are dropped
+# (List 6: the closure needs its date and its reason; the episode stays open).
+PAIRS: dict[str, tuple[tuple[str, str], ...]] = {"6": (("cin_closure", "closure_reason"),)}
 
 
 def _essential(spec: ListSpec) -> frozenset[str]:

@@ -25,6 +25,7 @@ from consumers.returns.values import (
     CodeTable,
     ValueProblem,
     anchor,
+    drop_pair,
     is_blank,
     parse_count,
     parse_date,
@@ -102,9 +103,6 @@ WHY_IGNORED = {
 
 class Dropped(list[tuple[str, str]]):
     """The optional elements of one record that could not be read: (element, reason)."""
-
-    def names(self) -> set[str]:
-        return {name for name, _ in self}
 
     def read(self, name: str, parse: Callable[[], Any]) -> Any:
         """The value, or None with a finding when it cannot be read: one bad optional
@@ -205,15 +203,9 @@ def _closure(details: Element, d: Dropped) -> tuple[Any, Any]:
         "ReasonForClosure",
         lambda: _code(text(details, "ReasonForClosure"), codes.CLOSURE_REASONS, "closure reason"),
     )
-    unread = d.names() & {"CINclosureDate", "ReasonForClosure"}
-    if not unread:
-        return closed, reason
-    other, value = (
-        ("ReasonForClosure", reason) if "CINclosureDate" in unread else ("CINclosureDate", closed)
-    )
-    if value is not None:
-        d.append((other, f"is left out with the unreadable {unread.pop()}"))
-    return None, None
+    if drop_pair(("CINclosureDate", closed), ("ReasonForClosure", reason), d):
+        return None, None
+    return closed, reason
 
 
 def _episode(
