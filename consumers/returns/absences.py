@@ -11,6 +11,7 @@ from consumers.returns import reconcile
 from consumers.returns.facts import Fact, Reject, Where
 from consumers.returns.reconcile import StoredFact
 from consumers.returns.source_file import SourceFile
+from consumers.returns.values import BLANK
 from domain.contract import ContractEvent
 
 
@@ -25,16 +26,20 @@ def retractions(
 
     Conservative: only facts an import of the same return and the same list or
     section recorded; only when this file speaks for the same date or a later
-    one; never a fact this file states anywhere; and a whole record only when
+    one; never a fact this file states anywhere, nor one of a record it keeps with
+    a field it could not read; and a whole record only when
     its start date falls inside the period the file covers for that section,
     for a child the file reports on there, none of whose rows were rejected.
     """
     if source.as_of is None:
         return []
     present: dict[tuple[str, str], set[str]] = defaultdict(set)
+    unread: set[tuple[str, str]] = set()  # records kept with a field it could not read
     for fact in facts:
         if fact.key_date is not None:
             present[(fact.record.section, fact.key)].add(fact.event_id)
+            if any(why != BLANK for _, why in fact.record.dropped):
+                unread.add((fact.record.section, fact.key))
     blocked: dict[str, set[str | None]] = defaultdict(set)
     for reject in refused:
         blocked[reject.section].add(reject.child_id)
@@ -52,7 +57,8 @@ def retractions(
                 continue
             here = present.get((stored.section, stored.key))
             if here is not None:
-                if not stored.conditional:
+                # an unreadable field is not a field left out: it may hold this fact
+                if not stored.conditional or (stored.section, stored.key) in unread:
                     continue
                 why = (
                     f"{source.file} ({stored.section}) keeps this record but no longer states this"

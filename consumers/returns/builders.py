@@ -144,14 +144,15 @@ def cp_plan(
     reviews: list[date],
     end: date | None,
     links: Links,
-    latest_only: bool = False,
+    unplaced: frozenset[date] = frozenset(),
 ) -> list[Fact]:
     """A CP plan, its review conferences and its end. Whether a review let the
     plan continue and whether the end stepped down to a CIN plan are not in the
     returns: a review on the end date ended it; an end on the day the episode
-    closed stepped down to nothing (both inferred). `latest_only`: the return
-    gives only the plan's latest review, so its place in the sequence is unknown
-    (stated, not inferred: a re-import marks a review stored without it)."""
+    closed stepped down to nothing (both inferred). `unplaced`: reviews whose place
+    in the plan's sequence the return cannot show (List 7's latest review; a
+    census's first listed review of a plan older than its year), marked
+    `latest_only` (stated, not inferred: a re-import marks a review stored without it)."""
     child = record.child_id
     key = plan_key(child, start)
     facts = [
@@ -167,7 +168,7 @@ def cp_plan(
     ]
     for review in sorted(set(reviews)):
         payload = {"plan_id": key, "plan_continues": review != end}
-        if latest_only:
+        if review in unplaced:
             payload["latest_only"] = True
         facts.append(
             Fact(

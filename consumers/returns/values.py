@@ -1,14 +1,15 @@
 """Cell values as real returns hold them: messy ids, dates and code labels.
 
 Each parser returns a clean value, None for a blank, or raises `ValueProblem`
-whose message names the problem without echoing free text (only short, code-like
-values are quoted, cut to 16 characters).
+whose message says what is wrong and never what the value was: a "code" column
+can hold a name typed in the wrong cell, so no value is quoted. The caller names
+the record and field; the value itself stays only in the rejects file's raw row.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -50,9 +51,7 @@ class ValueProblem(ValueError):
     """A value that cannot be read; the message is safe to log."""
 
 
-def quote(value: Any) -> str:
-    """A short quotation of a code-like value for a reason message."""
-    return repr(str(value).strip()[:16])
+BLANK = "is blank"  # the finding for a blank field the record should have had
 
 
 @lru_cache(maxsize=4096)
@@ -105,14 +104,14 @@ def _from_serial(serial: float, epoch: datetime) -> date:
         low, high = SERIAL_MIN - 1_462, SERIAL_MAX - 1_462
     if not low <= serial < high:
         if serial != int(serial):
-            raise ValueProblem(f"number {quote(serial)} is a fractional number, not a date")
-        raise ValueProblem(f"number {quote(serial)} is not an Excel date from 1950 to 2099")
+            raise ValueProblem("is a fractional number, not a date")
+        raise ValueProblem("is not an Excel date from 1950 to 2099")
     return (epoch + timedelta(days=int(serial))).date()
 
 
-def _sane(day: date, value: Any) -> date:
+def _sane(day: date) -> date:
     if not 1900 <= day.year <= 2100:
-        raise ValueProblem(f"date {quote(value)} is outside 1900-2100")
+        raise ValueProblem("is a date outside 1900-2100")
     return day
 
 
@@ -122,9 +121,9 @@ def parse_date(value: Any, epoch: datetime = EXCEL_1900) -> date | None:
     if is_blank(value):
         return None
     if isinstance(value, datetime):
-        return _sane(value.date(), value)
+        return _sane(value.date())
     if isinstance(value, date):
-        return _sane(value, value)
+        return _sane(value)
     if isinstance(value, bool):
         raise ValueProblem("is true/false, not a date")
     if isinstance(value, float) and value.is_integer():
@@ -141,16 +140,45 @@ def _date_text(value: str, epoch: datetime) -> date | str:
     text = _TIME_TAIL.sub("", _text(value))
     try:
         if _NUMBER.match(text) and not (len(text) == 8 and text.isdigit()):
-            return _sane(_from_serial(float(text), epoch), value)
+            return _sane(_from_serial(float(text), epoch))
         for fmt in DATE_FORMATS:
             try:
                 day = datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-            return _sane(day, value)
+            return _sane(day)
     except ValueProblem as problem:
         return str(problem)
-    return f"{quote(value)} is not a date"
+    return "is not a date"
+
+
+def anchor(name: str, parse: Callable[[], Any]) -> Any:
+    """A value its record cannot be without: blank or unreadable, the record is
+    refused with a reason naming the field (never quoting the value)."""
+    try:
+        value = parse()
+    except ValueProblem as problem:
+        raise ValueProblem(f"{name} {problem}") from None
+    if value is None:
+        raise ValueProblem(f"{name} {BLANK}")
+    return value
+
+
+def drop_pair(
+    first: tuple[str, Any], second: tuple[str, Any], dropped: list[tuple[str, str]]
+) -> bool:
+    """Two fields that state one fact (a closure date and its reason), each given
+    as (name, value): when either could not be read (a finding in `dropped`), the
+    other is dropped beside it with a finding, and True says the fact is not
+    recorded; the record is kept rather than refused for one unreadable answer."""
+    names = {first[0], second[0]}
+    unread = sorted({name for name, why in dropped if why != BLANK} & names)
+    if not unread:
+        return False
+    for name, value in (first, second):
+        if name not in unread and value is not None:
+            dropped.append((name, f"is left out with the unreadable {unread[0]}"))
+    return True
 
 
 MAX_COUNT = 999  # domain.contract.MAX_STATED_COUNT
@@ -171,7 +199,7 @@ def parse_count(value: Any) -> int | None:
     if whole:
         text = whole.group(1)
     if not text.isdigit() or not text.isascii():
-        raise ValueProblem(f"{quote(value)} is not a whole number")
+        raise ValueProblem("is not a whole number")
     if int(text) > MAX_COUNT:
         raise ValueProblem(f"is more than {MAX_COUNT}")
     return int(text)
@@ -228,7 +256,7 @@ class CodeTable:
             for code, patterns in self.patterns.items():
                 if any(p.search(form) for p in patterns):
                     return self._known(code, value)
-        raise ValueProblem(f"{quote(value)} is not a {self.name} code")
+        raise ValueProblem(f"is not a known {self.name} code")
 
     @staticmethod
     def _known(code: str, value: Any) -> str | None:

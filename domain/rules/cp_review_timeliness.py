@@ -3,11 +3,12 @@ within 6 months of the previous one.
 
 One row per review held whose place in the plan's sequence is known, plus one row
 for the next review of a plan still open (its `done_on` empty), so drift lists can
-show the review that is due. A review given as the plan's latest only (Annex A List
-7: `latest_only`) may follow reviews no source listed, so neither "first review
-within 3 months" nor "within 6 months of the previous" can be judged: it makes no
-row (not on time, not late), but it is a review held, so the next one is due 6
-months after it. A review some other source lists on the same day stands instead.
+show the review that is due. A review marked `latest_only` (Annex A List 7's latest
+review; a CIN census's first listed review of a plan older than its collection
+year) may follow reviews no source listed, so neither "first review within 3
+months" nor "within 6 months of the previous" can be judged: it makes no row (not
+on time, not late), but it is a review held, so the next one is due 6 months after
+it. A review some other source lists on the same day stands instead.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ RULE = Rule(
         "3 calendar months of the plan's start and each later one within 6 months of the "
         "previous review. Share = on time / reviews held in the period whose place in the "
         "plan's sequence is known: a review a return gives only as the plan's latest "
-        "(Annex A List 7) is not scored, and the next is due 6 months after it."
+        "(Annex A List 7), or a census's first listed review of a plan that started before "
+        "its collection year, is not scored, and the next is due 6 months after it."
     ),
 )
 

@@ -61,8 +61,8 @@ def test_a_row_refused_after_a_field_was_dropped_counts_as_rejected_only(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # The unknown reason is dropped, and then the closure date has no reason: refused.
-    row = [33, "01/01/2024", "N1", "01/03/2024", "Not a reason", ""]
+    # The unknown need is dropped, and then the closure date has no reason: refused.
+    row = [33, "01/01/2024", "N99", "01/03/2024", "", ""]
     path = write_workbook(tmp_path / "a.xlsx", {"List 6": [LIST6, row]})
     assert run(sqlite_url, monkeypatch, "import", "annex-a", str(path)) == 1
     out = capsys.readouterr().out

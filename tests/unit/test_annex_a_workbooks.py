@@ -194,12 +194,12 @@ def test_bad_cells_reject_their_row_with_sheet_row_and_reason(tmp_path: Path) ->
     source = read_annex_a(messy_workbook(tmp_path / "annex.xlsx"))
     rejects = [(r.where.sheet, r.where.row, r.reason, r.child_id) for r in source.rejects]
     assert rejects == [
-        ("List_3 Referrals", 11, "Date of Referral: '31/02/2024' is not a date", "1004"),
+        ("List_3 Referrals", 11, "Date of Referral is not a date", "1004"),
     ]
     (kept,) = [r for r in source.records if r.dropped]
     assert (kept.where.row, kept.dropped) == (
         12,
-        [("Referral Source", "'ZZ' is not a referral source code")],
+        [("Referral Source", "is not a known referral source code")],
     )
     assert kept.values["referral_source"] is None
     raw = source.rejects[0].raw
@@ -292,7 +292,7 @@ def test_an_unreadable_optional_answer_is_dropped_and_the_row_kept(tmp_path: Pat
     assert [f for f, _ in kept["list 6"].dropped] == ["Primary Need Code"]
     # a plan without a readable category states no event: that row is rejected
     assert [(r.section, r.reason) for r in source.rejects] == [
-        ("list 7", "Initial Category of Abuse: 'Not a category' is not a abuse category code")
+        ("list 7", "Initial Category of Abuse is not a known abuse category code")
     ]
 
 
@@ -303,4 +303,39 @@ def test_a_fractional_number_as_a_birth_date_is_dropped_never_1900(tmp_path: Pat
     )
     (record,) = read_annex_a(path).records
     assert record.values["birth_date"] is None
-    assert record.dropped == [("Date of Birth", "number '17.5' is a fractional number, not a date")]
+    assert record.dropped == [("Date of Birth", "is a fractional number, not a date")]
+
+
+def test_an_unreadable_closure_drops_the_list6_pair_and_keeps_the_row(tmp_path: Path) -> None:
+    """As the census does: the closure is one fact of two fields; either unreadable,
+    both are dropped and the episode stays open, rather than the row refused."""
+    rows = [
+        [41, "01/01/2024", "N1", "01/03/2024", "Not a reason", ""],
+        [42, "01/01/2024", "N1", "32/03/2024", "RC7", ""],
+        [43, "01/01/2024", "N1", "", "Not a reason", ""],
+    ]
+    source = read_annex_a(write_workbook(tmp_path / "a.xlsx", {"List 6": [LIST6, *rows]}))
+    assert source.rejects == []
+    found = {
+        r.child_id: (r.values["cin_closure"], r.values["closure_reason"], r.dropped)
+        for r in source.records
+    }
+    assert found == {
+        "41": (
+            None,
+            None,
+            [
+                ("Reason for Closure", "is not a known closure reason code"),
+                ("CIN Closure Date", "is left out with the unreadable Reason for Closure"),
+            ],
+        ),
+        "42": (
+            None,
+            None,
+            [
+                ("CIN Closure Date", "is not a date"),
+                ("Reason for Closure", "is left out with the unreadable CIN Closure Date"),
+            ],
+        ),
+        "43": (None, None, [("Reason for Closure", "is not a known closure reason code")]),
+    }

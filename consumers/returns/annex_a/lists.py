@@ -114,7 +114,13 @@ def cp_plans(record: Record, links: Links) -> list[Fact]:
     review = v.get("latest_review")
     reviews = [review] if review else []
     facts = builders.cp_plan(
-        record, v["plan_start"], v["category"], reviews, v.get("plan_end"), links, True
+        record,
+        v["plan_start"],
+        v["category"],
+        reviews,
+        v.get("plan_end"),
+        links,
+        frozenset(reviews),
     )
     day = v["plan_start"]
     stated = _stated(

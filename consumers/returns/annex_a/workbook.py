@@ -23,8 +23,10 @@ from consumers.returns.annex_a.schema import HeaderMatch, ListSpec, Schema, defa
 from consumers.returns.facts import Record, Reject, Where
 from consumers.returns.source_file import SourceFile
 from consumers.returns.values import (
+    BLANK,
     EXCEL_1900,
     ValueProblem,
+    drop_pair,
     is_blank,
     parse_count,
     parse_date,
@@ -244,16 +246,21 @@ def _read_row(
             values[name] = _parse(cell, column.type, column.codes, schema, epoch)
         except ValueProblem as problem:
             if name in _essential(spec):
-                problems.append(f"{header}: {problem}")
+                problems.append(f"{header} {problem}")
             else:  # an optional answer that cannot be read: drop it, keep the row
                 values[name] = None
                 dropped.append((header, str(problem)))
             continue
         if values[name] is None and column.required:
             if name in _essential(spec):
-                problems.append(f"{header} is blank")
+                problems.append(f"{header} {BLANK}")
             else:
-                dropped.append((header, "is blank"))
+                dropped.append((header, BLANK))
+    for pair in PAIRS.get(spec.number, ()):
+        if all(name in match.fields for name in pair):
+            first, second = ((match.headers[name], values[name]) for name in pair)
+            if drop_pair(first, second, dropped):
+                values.update(dict.fromkeys(pair))
     where = Where(out.file, sheet, number)
     child = values.get("child_id")
     if problems:
@@ -269,6 +276,11 @@ ESSENTIAL: dict[str, frozenset[str]] = {
     "7": frozenset({"category"}),
     "8": frozenset({"legal_status"}),
 }
+
+
+# Fields that state one fact together: either unreadable, both are dropped
+# (List 6: the closure needs its date and its reason; the episode stays open).
+PAIRS: dict[str, tuple[tuple[str, str], ...]] = {"6": (("cin_closure", "closure_reason"),)}
 
 
 def _essential(spec: ListSpec) -> frozenset[str]:

@@ -95,6 +95,9 @@ def _finish(
     ]
     latest = min(max(dates), date.today()) if dates else None  # never a mistyped future
     out.as_of = as_of or reference or latest
+    speaks_for = reference or out.as_of
+    if speaks_for is not None:
+        _mark_unplaced(out.records, _year(speaks_for)[0])
     everyone = {r.child_id for r in out.records} | {r.child_id for r in out.rejects if r.child_id}
     for section in SECTIONS:
         out.presence[section] = everyone
@@ -111,6 +114,17 @@ def _finish(
         "elements_read": {p: n for p, n in sorted(seen.items()) if is_read(p)},
         "elements_ignored": dict(sorted(ignored.items())),
     }
+
+
+def _mark_unplaced(records: list[Record], year_start: date) -> None:
+    """A census lists only its year's CP reviews, so for a plan that started before
+    the year the first review it lists may follow reviews it does not list: its
+    place in the plan's sequence is unknown, as for Annex A List 7's latest review
+    (docs/contract.md "Latest reviews"). The reviews after it are placed from it."""
+    for record in records:
+        v = record.values
+        if record.section == "ChildProtectionPlans" and v["start"] < year_start and v["reviews"]:
+            v["unplaced"] = frozenset({min(v["reviews"])})
 
 
 def _outcome(values: dict[str, Any]) -> str:
@@ -158,7 +172,10 @@ def map_record(record: Record, links: Links) -> list[Fact]:
         return builders.section47(
             record, v["start"], v["referral_id"], v["icpc"], v["icpc_not_required"], None, links
         )
-    facts = builders.cp_plan(record, v["start"], v["category"], v["reviews"], v["end"], links)
+    unplaced = v.get("unplaced", frozenset())
+    facts = builders.cp_plan(
+        record, v["start"], v["category"], v["reviews"], v["end"], links, unplaced
+    )
     if v.get("previous_plans") is not None:
         key = plan_key(record.child_id, v["start"])
         counts = {"previous_cp_plans": v["previous_plans"]}

@@ -1,8 +1,11 @@
 """CIN census Child elements to parsed records, or rejects naming the element.
 
-Each element is read on its own: a bad value rejects that element (an episode's
-rejection takes its assessments, enquiries and plans with it, since their
-episode key is its referral date) and never the whole child.
+Each element is read on its own, as an Annex A row is: only an element without its
+anchor (the child's LAchildID, the element's key date, a plan's category) is
+refused (an episode's refusal takes its assessments, enquiries and plans with it,
+since their episode key is its referral date), never the whole child; any other
+unreadable element is dropped with a finding and the rest kept. Reasons name the
+element and what is wrong, never the value.
 """
 
 from __future__ import annotations
@@ -18,14 +21,16 @@ from consumers.returns.cin_census.xml_reader import children, descendants_text, 
 from consumers.returns.facts import Record, Reject, Where, referral_key
 from consumers.returns.source_file import SourceFile
 from consumers.returns.values import (
+    BLANK,
     CodeTable,
     ValueProblem,
+    anchor,
+    drop_pair,
     is_blank,
     parse_count,
     parse_date,
     parse_id,
     parse_yes_no,
-    quote,
 )
 from domain import codes
 
@@ -114,7 +119,7 @@ def _code(value: str | None, allowed: frozenset[str], what: str) -> str | None:
         return None
     code = str(value).strip().upper()
     if code not in allowed:
-        raise ValueProblem(f"{quote(value)} is not a CIN census {what} code")
+        raise ValueProblem(f"is not a known CIN census {what} code")
     return code
 
 
@@ -123,7 +128,7 @@ def _sex(value: str | None) -> str | None:
         return None
     code = SEX.get(str(value).strip().upper())
     if code is None:
-        raise ValueProblem(f"{quote(value)} is not a CIN census sex code")
+        raise ValueProblem("is not a known CIN census sex code")
     return code
 
 
@@ -137,11 +142,9 @@ def read_child(element: Element, number: int, out: SourceFile) -> None:
     where = _where(out, ("Child", number))
     raw = {"LAchildID": text(ident, "LAchildID") or ""}
     try:
-        child = parse_id(text(ident, "LAchildID"))
-        if child is None:
-            raise ValueProblem("LAchildID is blank")
+        child = anchor("LAchildID", lambda: parse_id(text(ident, "LAchildID")))
     except ValueProblem as problem:
-        out.rejects.append(Reject(where, "ChildIdentifiers", f"LAchildID: {problem}", raw))
+        out.rejects.append(Reject(where, "ChildIdentifiers", str(problem), raw))
         return
     referral_dates: list[date] = []
     for n, details in enumerate(children(element, "CINdetails"), start=1):
@@ -155,9 +158,7 @@ def read_child(element: Element, number: int, out: SourceFile) -> None:
         child,
         raw,
         lambda d: {
-            "birth_date": d.read(
-                "PersonBirthDate", lambda: parse_date(text(ident, "PersonBirthDate"))
-            ),
+            "birth_date": d.read("PersonBirthDate", _date_of(ident, "PersonBirthDate")),
             "sex": d.read("Sex", lambda: _sex(text(ident, "Sex", "GenderCurrent"))),
             "first_seen": min(referral_dates) if referral_dates else None,
         },
@@ -188,10 +189,23 @@ def _raw(element: Element) -> dict[str, str]:
     return {c.tag.rsplit("}", 1)[-1]: (c.text or "").strip() for c in element if len(c) == 0}
 
 
-def _required(value: Any, name: str) -> Any:
-    if value is None:
-        raise ValueProblem(f"{name} is blank")
-    return value
+def _date_of(element: Element | None, name: str) -> Callable[[], Any]:
+    return lambda: parse_date(text(element, name))
+
+
+def _closure(details: Element, d: Dropped) -> tuple[Any, Any]:
+    """The closure date and reason, a pair: when either cannot be read the closure
+    is not recorded (the episode stays open) and the other is dropped beside it,
+    rather than refusing the episode and the work in it. Both readable but one
+    blank is a contradiction, refused by the episode's builder."""
+    closed = d.read("CINclosureDate", _date_of(details, "CINclosureDate"))
+    reason = d.read(
+        "ReasonForClosure",
+        lambda: _code(text(details, "ReasonForClosure"), codes.CLOSURE_REASONS, "closure reason"),
+    )
+    if drop_pair(("CINclosureDate", closed), ("ReasonForClosure", reason), d):
+        return None, None
+    return closed, reason
 
 
 def _episode(
@@ -204,12 +218,13 @@ def _episode(
             found = _code(
                 text(details, "ReferralSource"), codes.REFERRAL_SOURCES, "referral source"
             )
-            return _required(found, "ReferralSource")  # the importer infers 10 (unknown)
+            if found is None:  # the importer infers 10 (unknown)
+                raise ValueProblem(BLANK)
+            return found
 
+        closed, reason = _closure(details, d)
         return {
-            "referral_date": _required(
-                parse_date(text(details, "CINreferralDate")), "CINreferralDate"
-            ),
+            "referral_date": anchor("CINreferralDate", _date_of(details, "CINreferralDate")),
             "source": d.read("ReferralSource", source),
             "primary_need": d.read(
                 "PrimaryNeedCode",
@@ -217,10 +232,8 @@ def _episode(
                     text(details, "PrimaryNeedCode"), codes.PRIMARY_NEEDS, "primary need"
                 ),
             ),
-            "closure_date": parse_date(text(details, "CINclosureDate")),
-            "closure_reason": _code(
-                text(details, "ReasonForClosure"), codes.CLOSURE_REASONS, "closure reason"
-            ),
+            "closure_date": closed,
+            "closure_reason": reason,
             "nfa": d.read(
                 "ReferralNFA", lambda: parse_yes_no(text(details, "ReferralNFA"), TRUE_FALSE)
             ),
@@ -268,12 +281,12 @@ def _assessment(
     assessment's dates."""
     return {
         "referral_id": referral,
-        "start": _required(
-            parse_date(text(element, "AssessmentActualStartDate")), "AssessmentActualStartDate"
+        "start": anchor(
+            "AssessmentActualStartDate", _date_of(element, "AssessmentActualStartDate")
         ),
         "authorised": d.read(
             "AssessmentAuthorisationDate",
-            lambda: parse_date(text(element, "AssessmentAuthorisationDate")),
+            _date_of(element, "AssessmentAuthorisationDate"),
         ),
         "factors": d.read("AssessmentFactors", lambda: _factors(element)),
         "closure_reason": closure_reason,
@@ -282,17 +295,17 @@ def _assessment(
 
 def episode_icpc(details: Element, d: Dropped) -> Any:
     """The episode-level DateOfInitialCPC (where later census specifications put it)."""
-    return d.read("DateOfInitialCPC", lambda: parse_date(text(details, "DateOfInitialCPC")))
+    return d.read("DateOfInitialCPC", _date_of(details, "DateOfInitialCPC"))
 
 
 def _s47(element: Element, d: Dropped, referral: str, episode: Any = None) -> dict[str, Any]:
     """The enquiry's own DateOfInitialCPC, else the episode's. Without a Section47
     element the episode's date has no enquiry (and no strategy discussion) to hang
     on, so it is reported as ignored rather than invented into one."""
-    own = d.read("DateOfInitialCPC", lambda: parse_date(text(element, "DateOfInitialCPC")))
+    own = d.read("DateOfInitialCPC", _date_of(element, "DateOfInitialCPC"))
     return {
         "referral_id": referral,
-        "start": _required(parse_date(text(element, "S47ActualStartDate")), "S47ActualStartDate"),
+        "start": anchor("S47ActualStartDate", _date_of(element, "S47ActualStartDate")),
         "icpc": own or episode,
         "icpc_not_required": d.read(
             "ICPCnotRequired", lambda: parse_yes_no(text(element, "ICPCnotRequired"), TRUE_FALSE)
@@ -306,13 +319,13 @@ def _plan(element: Element, d: Dropped) -> dict[str, Any]:
         for t in descendants_text(element, "CPPreviewDate")
     ]
     return {
-        "start": _required(parse_date(text(element, "CPPstartDate")), "CPPstartDate"),
-        "end": parse_date(text(element, "CPPendDate")),
-        "category": _required(
-            _code(
+        "start": anchor("CPPstartDate", _date_of(element, "CPPstartDate")),
+        "end": d.read("CPPendDate", _date_of(element, "CPPendDate")),  # the plan stays open
+        "category": anchor(
+            "InitialCategoryOfAbuse",
+            lambda: _code(
                 text(element, "InitialCategoryOfAbuse"), codes.ABUSE_CATEGORIES, "category of abuse"
             ),
-            "InitialCategoryOfAbuse",
         ),
         "reviews": [r for r in reviews if r is not None],
         "previous_plans": d.read(

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from xml.etree.ElementTree import Element
 
 from consumers.returns.facts import Fact, Record, plo_key, proceedings_key
-from consumers.returns.values import CodeTable, ValueProblem, parse_date
+from consumers.returns.values import CodeTable, anchor, parse_date
 
 BLOCK = "PreProceedingsandFGDM"
 NAMES: dict[str, tuple[str, ...]] = {
@@ -84,9 +84,7 @@ def read_block(block: Element, dropped: Findings) -> dict[str, Any]:
         return items[0] if items else (NAMES[field][0], None)
 
     name, start = one("start")
-    values: dict[str, Any] = {"start": parse_date(start)}
-    if values["start"] is None:
-        raise ValueProblem(f"{name} is blank")
+    values: dict[str, Any] = {"start": anchor(name, partial(parse_date, start))}
     for field in ("letter", "decision", "court"):
         name, value = one(field)
         values[field] = dropped.read(name, partial(parse_date, value))
