@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.calendar import add_months
+from domain.journey_order import journey_key
 from domain.rules.thresholds import Thresholds
 from projections.access import EVERYTHING, Scope
 from projections.figures import COUNTED, OPEN_PLO, THIRD_REFERRAL, members_sql, period
@@ -607,14 +608,24 @@ def recorded_span(db: DB, family_id: str) -> tuple[datetime, datetime] | None:
 
 
 def chronology(db: DB, family_id: str) -> list[Row]:
-    """Business date, recorded time, event type, child, who: no free text."""
+    """Both clocks, the event, the child, who, and what happened in plain words (no free
+    text), in the order a reader follows: by day, and within a day as the work happens."""
     with _open(db) as d:
-        return d.rows(
-            "SELECT business_on, occurred_at, recorded_at, event_type, event_id, child_id, "
-            "worker_id, qualified, status, target_event_id, version FROM rm_chronology "
-            "WHERE family_id = ? ORDER BY COALESCE(business_on, occurred_at), recorded_at, version",
+        rows = d.rows(
+            "SELECT business_on, occurred_at, happened_at, recorded_at, event_type, event_id, "
+            "child_id, worker_id, role, qualified, what, status, target_event_id, version "
+            "FROM rm_chronology WHERE family_id = ?",
             [family_id],
         )
+    return sorted(rows, key=chronology_key)
+
+
+def chronology_key(row: Row) -> tuple[Any, ...]:
+    """A chronology row's place (domain.journey_order), at its current business time."""
+    happened = str(row.get("happened_at") or row["occurred_at"])
+    return journey_key(
+        happened, row["event_type"], row["child_id"], str(row["recorded_at"]), int(row["version"])
+    )
 
 
 # --- practice lists ---------------------------------------------------------------------
