@@ -88,6 +88,14 @@ def child_states(state: FamilyState) -> dict[str, dict[str, Any]]:
     return plain
 
 
+def state_child_labels(state: FamilyState, on: date) -> dict[str, str]:
+    """The folded state's children as "Child 2, girl, 7" on `on` (domain.vocabulary)."""
+    children = state.children.values()
+    return child_labels(
+        [{"child_id": c.child_id, "birth_date": c.birth_date, "sex": c.sex} for c in children], on
+    )
+
+
 def family_json(family: Family) -> dict[str, Any]:
     state = family.state
     return {
@@ -106,13 +114,7 @@ def family_text(family: Family, on: date) -> str:
     then the chronology in plain words, UK dates and who recorded each event."""
     data = family_json(family)
     state = family.state
-    labels = child_labels(
-        [
-            {"child_id": c.child_id, "birth_date": c.birth_date, "sex": c.sex}
-            for c in state.children.values()
-        ],
-        on,
-    )
+    labels = state_child_labels(state, on)
     lines = [
         f"Family {data['family_id']}: {counted(len(labels), 'child', 'children')}, "
         f"{counted(len(data['chronology']), 'event')}"

@@ -6,6 +6,7 @@ audit pack list one day's events the same way.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from domain.uk_dates import uk_day_and_time
@@ -63,3 +64,12 @@ def journey_key(
     day, clock = uk_day_and_time(occurred_at)
     rank = _RANK.get(event_type, len(JOURNEY_ORDER))
     return (day, rank, clock, child_id or "", recorded_at, version)
+
+
+def chronology_row_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """journey_key of a chronology row (domain.rules.chronology), at its current moment
+    (`happened_at`: a corrected event where the correction put it)."""
+    happened = str(row.get("happened_at") or row["occurred_at"])
+    return journey_key(
+        happened, row["event_type"], row["child_id"], str(row["recorded_at"]), int(row["version"])
+    )

@@ -26,8 +26,10 @@ def _label(table: Mapping[str, str], code: Any) -> str:
     return f"{table[text]} ({text})" if text in table else text
 
 
-def _word(table: Mapping[str, str], code: Any) -> str:
-    return table.get(str(code), str(code).replace("_", " "))
+def code_words(table: Mapping[str, str], code: Any) -> str:
+    """A code's words alone, "no further action"; "" for none; an unknown code as
+    given, underscores as spaces."""
+    return table.get(str(code), str(code).replace("_", " ")) if code else ""
 
 
 def counted(n: int, one: str, many: str | None = None) -> str:
@@ -48,7 +50,7 @@ def _referral(p: Payload) -> str:
 
 def _assessed(p: Payload) -> str:
     factors = [_label(codes.FACTOR_LABELS, f) for f in p.get("factors") or ()]
-    line = f"Assessment completed: {_word(codes.OUTCOME_LABELS, p.get('outcome'))}"
+    line = f"Assessment completed: {code_words(codes.OUTCOME_LABELS, p.get('outcome'))}"
     return line + (f"; factors: {', '.join(factors)}" if factors else "")
 
 
@@ -87,7 +89,7 @@ def _supervision(p: Payload) -> str:
 
 
 def _person_linked(p: Payload) -> str:
-    who = _word(codes.RELATIONSHIP_LABELS, p.get("relationship"))
+    who = code_words(codes.RELATIONSHIP_LABELS, p.get("relationship"))
     home = "lives with the children" if p.get("lives_with") else "does not live with the children"
     return f"{who[:1].upper()}{who[1:]} ({p.get('person_id')}) linked to the family; {home}"
 
@@ -131,7 +133,7 @@ def _coded(
     lead: str, field: str, table: Mapping[str, str], code: bool = True
 ) -> Callable[[Payload], str]:
     """A line ending in a code's words: with the code where a reader may look it up."""
-    return lambda p: lead + (_label if code else _word)(table, p.get(field))
+    return lambda p: lead + (_label if code else code_words)(table, p.get(field))
 
 
 LINES: dict[str, Callable[[Payload], str]] = {
@@ -171,7 +173,7 @@ LINES: dict[str, Callable[[Payload], str]] = {
     ),
     "PreProceedingsStarted": lambda p: f"Pre-proceedings (PLO) started for {_children(p)}",
     "LetterBeforeProceedingsSent": _fixed("Letter before proceedings sent"),
-    "PLOMeetingHeld": lambda p: f"PLO meeting held ({_word({}, p.get('kind'))})",
+    "PLOMeetingHeld": lambda p: f"PLO meeting held ({code_words({}, p.get('kind'))})",
     "PreProceedingsEnded": _coded(
         "Pre-proceedings ended: ", "outcome", codes.OUTCOME_LABELS, False
     ),
