@@ -81,17 +81,19 @@ def _count(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _legend_only(fig: go.Figure, today: date) -> None:
-    """Legend entries for the marks that are not a lane: hatching and the today line."""
-    fig.add_trace(
-        go.Bar(
-            x=[None],
-            y=[None],
-            name="hatched: still open",
-            marker={"color": "#777", "pattern": {"shape": "/"}},
-            hoverinfo="skip",
+def _legend_only(fig: go.Figure, today: date, hatched: bool) -> None:
+    """Legend entries for the marks that are not a lane: the hatching of open work
+    (when some is drawn) and the today line."""
+    if hatched:
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                name="hatched: still open",
+                marker={"color": "#777", "pattern": {"shape": "/"}},
+                hoverinfo="skip",
+            )
         )
-    )
     fig.add_trace(
         go.Scatter(
             x=[None],
@@ -159,7 +161,7 @@ def timeline_figure(
             )
         )
     first = min((s.start for s in spans), default=today)
-    _legend_only(fig, today)
+    _legend_only(fig, today, hatched=any(s.open and s.end for s in spans))
     at_today = pd.Timestamp(today).timestamp() * 1000
     fig.add_vline(x=at_today, line={"dash": "dot", "color": TODAY_COLOUR})
     fig.add_annotation(

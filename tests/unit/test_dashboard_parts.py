@@ -198,6 +198,8 @@ def test_timeline_names_children_labels_today_and_has_a_legend_for_every_mark() 
     assert "hatched: still open" in names and "today (1 Jan 2025)" in names
     assert any(s.open and s.end for s in spans)  # open work is drawn, so its legend entry counts
     assert [a.text for a in fig.layout.annotations] == ["today"]
+    closed = [s for s in spans if not (s.open and s.end)]
+    assert "hatched: still open" not in {t.name for t in timeline_figure(closed, today).data}
     hover = " ".join(t for trace in fig.data for t in (trace.hovertext or ()))
     assert "referral from school (2A): assessment" in hover
     assert "CP1" not in hover and "R1" not in hover  # ids are not the words
