@@ -56,11 +56,6 @@ def drift_definitions(th: Thresholds) -> dict[str, str]:
     }
 
 
-def qualified_text(value: Any) -> str:
-    """A recorded `qualified` (1/0 or True/False) as the tables show it; '' when unknown."""
-    return {1: "yes", 0: "NO"}.get(value, "") if value is not None else ""
-
-
 def _frame(rows: Iterable[Row], columns: dict[str, str]) -> pd.DataFrame:
     """Pick and rename columns; an empty list still gets its headers (for exports)."""
     data = [{label: row.get(source) for source, label in columns.items()} for row in rows]
@@ -313,19 +308,18 @@ def allocations(rows: list[Row]) -> pd.DataFrame:
 
 
 def recorded_events(events: Iterable[Any]) -> pd.DataFrame:
-    """The audit module's RecordedEvent list: what reached the store, when and from whom."""
+    """The audit module's RecordedEvent list: what reached the store, when and from whom,
+    in the chronology's words and dates (the ids last, as the chronology's are)."""
     rows = [
         {
-            "recorded": e.recorded_at.isoformat(sep=" ", timespec="seconds"),
-            "business date": e.occurred_at,
-            "event": e.event_type,
-            "child": e.child_id or "",
-            "by": e.worker_id or "",
-            "qualified": qualified_text(e.qualified),
-            "what": e.what,
+            "recorded": uk_date(e.recorded_at),
+            "date": uk_date(e.occurred_at),
+            "what happened": e.what,
+            "by": who_text(e.worker_id, e.role, e.qualified),
+            "child id": e.child_id or "",
             "event id": e.event_id,
         }
         for e in events
     ]
-    columns = ["recorded", "business date", "event", "child", "by", "qualified", "what", "event id"]
+    columns = ["recorded", "date", "what happened", "by", "child id", "event id"]
     return pd.DataFrame(rows, columns=columns)

@@ -163,7 +163,7 @@ if auth.viewer().may_read_access_log:
     st.dataframe(
         [
             {
-                "when": r["at"],
+                "when": uk_date(r["at"]),
                 "who": r["user_id"],
                 "role": r["role"],
                 "page": r["page"],
