@@ -149,5 +149,9 @@ def family_text(family: Family, on: date) -> str:
             "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         )
     if data["pending"]:
-        lines += ["", f"Awaiting linked records: {len(data['pending'])} (see --json)"]
+        lines += ["", "Awaiting linked records"]
+        by_id = {r["event_id"]: r for r in data["chronology"]}
+        for event_id, reason in sorted(data["pending"].items()):
+            r = by_id[event_id]
+            lines.append(f"  {uk_date(r['occurred_at'])}  {r['what']}: {reason}")
     return "\n".join(lines)

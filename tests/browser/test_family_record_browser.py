@@ -3,8 +3,9 @@
 From the Alerts page, narrowed to third referrals, one click on the newest opens
 its family; the chronology there must read as a case record: plain words (no
 event-type code names), no column of event ids, every date in the one UK format,
-children by position, age and sex; the timeline's today line and open work in
-its legend. Screenshots go to test-artifacts/.
+children by position, age and sex; the timeline's today line in its legend.
+A linked family's header says it is linked, and its network names the shared
+person by what they are to the family. Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from playwright.sync_api import Locator, Page, expect
 
 from dashboard.chronology_panel import PAGE_ROWS
 from dashboard.frames import KIND_TITLES
+from domain.codes import RELATIONSHIP_LABELS
 from domain.contract import EVENT_TYPES
 from projections import queries
+from projections.network import components
+from store.database import Database
 from tests.browser.demo_store import build_demo_store
 from tests.browser.harness import (
     ARTIFACTS,
@@ -107,3 +111,21 @@ def test_from_a_third_referral_alert_to_a_chronology_in_plain_english(
     assert [t for t in legend if t.startswith("today (")], "the today line is in the legend"
     assert "today" in _svg_texts(timeline, ".annotation-text")
     screenshot(page, "family-record")
+
+
+def test_the_network_labels_shared_people_with_what_they_are_to_the_family(
+    server: Server, page: Page, store_url: str
+) -> None:
+    family_id = components(Database(store_url))[0]["families"][0]
+    page.goto(f"{server.url}/family?family={family_id}")
+    linked = page.get_by_text(re.compile(r"linked to \d+ other famil"))
+    expect(linked).to_be_visible(timeout=WAIT_MS)  # the header says the family is linked
+    network = page.locator(".js-plotly-plot").nth(1)
+    expect(network).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    shown = _svg_texts(network, ".textpoint text")
+    words = set(RELATIONSHIP_LABELS.values())
+    people = [t for t in shown if set(t.split(" / ")) <= words]
+    assert people, f"a shared person labelled father, step-parent... among {shown}"
+    assert family_id in shown
+    screenshot(page, "family-record-network")

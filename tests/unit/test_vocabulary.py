@@ -15,6 +15,7 @@ from domain.family_view import family_text
 from domain.journey_order import JOURNEY_ORDER, journey_key
 from domain.uk_dates import age_text, uk_date, uk_day_and_time
 from domain.vocabulary import LINES, child_labels, event_line, who_text
+from tests.support.events import ev
 from tests.support.journeys import rich_family
 
 FREE_TEXT_KEYS = {"note", "summary", "reason"}
@@ -217,6 +218,23 @@ def test_a_day_reads_in_journey_order_whatever_the_times_and_recording_order() -
     ]
     ordered = sorted(rows, key=lambda r: journey_key(*r))
     assert [r[4] for r in ordered] == [4, 7, 5, 2, 6, 1, 3]
+
+
+def test_the_cli_names_what_awaits_a_linked_record_in_words() -> None:
+    family = Family("F1")
+    family.record(
+        ev(
+            "AssessmentStarted",
+            "2024-01-04",
+            event_id="a1",
+            child_id="C1",
+            family_id="F1",
+            assessment_id="A1",
+            referral_id="R1",
+        )
+    )
+    text = family_text(family, date(2024, 6, 1))
+    assert "Awaiting linked records\n  4 Jan 2024  Assessment started: referral R1" in text
 
 
 def test_the_cli_chronology_reads_in_plain_english() -> None:
