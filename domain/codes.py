@@ -142,5 +142,12 @@ RELATIONSHIP_LABELS: dict[str, str] = {
     "other": "other adult",
 }
 RELATIONSHIPS = frozenset(RELATIONSHIP_LABELS)
+# The returns a HistoryStated statement may come from, by name (docs/contract.md).
+HISTORY_SOURCE_LABELS: dict[str, str] = {
+    "annex_a_list3": "Annex A List 3",
+    "annex_a_list5": "Annex A List 5",
+    "annex_a_list7": "Annex A List 7",
+    "cin_census": "the CIN census",
+}
 CHANGE_DIRECTIONS = frozenset({"positive", "negative"})
 SEXES = frozenset({"M", "F", "U", "male", "female", "unknown", "other"})

@@ -18,6 +18,7 @@ from domain import codes
 from domain.uk_dates import age_text, uk_date
 
 Payload = Mapping[str, Any]
+SEX_WORDS: dict[str, str] = {"M": "boy", "male": "boy", "F": "girl", "female": "girl"}
 
 
 def _label(table: Mapping[str, str], code: Any) -> str:
@@ -69,9 +70,9 @@ def _history(p: Payload) -> str:
         "prior_icpcs": "ICPCs in the 12 months before",
     }
     stated = [f"{p[key]} {words}" for key, words in counts.items() if p.get(key) is not None]
-    source = HISTORY_SOURCES.get(str(p.get("source")), str(p.get("source")))
-    counted = p.get("counted_from") or p.get("as_of")
-    when = f" (counted from {uk_date(counted)})" if counted else ""
+    source = codes.HISTORY_SOURCE_LABELS.get(str(p.get("source")), str(p.get("source")))
+    since = p.get("counted_from") or p.get("as_of")
+    when = f" (counted from {uk_date(since)})" if since else ""
     return f"Earlier history stated in {source}{when}: {', '.join(stated) or 'no counts'}"
 
 
@@ -89,7 +90,7 @@ def _supervision(p: Payload) -> str:
 
 
 def _person_linked(p: Payload) -> str:
-    who = code_words(codes.RELATIONSHIP_LABELS, p.get("relationship"))
+    who = code_words(codes.RELATIONSHIP_LABELS, p.get("relationship")) or "person"
     home = "lives with the children" if p.get("lives_with") else "does not live with the children"
     return f"{who[:1].upper()}{who[1:]} ({p.get('person_id')}) linked to the family; {home}"
 
@@ -109,15 +110,6 @@ def _allocated(p: Payload) -> str:
     worker = who_text(p.get("worker_id"), p.get("role"), p.get("qualified"))
     team = f", team {p['team']}" if p.get("team") else ""
     return f"Case allocated to {worker}{team}"
-
-
-SEX_WORDS: dict[str, str] = {"M": "boy", "male": "boy", "F": "girl", "female": "girl"}
-HISTORY_SOURCES: dict[str, str] = {
-    "annex_a_list3": "Annex A List 3",
-    "annex_a_list5": "Annex A List 5",
-    "annex_a_list7": "Annex A List 7",
-    "cin_census": "the CIN census",
-}
 
 
 def _fixed(text: str) -> Callable[[Payload], str]:
@@ -163,13 +155,8 @@ LINES: dict[str, Callable[[Payload], str]] = {
     "CPReviewHeld": _either(
         "plan_continues", "Child protection review held: ", "plan continues", "plan to end"
     ),
-    "CPPlanEnded": lambda p: (
-        "Child protection plan ended; "
-        + (
-            "stepped down to a child in need plan"
-            if p.get("step_down") == "cin_plan"
-            else "no further plan"
-        )
+    "CPPlanEnded": _coded(
+        "Child protection plan ended; next: ", "step_down", codes.OUTCOME_LABELS, False
     ),
     "PreProceedingsStarted": lambda p: f"Pre-proceedings (PLO) started for {_children(p)}",
     "LetterBeforeProceedingsSent": _fixed("Letter before proceedings sent"),
@@ -191,7 +178,7 @@ LINES: dict[str, Callable[[Payload], str]] = {
     "SupervisionRecorded": _supervision,
     "ActionCompleted": _fixed("Supervision action completed"),
     "PersonLinked": _person_linked,
-    "PersonUnlinked": lambda p: f"{p.get('person_id')} no longer linked to the family",
+    "PersonUnlinked": lambda p: f"Person {p.get('person_id')} no longer linked to the family",
     "RecordCorrected": _corrected,
     "RecordRetracted": _fixed("Earlier record retracted"),
     "AlertAcknowledged": _fixed("Alert acknowledged"),
