@@ -69,9 +69,9 @@ st.caption(
     f"first event {uk_date(summary.get('first_on'))}, "
     f"latest {uk_date(summary.get('last_on'))}; {counted(summary['events'], 'event')} recorded; "
     + (
-        f"linked to {counted(linked_to, 'other family', 'other families')}."
+        f"shares a person with {counted(linked_to, 'other family', 'other families')}."
         if linked_to
-        else "no linked families."
+        else "shares no person with another family."
     )
 )
 facts = st.columns(5)

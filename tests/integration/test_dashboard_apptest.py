@@ -28,6 +28,7 @@ from dashboard.acknowledge import Worker, acknowledgement
 from dashboard.chronology_panel import PAGE_ROWS
 from dashboard.navigation import PAGES
 from domain.rules.thresholds import DEFAULT_THRESHOLDS
+from domain.safe_text import markdown_text
 from projections import queries
 from projections.figures import expected_rows, members_sql
 from projections.network import components
@@ -311,7 +312,8 @@ def test_family_page_shows_timeline_state_network_and_full_chronology(dashboard_
         "status",
         "recorded",
     ]
-    assert list(chronology["what happened"]) == [r["what"] for r in recorded[:PAGE_ROWS]]
+    shown = [markdown_text(r["what"]) for r in recorded[:PAGE_ROWS]]  # st.table reads Markdown
+    assert list(chronology["what happened"]) == shown
     if len(recorded) > PAGE_ROWS:  # the rest are a page away, none left out
         pages = at.selectbox(key="chronology-page")
         pages.select(len(pages.options) - 1).run()
