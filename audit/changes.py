@@ -29,7 +29,6 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("acknowledgements", "alert acknowledgement"),
 )
 NOISE = frozenset({"event_id", "child_id", "child_ids"})
-FREE_TEXT = frozenset({"note", "notes", "summary", "reason", "changes", "actions"})
 
 
 @dataclass(frozen=True)
@@ -175,19 +174,3 @@ def describe_correction(earlier: list[Record], meta: Record) -> Correction:
         changes=changes,
         reason=reason,
     )
-
-
-def what_it_says(record: Record) -> str:
-    """A one-line summary of an event's payload, leaving free text out."""
-    parts = []
-    for name, value in record["payload"].items():
-        if name in FREE_TEXT:
-            if isinstance(value, list):
-                parts.append(f"{len(value)} {name}")
-            continue
-        if name == "replacement":
-            continue
-        if isinstance(value, list):
-            value = ",".join(str(v) for v in value)
-        parts.append(f"{name}={value}")
-    return " ".join(parts)

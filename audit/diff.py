@@ -15,9 +15,9 @@ from audit.changes import (
     StateChange,
     describe_correction,
     state_changes,
-    what_it_says,
 )
 from domain.state import META_TYPES, Record
+from domain.vocabulary import event_line
 from store.family_store import FamilyStore
 
 
@@ -35,7 +35,7 @@ class RecordedEvent:
     role: str | None
     qualified: bool | None
     team: str | None
-    what: str  # payload summary without free text
+    what: str  # the event in plain words, without free text (domain.vocabulary)
     correction: Correction | None  # set for RecordCorrected / RecordRetracted
 
 
@@ -67,7 +67,7 @@ def _recorded_event(records: list[Record], index: int, recorded_at: datetime) ->
         role=who.get("role"),
         qualified=who.get("qualified"),
         team=who.get("team"),
-        what=what_it_says(record),
+        what=event_line(record["event_type"], record["payload"]),
         correction=correction,
     )
 

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from audit.as_at import FamilyAsAt, family_as_at
-from audit.changes import StateChange, plain, state_changes, what_it_says
+from audit.changes import StateChange, plain, state_changes
 from audit.pack_html import pack_html
 from audit.pack_record import AuditPack
 from audit.verify_family import verify_family
 from domain.safe_text import neutralise_cell
 from domain.state import FamilyState
+from domain.vocabulary import event_line
 from store.family_store import FamilyStore
 from store.private_files import open_private, private_dir, write_private
 
@@ -61,7 +62,7 @@ def chronology_rows(now: FamilyAsAt, then: FamilyAsAt) -> list[dict[str, Any]]:
                 "role": who.get("role", ""),
                 "qualified": "" if who.get("qualified") is None else str(who["qualified"]).lower(),
                 "team": who.get("team", ""),
-                "what": what_it_says(r),
+                "what": event_line(r["event_type"], r["payload"]),
                 "reason": r["payload"].get("reason", "")
                 if "target_event_id" in r["payload"]
                 else "",

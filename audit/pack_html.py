@@ -13,7 +13,9 @@ from typing import Any
 
 from audit.moments import local_text
 from audit.pack_record import AuditPack
-from domain.family_view import child_states
+from domain.family_view import child_states, state_child_labels
+from domain.uk_dates import UK, uk_date
+from domain.vocabulary import who_text
 
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;
@@ -50,27 +52,37 @@ def table(
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def _labels(pack: AuditPack) -> dict[str, str]:
+    """The children as "Child 2, girl, 7", aged as at the day the pack was made."""
+    assert pack.now.family is not None
+    return state_child_labels(pack.now.family.state, pack.generated_at.astimezone(UK).date())
+
+
 def _children(pack: AuditPack) -> str:
     then = child_states(pack.then.family.state) if pack.then.family else {}
     now = child_states(pack.now.family.state) if pack.now.family else {}
+    labels = _labels(pack)
     rows = []
-    for child_id in sorted(set(then) | set(now)):
+    known = set(then) | set(now)
+    for child_id in [c for c in labels if c in known] + sorted(known - set(labels)):
+        named = f"{labels.get(child_id, 'Child')} (id {child_id})"
         for label, states in (("then", then), ("now", now)):
             c = states.get(child_id)
             if c is None:
-                rows.append([child_id, label, "not known", "", "", "", ""])
+                rows.append([named, label, "not known", "", "", "", ""])
                 continue
             alloc = c["allocated_to"] or {}
             rows.append(
                 [
-                    child_id,
+                    named,
                     label,
                     c["referrals"],
                     f"{c['cp_plans']} (open: {c['open_cp_plan'] or 'none'})",
                     ", ".join(c["open_episodes"]) or "none",
                     "yes" if c["in_pre_proceedings"] else "no",
-                    alloc.get("worker_id", "nobody")
-                    + (" (unqualified)" if alloc and not alloc.get("qualified") else ""),
+                    who_text(alloc.get("worker_id"), alloc.get("role"), alloc.get("qualified"))
+                    if alloc
+                    else "nobody",
                 ]
             )
     headers = [
@@ -108,15 +120,15 @@ def pack_html(pack: AuditPack) -> str:
         ("Events known now", pack.now.version - 1),
         ("Recorded since", pack.then.recorded_since),
     ]
+    labels = _labels(pack)
     chronology = [
         [
-            r["recorded_at"][:19].replace("T", " "),
+            uk_date(r["recorded_at"]),
             r["known_then"],
-            r["occurred_at"],
-            r["event_type"],
-            r["child_id"],
-            r["recorded_by"] + (" (unqualified)" if r["qualified"] == "false" else ""),
+            uk_date(r["occurred_at"]),
+            labels.get(r["child_id"], r["child_id"]) if r["child_id"] else "family",
             r["what"] + (f" — reason: {r['reason']}" if r["reason"] else ""),
+            who_text(r["recorded_by"], r["role"], r["qualified"]),
         ]
         for r in pack.chronology
     ]
@@ -155,9 +167,10 @@ def pack_html(pack: AuditPack) -> str:
         _alerts(pack.alerts_now),
         "<h2>Chronology</h2>",
         "<p><small>Every event recorded about the family, in recording order; greyed rows "
-        "were recorded after the moment asked about. Times are UTC.</small></p>",
+        "were recorded after the moment asked about. Times are UK local time; children are "
+        "numbered eldest first, aged as at the pack's date (ids in the table above).</small></p>",
         table(
-            ["recorded (UTC)", "known then", "business date", "event", "child", "by", "what"],
+            ["recorded", "known then", "date", "child", "what happened", "by"],
             chronology,
             later,
         ),

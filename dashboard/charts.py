@@ -8,7 +8,7 @@ through `_plain` (HTML-escaped; plotly shows the entities as their characters).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
@@ -19,6 +19,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.timeline import LANES, Span
+from domain.codes import RELATIONSHIP_LABELS
+from domain.uk_dates import uk_date
+from domain.vocabulary import code_words, counted
 
 LANE_COLOURS: dict[str, str] = {
     "Referral": "#1f77b4",
@@ -29,6 +32,7 @@ LANE_COLOURS: dict[str, str] = {
     "Proceedings": "#8c564b",
     "Placement": "#2ca02c",
 }
+TODAY_COLOUR = "#555"
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 
 
@@ -127,19 +131,53 @@ def _count(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def timeline_figure(spans: Sequence[Span], today: date) -> go.Figure:
+def _legend_only(fig: go.Figure, today: date, hatched: bool) -> None:
+    """Legend entries for the marks that are not a lane: the hatching of open work
+    (when some is drawn) and the today line."""
+    if hatched:
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                name="hatched: still open",
+                marker={"color": "#777", "pattern": {"shape": "/"}},
+                hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=f"today ({uk_date(today)})",
+            line={"dash": "dot", "color": TODAY_COLOUR},
+            hoverinfo="skip",
+        )
+    )
+
+
+def timeline_figure(
+    spans: Sequence[Span], today: date, labels: Mapping[str, str] | None = None
+) -> go.Figure:
     """One lane per child and kind of work: referrals as points, the rest as bars.
 
-    The axis always runs from a month before the first event to a month after
-    `today` (a dotted line), so a lone referral still sits on a readable calendar.
+    Children are named by `labels` ("Child 2, girl, 7"; their ids without). The axis
+    always runs from a month before the first event to a month after `today` (a
+    dotted line, labelled), so a lone referral still sits on a readable calendar.
+    Every kind of mark has its legend entry, the hatching of open work included.
     """
-    lanes = list(dict.fromkeys(f"{_plain(s.child_id)} · {s.lane}" for s in spans))
+    names = labels or {}
+
+    def lane_of(s: Span) -> str:
+        return f"{_plain(names.get(s.child_id, s.child_id))} · {s.lane}"
+
+    lanes = list(dict.fromkeys(lane_of(s) for s in spans))
     fig = go.Figure()
     for lane_kind in LANES:
         chosen = [s for s in spans if s.lane == lane_kind]
         if not chosen:
             continue
-        y = [f"{_plain(s.child_id)} · {s.lane}" for s in chosen]
+        y = [lane_of(s) for s in chosen]
         text = [_plain(s.label) + (" (open)" if s.open and s.end else "") for s in chosen]
         colour = LANE_COLOURS[lane_kind]
         if lane_kind == "Referral":
@@ -173,17 +211,22 @@ def timeline_figure(spans: Sequence[Span], today: date) -> go.Figure:
             )
         )
     first = min((s.start for s in spans), default=today)
-    fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line={"dash": "dot", "color": "#888"})
+    _legend_only(fig, today, hatched=any(s.open and s.end for s in spans))
+    at_today = pd.Timestamp(today).timestamp() * 1000
+    fig.add_vline(x=at_today, line={"dash": "dot", "color": TODAY_COLOUR})
+    fig.add_annotation(
+        x=at_today, y=1, yref="paper", yanchor="bottom", text="today", showarrow=False
+    )
     fig.update_layout(
         barmode="overlay",
         font=_FONT,
         paper_bgcolor=BACKGROUND,
         plot_bgcolor=BACKGROUND,
-        height=max(160, 34 * len(lanes) + 70),
+        height=max(200, 34 * len(lanes) + 120),
         margin=_MARGIN,
         xaxis={"type": "date", "range": [first - timedelta(days=31), today + timedelta(days=31)]},
         yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "title": None},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": _FONT},
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "font": _FONT},
     )
     fig.update_xaxes(tickfont=_FONT)
     fig.update_yaxes(tickfont=_FONT)
@@ -192,6 +235,18 @@ def timeline_figure(spans: Sequence[Span], today: date) -> go.Figure:
 
 def _node_label(attrs: dict[str, object], node: object) -> str:
     return str(attrs.get("family_id") or attrs.get("person_id") or node)
+
+
+def _relationships(graph: nx.Graph, person: object) -> str:
+    """What a shared person is to the families linked ("father", "father / step-parent")."""
+    found = sorted(
+        {
+            code_words(RELATIONSHIP_LABELS, attrs.get("relationship"))
+            for _, _, attrs in graph.edges(person, data=True)
+        }
+        - {""}
+    )
+    return " / ".join(found)
 
 
 def _link_traces(graph: nx.Graph, positions: dict[Any, Any]) -> list[go.Scatter]:
@@ -213,7 +268,8 @@ def _link_traces(graph: nx.Graph, positions: dict[Any, Any]) -> list[go.Scatter]
 
 
 def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
-    """Families as large dots, shared people as small ones; the chosen family in red.
+    """Families as large dots, shared people as small ones labelled with what they are
+    to the families (father, step-parent...); the chosen family in red.
 
     Each family dot carries its id in `customdata`, so a click (a plotly
     selection event) can open that family. Links a later `PersonUnlinked` ended
@@ -225,13 +281,22 @@ def network_figure(graph: nx.Graph, focus: str) -> go.Figure:
     families = [n for n in graph if graph.nodes[n].get("kind", "family") == "family"]
     people = [n for n in graph if graph.nodes[n].get("kind") == "person"]
     if people:
+        roles = {n: _relationships(graph, n) for n in people}
         fig.add_trace(
             go.Scatter(
                 x=[positions[n][0] for n in people],
                 y=[positions[n][1] for n in people],
-                mode="markers",
+                mode="markers+text",
+                text=[_plain(roles[n] or "linked person") for n in people],
+                textposition="bottom center",
                 marker={"size": 9, "color": "#fff", "line": {"width": 1.5, "color": "#666"}},
-                hovertext=[f"person {_plain(labels[n])}" for n in people],
+                hovertext=[
+                    _plain(
+                        f"{roles[n] or 'linked person'} ({labels[n]}), in "
+                        f"{counted(graph.degree(n), 'family', 'families')}"
+                    )
+                    for n in people
+                ],
                 hoverinfo="text",
                 name="shared person",
             )

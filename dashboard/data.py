@@ -264,7 +264,7 @@ class FamilyView:
     summary: dict[str, Any]
     tables: dict[str, list[dict[str, Any]]]
     alerts: pd.DataFrame
-    chronology: pd.DataFrame
+    chronology: list[dict[str, Any]]  # read-model rows, in journey order (frames.chronology)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -278,8 +278,7 @@ def _family(url: str, v: Version, family_id: str, scope: Scope) -> FamilyView | 
     }
     tables.update(found.pop("work"))
     alerts = frames.alerts([a for a in found.pop("alerts") if a["status"] == "active"])
-    chronology = frames.chronology(found.pop("chronology"))
-    return FamilyView(found, tables, alerts, chronology)
+    return FamilyView(found, tables, alerts, found.pop("chronology"))
 
 
 def family(family_id: str) -> FamilyView | None:

@@ -7,14 +7,17 @@ can leak a note into a file; the definitions quote GUIDE section 5.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
+from domain.journey_order import chronology_row_key
 from domain.rules import RULES
 from domain.rules.thresholds import Thresholds
+from domain.uk_dates import uk_date
+from domain.vocabulary import who_text
 
 Row = dict[str, Any]
 KIND_TITLES: dict[str, str] = {rule.code: rule.title for rule in RULES}
@@ -63,11 +66,6 @@ def drift_definitions(th: Thresholds) -> dict[str, str]:
             "(as things stand today, whatever the day chosen)."
         ),
     }
-
-
-def qualified_text(value: Any) -> str:
-    """A recorded `qualified` (1/0 or True/False) as the tables show it; '' when unknown."""
-    return {1: "yes", 0: "NO"}.get(value, "") if value is not None else ""
 
 
 def _frame(rows: Iterable[Row], columns: dict[str, str]) -> pd.DataFrame:
@@ -143,8 +141,10 @@ def alerts(rows: list[Row]) -> pd.DataFrame:
 
 
 def matches(rows: list[Row]) -> pd.DataFrame:
+    """The family explorer's search list; `linked families` says which have links."""
+    shaped = [{**r, "last_on": uk_date(r.get("last_on"))} for r in rows]
     return _frame(
-        rows,
+        shaped,
         {
             "family_id": "family",
             "matched": "matched on",
@@ -152,37 +152,43 @@ def matches(rows: list[Row]) -> pd.DataFrame:
             "children": "children",
             "referrals": "referrals",
             "cp_plans": "CP plans",
+            "linked": "linked families",
             "team": "team",
             "last_on": "last event",
         },
     )
 
 
-def chronology(rows: list[Row]) -> pd.DataFrame:
+CHRONOLOGY_IDS = ["child id", "event id", "about event id"]
+
+
+def _status(row: Row) -> str:
+    return {"corrected": "corrected later", "retracted": "retracted"}.get(
+        row.get("status") or "", ""
+    )
+
+
+def chronology(rows: list[Row], labels: Mapping[str, str]) -> pd.DataFrame:
+    """The chronology as a worker reads it (domain.vocabulary), in journey order
+    (domain.journey_order, as the read model gives it): UK dates, the child by
+    position, age and sex (`labels`), what happened, who recorded it; the ids in the
+    last columns (CHRONOLOGY_IDS), for the details control and the exports."""
     shaped = [
         {
-            **r,
-            "business_on": r.get("business_on") or str(r.get("occurred_at") or "")[:10],
-            "recorded": str(r.get("recorded_at") or "")[:19].replace("T", " "),
-            "qualified": qualified_text(r.get("qualified")),
-            "status": (r.get("status") or "")
-            + (f" of {r['target_event_id']}" if r.get("target_event_id") else ""),
+            "date": uk_date(r.get("happened_at") or r.get("occurred_at")),
+            "child": labels.get(r["child_id"], r["child_id"]) if r.get("child_id") else "family",
+            "what happened": r.get("what") or "",
+            "by": who_text(r.get("worker_id"), r.get("role"), r.get("qualified")),
+            "status": _status(r),
+            "recorded": uk_date(r.get("recorded_at")),
+            "child id": r.get("child_id") or "",
+            "event id": r.get("event_id") or "",
+            "about event id": r.get("target_event_id") or "",
         }
-        for r in rows
+        for r in sorted(rows, key=chronology_row_key)
     ]
-    return _frame(
-        shaped,
-        {
-            "business_on": "business date",
-            "recorded": "recorded",
-            "event_type": "event",
-            "child_id": "child",
-            "worker_id": "by",
-            "qualified": "qualified",
-            "status": "status",
-            "event_id": "event id",
-        },
-    )
+    columns = ["date", "child", "what happened", "by", "status", "recorded", *CHRONOLOGY_IDS]
+    return pd.DataFrame(shaped, columns=columns)
 
 
 def members(rows: list[Row]) -> pd.DataFrame:
@@ -314,19 +320,18 @@ def allocations(rows: list[Row]) -> pd.DataFrame:
 
 
 def recorded_events(events: Iterable[Any]) -> pd.DataFrame:
-    """The audit module's RecordedEvent list: what reached the store, when and from whom."""
+    """The audit module's RecordedEvent list: what reached the store, when and from whom,
+    in the chronology's words and dates (the ids last, as the chronology's are)."""
     rows = [
         {
-            "recorded": e.recorded_at.isoformat(sep=" ", timespec="seconds"),
-            "business date": e.occurred_at,
-            "event": e.event_type,
-            "child": e.child_id or "",
-            "by": e.worker_id or "",
-            "qualified": qualified_text(e.qualified),
-            "what": e.what,
+            "recorded": uk_date(e.recorded_at),
+            "date": uk_date(e.occurred_at),
+            "what happened": e.what,
+            "by": who_text(e.worker_id, e.role, e.qualified),
+            "child id": e.child_id or "",
             "event id": e.event_id,
         }
         for e in events
     ]
-    columns = ["recorded", "business date", "event", "child", "by", "qualified", "what", "event id"]
+    columns = ["recorded", "date", "what happened", "by", "child id", "event id"]
     return pd.DataFrame(rows, columns=columns)

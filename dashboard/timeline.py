@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain import codes
+from domain.uk_dates import uk_date
+from domain.vocabulary import code_words
+
 Row = Mapping[str, Any]
 
 # Lane order on the chart: the journey reads top to bottom.
@@ -67,8 +71,9 @@ class _Spans(list[Span]):
 
 def _referrals(spans: _Spans, rows: Sequence[Row]) -> None:
     for r in rows:
-        outcome = r.get("outcome") or "not yet decided"
-        label = f"referral {r['referral_id']}: source {r['source']}, {outcome}"
+        outcome = code_words(codes.OUTCOME_LABELS, r.get("outcome")) or "not yet decided"
+        source = codes.REFERRAL_SOURCE_LABELS.get(str(r["source"]), str(r["source"]))
+        label = f"referral from {source} ({r['source']}): {outcome}"
         if r.get("re_referral"):
             label += f" (re-referral; {r['count_12m']} in 12 months)"
         received = _day(r["received_on"]) or spans.today
@@ -88,22 +93,22 @@ def _referrals(spans: _Spans, rows: Sequence[Row]) -> None:
 def _clocks(spans: _Spans, rows: Sequence[Row]) -> None:
     """Assessments (referral to completion) and section 47 enquiries (strategy to ICPC)."""
     lanes = {
-        "assessment": ("Assessment", "assessment {}: referral to completion"),
-        "icpc": ("Section 47", "section 47 {}: strategy discussion to ICPC"),
+        "assessment": ("Assessment", "assessment: referral to completion"),
+        "icpc": ("Section 47", "section 47: strategy discussion to ICPC"),
     }
     for t in rows:
         if t["kind"] not in lanes:
             continue
         lane, words = lanes[t["kind"]]
         days = f", {t['working_days']} working days" if t.get("working_days") is not None else ""
-        label = words.format(t["subject_id"]) + days
+        label = words + days
         spans.bar(t["child_id"], lane, t["subject_id"], t["start_on"], t["done_on"], label)
 
 
 def _family_work(spans: _Spans, tables: Mapping[str, Sequence[Row]]) -> None:
     """PLO episodes and proceedings: family-level, drawn on each child they name."""
     for plo in tables.get("plo", ()):
-        label = f"pre-proceedings {plo['plo_id']}: {plo.get('outcome') or 'open'}"
+        label = f"pre-proceedings: {code_words(codes.OUTCOME_LABELS, plo.get('outcome')) or 'open'}"
         for child_id in _children(plo["child_ids"]):
             spans.bar(
                 child_id,
@@ -114,7 +119,8 @@ def _family_work(spans: _Spans, tables: Mapping[str, Sequence[Row]]) -> None:
                 label,
             )
     for pr in tables.get("proceedings", ()):
-        label = f"care proceedings {pr['proceedings_id']}: {pr.get('court_order') or 'open'}"
+        order = code_words(codes.COURT_ORDER_LABELS, pr.get("court_order")) or "open"
+        label = f"care proceedings: {order}"
         for child_id in _children(pr["child_ids"]):
             spans.bar(
                 child_id,
@@ -132,14 +138,16 @@ def journey_spans(tables: Mapping[str, Sequence[Row]], today: date) -> list[Span
     _referrals(spans, tables.get("referrals", ()))
     _clocks(spans, tables.get("timeliness", ()))
     for p in tables.get("cp_plans", ()):
-        label = f"CP plan {p['plan_id']} ({p['category']}), {p.get('reviews') or 0} reviews"
+        category = codes.ABUSE_CATEGORY_LABELS.get(str(p["category"]), str(p["category"]))
+        label = f"CP plan ({category}), {p.get('reviews') or 0} reviews"
         if p.get("repeat"):
             label += ", a repeat plan"
         spans.bar(p["child_id"], "CP plan", p["plan_id"], p["started_on"], p.get("ended_on"), label)
     _family_work(spans, tables)
     for pl in tables.get("placements", ()):
-        status = "approved" if pl.get("approved_on") else f"temporary, expires {pl['expires_on']}"
-        label = f"connected-person placement {pl['placement_id']}: {status}"
+        expires = uk_date(pl["expires_on"])
+        status = "approved" if pl.get("approved_on") else f"temporary, expires {expires}"
+        label = f"connected-person placement: {status}"
         spans.bar(
             pl["child_id"],
             "Placement",

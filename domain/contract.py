@@ -238,7 +238,7 @@ ID = _string(128)
 # Stated history (GUIDE section 8): what a return says about the past it does not
 # list. Versioned on its own (`payload.version`) so the statement can grow without
 # a new contract version.
-HISTORY_SOURCES = frozenset({"annex_a_list3", "annex_a_list5", "annex_a_list7", "cin_census"})
+HISTORY_SOURCES = frozenset(codes.HISTORY_SOURCE_LABELS)
 HISTORY_COUNTS = ("prior_referrals_12m", "previous_cp_plans", "prior_section47s", "prior_icpcs")
 STATEMENT_VERSIONS = frozenset({1})
 MAX_STATED_COUNT = 999

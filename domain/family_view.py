@@ -1,8 +1,9 @@
 """A family's chronology and current state, for the terminal and for JSON.
 
 Shows both clocks side by side (business date and recorded time) because late
-recording is the norm, and names who recorded each decision. Free-text fields
-are shown to the user who asked, never logged.
+recording is the norm, and names who recorded each decision. The text reads as a
+case record (domain.vocabulary); ids and payloads are in the JSON, for machines.
+Free-text fields are shown to the user who asked, never logged.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from datetime import date
 from typing import Any
 
 from domain.family import Family
+from domain.journey_order import journey_key
 from domain.state import FamilyState
+from domain.uk_dates import uk_date
+from domain.vocabulary import child_labels, counted, event_line, who_text
 
 
 def _plain(value: Any) -> Any:
@@ -25,9 +29,16 @@ def _plain(value: Any) -> Any:
 
 
 def chronology(family: Family) -> list[dict[str, Any]]:
-    """Every recorded event in business order, with when and by whom it was recorded."""
+    """Every recorded event as recorded, in the order a reader follows (by day, then as
+    the work happens), with when and by whom it was recorded and what it says."""
     rows = []
-    for r in sorted(family.records, key=lambda r: (r["occurred_at"][:10], r["recorded_at"])):
+    ordered = sorted(
+        family.records,
+        key=lambda r: journey_key(
+            r["occurred_at"], r["event_type"], r.get("child_id"), r["recorded_at"], r["version"]
+        ),
+    )
+    for r in ordered:
         who = r.get("recorded_by") or {}
         rows.append(
             {
@@ -37,7 +48,9 @@ def chronology(family: Family) -> list[dict[str, Any]]:
                 "event_id": r["event_id"],
                 "child_id": r.get("child_id"),
                 "recorded_by": who.get("worker_id"),
+                "role": who.get("role"),
                 "qualified": who.get("qualified"),
+                "what": event_line(r["event_type"], r["payload"]),
                 "payload": r["payload"],
             }
         )
@@ -75,6 +88,14 @@ def child_states(state: FamilyState) -> dict[str, dict[str, Any]]:
     return plain
 
 
+def state_child_labels(state: FamilyState, on: date) -> dict[str, str]:
+    """The folded state's children as "Child 2, girl, 7" on `on` (domain.vocabulary)."""
+    children = state.children.values()
+    return child_labels(
+        [{"child_id": c.child_id, "birth_date": c.birth_date, "sex": c.sex} for c in children], on
+    )
+
+
 def family_json(family: Family) -> dict[str, Any]:
     state = family.state
     return {
@@ -88,33 +109,49 @@ def family_json(family: Family) -> dict[str, Any]:
     }
 
 
-def family_text(family: Family) -> str:
+def family_text(family: Family, on: date) -> str:
+    """The family as a worker reads it: children by position, age (on `on`) and sex,
+    then the chronology in plain words, UK dates and who recorded each event."""
     data = family_json(family)
-    lines = [f"Family {data['family_id']} — {len(data['chronology'])} events"]
-    lines.append("")
-    lines.append(f"{'business date':<26} {'recorded':<20} {'event':<32} {'child':<14} by")
-    for row in data["chronology"]:
-        who = row["recorded_by"] or ""
-        if row["qualified"] is False:
-            who += " (unqualified)"
-        lines.append(
-            f"{row['occurred_at']:<26} {row['recorded_at'][:19]:<20} "
-            f"{row['event_type']:<32} {row['child_id'] or '':<14} {who}"
-        )
-    lines.append("")
-    for child_id, child in data["children"].items():
+    state = family.state
+    labels = state_child_labels(state, on)
+    lines = [
+        f"Family {data['family_id']}: {counted(len(labels), 'child', 'children')}, "
+        f"{counted(len(data['chronology']), 'event')}"
+    ]
+    lines += ["", "Children"]
+    for child_id in labels:  # in position order
+        child = data["children"][child_id]
         alloc = child["allocated_to"] or {}
+        worker = who_text(alloc.get("worker_id"), alloc.get("role"), alloc.get("qualified"))
         lines.append(
-            f"{child_id}: referrals {child['referrals']}, CP plans {child['cp_plans']}"
-            f" (open: {child['open_cp_plan'] or 'none'}),"
-            f" open episodes {', '.join(child['open_episodes']) or 'none'},"
-            f" pre-proceedings {'yes' if child['in_pre_proceedings'] else 'no'},"
-            f" allocated to {alloc.get('worker_id', 'nobody')}"
-            + (" (unqualified)" if alloc and not alloc.get("qualified") else "")
+            f"  {labels[child_id]} (id {child_id}): {counted(child['referrals'], 'referral')},"
+            f" {counted(child['cp_plans'], 'CP plan')}"
+            + (" (one open)" if child["open_cp_plan"] else "")
+            + f", pre-proceedings {'yes' if child['in_pre_proceedings'] else 'no'},"
+            + f" allocated to {worker if alloc else 'nobody'}"
+        )
+    table = [
+        (
+            uk_date(r["occurred_at"]),
+            labels.get(r["child_id"], r["child_id"]) if r["child_id"] else "family",
+            r["what"],
+            who_text(r["recorded_by"], r["role"], r["qualified"]),
+            uk_date(r["recorded_at"]),
+        )
+        for r in data["chronology"]
+    ]
+    heads = ("date", "child", "what happened", "by", "recorded")
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(heads)]
+    lines += ["", "Chronology"]
+    for row in [heads, *table]:
+        lines.append(
+            "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
         )
     if data["pending"]:
-        lines.append("")
-        lines.append("Awaiting linked records:")
+        lines += ["", "Awaiting linked records"]
+        by_id = {r["event_id"]: r for r in data["chronology"]}
         for event_id, reason in sorted(data["pending"].items()):
-            lines.append(f"  {event_id}: {reason}")
+            r = by_id[event_id]
+            lines.append(f"  {uk_date(r['occurred_at'])}  {r['what']}: {reason}")
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.calendar import add_months
+from domain.journey_order import chronology_row_key
 from domain.rules.thresholds import Thresholds
 from projections.access import EVERYTHING, Scope
 from projections.figures import (
@@ -543,11 +544,23 @@ def search(db: DB, text: str, limit: int = 50, *, scope: Scope = EVERYTHING) -> 
 
 
 def _family_rows(d: Database, ids: set[str]) -> list[Row]:
+    """The families' summaries, each with `linked`: how many other families share (or
+    shared) a person with it, so a list can say which families are linked."""
     if not ids:
         return []
     part = sorted(ids)
     marks = ", ".join("?" for _ in part)
-    return d.rows(f"SELECT * FROM rm_families WHERE family_id IN ({marks})", part)
+    linked = {
+        r["family_id"]: int(r["linked"])
+        for r in d.rows(
+            "SELECT a.family_id, COUNT(DISTINCT b.family_id) AS linked FROM rm_persons a "
+            "JOIN rm_persons b ON b.person_id = a.person_id AND b.family_id <> a.family_id "
+            f"WHERE a.family_id IN ({marks}) GROUP BY a.family_id",
+            part,
+        )
+    }
+    rows = d.rows(f"SELECT * FROM rm_families WHERE family_id IN ({marks})", part)
+    return [{**r, "linked": linked.get(r["family_id"], 0)} for r in rows]
 
 
 def family_access(db: DB, family_id: str, scope: Scope = EVERYTHING) -> str:
@@ -570,7 +583,7 @@ def family_access(db: DB, family_id: str, scope: Scope = EVERYTHING) -> str:
 def family(db: DB, family_id: str) -> Row | None:
     """A family's summary with its children, linked persons and alerts."""
     with _open(db) as d:
-        rows = d.rows("SELECT * FROM rm_families WHERE family_id = ?", [family_id])
+        rows = _family_rows(d, {family_id})
         if not rows:
             return None
         out = rows[0]
@@ -621,14 +634,16 @@ def recorded_span(db: DB, family_id: str) -> tuple[datetime, datetime] | None:
 
 
 def chronology(db: DB, family_id: str) -> list[Row]:
-    """Business date, recorded time, event type, child, who: no free text."""
+    """Both clocks, the event, the child, who, and what happened in plain words (no free
+    text), in the order a reader follows: by day, and within a day as the work happens."""
     with _open(db) as d:
-        return d.rows(
-            "SELECT business_on, occurred_at, recorded_at, event_type, event_id, child_id, "
-            "worker_id, qualified, status, target_event_id, version FROM rm_chronology "
-            "WHERE family_id = ? ORDER BY COALESCE(business_on, occurred_at), recorded_at, version",
+        rows = d.rows(
+            "SELECT business_on, occurred_at, happened_at, recorded_at, event_type, event_id, "
+            "child_id, worker_id, role, qualified, what, status, target_event_id, version "
+            "FROM rm_chronology WHERE family_id = ?",
             [family_id],
         )
+    return sorted(rows, key=chronology_row_key)
 
 
 # --- practice lists ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from store.database import Database
 from store.tracking import create_tracking_table
 
-SCHEMA_VERSION = 3  # 2: the findings table (data quality); 3: birth year, not date
+SCHEMA_VERSION = 4  # 2: findings (data quality); 3: birth year, not date; 4: plain chronology
 PROJECTION = "casejourney"
 TEXT, INT, BIG = "TEXT", "INTEGER", "BIGINT"
 
@@ -139,8 +139,8 @@ TABLES: dict[str, Table] = {
         ),
         _t(
             "chronology",
-            "family_id version:i event_id event_type child_id occurred_at business_on "
-            "recorded_at worker_id qualified:i status target_event_id",
+            "family_id version:i event_id event_type child_id occurred_at happened_at business_on "
+            "recorded_at worker_id role qualified:i what status target_event_id",
             "family_id,version",
         ),
         _t(

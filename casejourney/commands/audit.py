@@ -12,6 +12,7 @@ from typing import Any
 from audit import api
 from casejourney.container import Container
 from domain.family_view import family_json, family_text
+from domain.uk_dates import UK
 from store.access_log import AccessLog, AccessLogCheck
 from store.anchor import Anchor
 from store.family_store import FamilyStore
@@ -102,7 +103,8 @@ def show_past_family(args: argparse.Namespace, container: Container) -> int:
         print(json.dumps(data, indent=2, default=str))
     else:
         print(api.past_heading(view))
-        print(family_text(view.family))
+        moment = view.as_at or datetime.now(UK)
+        print(family_text(view.family, view.occurred_by or moment.astimezone(UK).date()))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from casejourney.commands.output import count, print_table
 from casejourney.container import Container
 from consumers.files.ingest import IngestSummary, ingest_file
 from domain.family_view import family_json, family_text
+from domain.uk_dates import UK
 
 
 def register(sub: Any) -> None:
@@ -117,7 +119,7 @@ def show_family(args: argparse.Namespace, container: Container) -> int:
     if args.json:
         print(json.dumps(family_json(family), indent=2, default=str))
     else:
-        print(family_text(family))
+        print(family_text(family, datetime.now(UK).date()))  # ages as of today, in the UK
     return 0
 
 

@@ -14,12 +14,13 @@ import streamlit as st
 
 from dashboard import auth, data, past
 from dashboard.charts import timeline_figure
+from dashboard.chronology_panel import chronology_panel
 from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.frames import chronology
 from dashboard.source import source
 from dashboard.timeline import journey_spans
-from dashboard.widgets import export_buttons, table_height
 from domain.safe_text import markdown_text
+from domain.vocabulary import child_labels
 
 LOCAL = source().local_zone
 st.title("Audit")
@@ -70,24 +71,24 @@ st.caption(markdown_text(then.heading))
 if not then.tables:
     st.info("Nothing about this family had been recorded by then.")
 else:
+    labels = child_labels(then.tables["children"], moment.date())  # ages as they were then
     spans = journey_spans(then.tables, moment.date())
     if spans:
         st.plotly_chart(
-            timeline_figure(spans, moment.date()),
+            timeline_figure(spans, moment.date(), labels),
             key="audit-timeline",
             config={"displayModeBar": False},
         )
     one, two = st.columns(2)
     one.markdown("**Children then**")
-    one.dataframe(children_frame(then.tables["children"]), hide_index=True, width="stretch")
+    one.dataframe(children_frame(then.tables["children"], labels), hide_index=True, width="stretch")
     two.markdown("**Open work then**")
-    two.dataframe(open_work_frame(then.tables), hide_index=True, width="stretch")
+    two.dataframe(open_work_frame(then.tables, labels), hide_index=True, width="stretch")
     st.markdown("**Alerts the rules gave on what was known then**")
     st.dataframe(then.alerts, hide_index=True, width="stretch")
     st.markdown("**Chronology as known then** (who recorded what, and when)")
-    known = chronology(then.tables["chronology"])
-    st.dataframe(known, hide_index=True, width="stretch", height=table_height(len(known)))
-    export_buttons(known, f"audit-{family_id}-{moment:%Y%m%dT%H%M}", "audit")
+    known = chronology(then.tables["chronology"], labels)
+    chronology_panel(known, "audit", f"audit-{family_id}-{moment:%Y%m%dT%H%M}")
 
 st.markdown(f"**Recorded since then** ({len(then.recorded_since)} events)")
 st.dataframe(then.recorded_since, hide_index=True, width="stretch")

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, data, quality, source
+from dashboard import auth, data, frames, quality, source
 from dashboard.charts import network_figure, timeline_figure
-from dashboard.family_panels import children_frame, open_work_frame
+from dashboard.chronology_panel import chronology_panel
+from dashboard.family_panels import child_ids_frame, children_frame, open_work_frame
 from dashboard.timeline import journey_spans
 from dashboard.widgets import family_table, open_family, table_height
 from domain.safe_text import markdown_text
+from domain.uk_dates import uk_date
+from domain.vocabulary import child_labels, counted
 
 st.title("Family explorer")
 
@@ -57,11 +60,19 @@ if view is None:
     st.warning(f"Family {markdown_text(family_id)} is not in the read models yet.")
     st.stop()
 summary = view.summary
+today = source.reference_date()
+labels = child_labels(view.tables["children"], today)  # "Child 2, girl, 7"
 st.subheader(f"Family {markdown_text(family_id)}")
+linked_to = int(summary.get("linked") or 0)
 st.caption(
     f"Team {markdown_text(summary.get('team') or 'not allocated')}; "
-    f"first event {summary.get('first_on')}, "
-    f"latest {summary.get('last_on')}; {summary['events']} events recorded."
+    f"first event {uk_date(summary.get('first_on'))}, "
+    f"latest {uk_date(summary.get('last_on'))}; {counted(summary['events'], 'event')} recorded; "
+    + (
+        f"shares a person with {counted(linked_to, 'other family', 'other families')}."
+        if linked_to
+        else "shares no person with another family."
+    )
 )
 facts = st.columns(5)
 facts[0].metric("Children", summary["children"])
@@ -80,18 +91,21 @@ for column, (label, value, aside) in zip(
 facts[4].metric("Open alerts", int((~view.alerts["acknowledged"]).sum()))
 
 st.markdown("**Journey by child**")
-today = source.reference_date()
 spans = journey_spans(view.tables, today)
 if spans:
-    st.plotly_chart(timeline_figure(spans, today), key="timeline", config={"displayModeBar": False})
+    st.plotly_chart(
+        timeline_figure(spans, today, labels), key="timeline", config={"displayModeBar": False}
+    )
 else:
     st.caption("No referrals or episodes recorded yet.")
 
 now_column, network_column = st.columns([3, 2])
 with now_column:
     st.markdown("**Current state**")
-    st.dataframe(children_frame(view.tables["children"]), hide_index=True, width="stretch")
-    work = open_work_frame(view.tables)
+    st.dataframe(children_frame(view.tables["children"], labels), hide_index=True, width="stretch")
+    with st.expander("Child ids"):
+        st.dataframe(child_ids_frame(labels), hide_index=True, width="stretch")
+    work = open_work_frame(view.tables, labels)
     if work.empty:
         st.caption("No open work.")
     else:
@@ -138,9 +152,9 @@ if findings.empty:
 else:
     st.dataframe(findings, hide_index=True, width="stretch", height=table_height(len(findings)))
 
-st.markdown("**Chronology** (business date, when it was recorded, and who recorded it)")
-st.dataframe(
-    view.chronology, hide_index=True, width="stretch", height=table_height(len(view.chronology))
+st.markdown("**Chronology** (what happened and when, who recorded it, and when it was recorded)")
+chronology_panel(
+    frames.chronology(view.chronology, labels), "chronology", f"chronology-{family_id}"
 )
 
 if auth.viewer().may_read_access_log:
@@ -149,7 +163,7 @@ if auth.viewer().may_read_access_log:
     st.dataframe(
         [
             {
-                "when": r["at"],
+                "when": uk_date(r["at"]),
                 "who": r["user_id"],
                 "role": r["role"],
                 "page": r["page"],

@@ -1,8 +1,10 @@
-"""A family's chronology without free text: both clocks, the event type, the child, who.
+"""A family's chronology without free text: both clocks, the event type, the child, who,
+and what happened in plain words (domain.vocabulary).
 
 Corrections and retractions stay visible: the corrected event shows its current
-business date and the status `corrected`, a retracted one the status `retracted`.
-Payloads are never copied here, so nothing sensitive reaches the read model.
+business date, moment and words and the status `corrected`, a retracted one the
+status `retracted`. Payloads are never copied here, only the vocabulary's line,
+which holds no free text, so nothing sensitive reaches the read model.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from domain.rules.facts import FamilyFacts
 from domain.rules.workdays import business_iso
 from domain.state import META_TYPES
+from domain.vocabulary import event_line
 
 
 def rows(facts: FamilyFacts) -> list[dict[str, Any]]:
@@ -28,7 +31,7 @@ def rows(facts: FamilyFacts) -> list[dict[str, Any]]:
     for r in facts.records[len(prefix) :]:
         who = r["recorded_by"] or {}
         event_type = r["event_type"]
-        status, business, target = "", r["occurred_at"], None
+        status, business, target, shown = "", r["occurred_at"], None, r
         if has_meta:
             if event_type in META_TYPES:
                 target = r["payload"].get("target_event_id")
@@ -37,7 +40,7 @@ def rows(facts: FamilyFacts) -> list[dict[str, Any]]:
                 if now is None:
                     status, business = "retracted", None
                 elif now.get("corrected_by"):
-                    status, business = "corrected", now["occurred_at"]
+                    status, business, shown = "corrected", now["occurred_at"], now
         qualified = who.get("qualified")
         out.append(
             {
@@ -47,10 +50,13 @@ def rows(facts: FamilyFacts) -> list[dict[str, Any]]:
                 "event_type": event_type,
                 "child_id": r["child_id"],
                 "occurred_at": r["occurred_at"],
+                "happened_at": shown["occurred_at"],
                 "business_on": business_iso(business) if business else None,
                 "recorded_at": r["recorded_at"],
                 "worker_id": who.get("worker_id"),
+                "role": who.get("role"),
                 "qualified": None if qualified is None else int(bool(qualified)),
+                "what": event_line(event_type, shown["payload"]),
                 "status": status,
                 "target_event_id": target,
             }

@@ -14,20 +14,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.codes import HISTORY_SOURCE_LABELS
 from domain.state import Child
 
-SOURCE_NAMES: dict[str, str] = {
-    "annex_a_list3": "Annex A List 3",
-    "annex_a_list5": "Annex A List 5",
-    "annex_a_list7": "Annex A List 7",
-    "cin_census": "the CIN census",
-}
 OBSERVED = "observed"
 
 
 def described(statement: dict[str, Any]) -> str:
     """'stated in Annex A List 3 of 2025-03-31': which return said so, and of when."""
-    name = SOURCE_NAMES.get(statement["source"], statement["source"])
+    name = HISTORY_SOURCE_LABELS.get(statement["source"], statement["source"])
     return f"stated in {name} of {statement['as_of'].isoformat()}"
 
 

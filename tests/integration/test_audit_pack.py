@@ -86,6 +86,16 @@ def test_audit_pack_then_and_now(
     assert "http://" not in page and "https://" not in page  # no external assets:
     assert re.search(r"<[^>]*\b(src|href)=", page) is None  # nothing loaded or linked
     assert "Verified" in page and "Alerts as they stood then" in page
+    # The chronology reads as a case record: the vocabulary's words, UK dates, children
+    # by position (their ids in the children table), who recorded each line.
+    chronicle = page.split("<h2>Chronology</h2>", 1)[1]
+    assert "Referral received from school (2A); primary need abuse or neglect (N1)" in chronicle
+    assert "FSW-9, family support worker, NOT qualified" in chronicle
+    assert "<td>Child 1, girl, " in chronicle and "(id C1)" in page
+    assert "ReferralReceived" not in chronicle and not re.search(r"\d{4}-\d{2}-\d{2}", chronicle)
+    assert {r["what"] for r in chronology if r["event_id"] == "e04"} == {
+        "Referral received from school (2A); primary need abuse or neglect (N1)"
+    }
 
 
 def test_audit_pack_fails_loudly_when_the_family_was_tampered_with(

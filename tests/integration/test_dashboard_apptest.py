@@ -25,8 +25,10 @@ from casejourney.container import Container
 from casejourney.dashboard_source import record_acknowledgement
 from dashboard import data
 from dashboard.acknowledge import Worker, acknowledgement
+from dashboard.chronology_panel import PAGE_ROWS
 from dashboard.navigation import PAGES
 from domain.rules.thresholds import DEFAULT_THRESHOLDS
+from domain.safe_text import markdown_text
 from projections import queries
 from projections.figures import expected_rows, members_sql, year_to
 from projections.network import components
@@ -299,11 +301,26 @@ def test_family_page_shows_timeline_state_network_and_full_chronology(dashboard_
     assert at.subheader[0].value == f"Family {family['family_id']}"
     charts = at.get("plotly_chart")
     assert charts, "the journey timeline"
-    chronology = table(at, -1)
-    assert len(chronology) == len(queries.chronology(dashboard_env, family["family_id"]))
-    assert {"business date", "recorded", "event", "by"} <= set(chronology.columns)
+    chronology = at.table[-1].value  # a plain table: lines wrap, nothing is cut off
+    recorded = queries.chronology(dashboard_env, family["family_id"])
+    assert len(chronology) == min(len(recorded), PAGE_ROWS)
+    assert list(chronology.columns) == [
+        "date",
+        "child",
+        "what happened",
+        "by",
+        "status",
+        "recorded",
+    ]
+    shown = [markdown_text(r["what"]) for r in recorded[:PAGE_ROWS]]  # st.table reads Markdown
+    assert list(chronology["what happened"]) == shown
+    if len(recorded) > PAGE_ROWS:  # the rest are a page away, none left out
+        pages = at.selectbox(key="chronology-page")
+        pages.select(len(pages.options) - 1).run()
+        assert len(at.table[-1].value) == len(recorded) - PAGE_ROWS * (len(pages.options) - 1)
     children = table(at, 0)
-    assert set(children["child"]) >= set(family["child_ids"])
+    assert all(str(c).startswith("Child ") for c in children["child"])
+    assert set(table(at, 1)["child id"]) >= set(family["child_ids"])  # behind "Child ids"
 
 
 def test_search_finds_a_family_by_child_id_and_by_person_id(dashboard_env: str) -> None:
@@ -320,6 +337,16 @@ def test_search_finds_a_family_by_child_id_and_by_person_id(dashboard_env: str) 
     matches = table(at)
     assert len(set(matches["family"])) == 2, "a shared person links two families"
     assert set(matches["id"]) == {person}
+    assert (matches["linked families"] >= 1).all(), "the list says which families are linked"
+
+    unlinked = db.rows(
+        "SELECT f.family_id FROM rm_families f WHERE NOT EXISTS (SELECT 1 FROM rm_persons a "
+        "JOIN rm_persons b ON b.person_id = a.person_id AND b.family_id <> a.family_id "
+        "WHERE a.family_id = f.family_id) ORDER BY f.family_id LIMIT 1"
+    )[0]["family_id"]
+    at.text_input(key="family-search").input(unlinked[:-1]).run()  # a prefix: a list
+    listed = table(at).set_index("family")["linked families"]
+    assert listed[unlinked] == 0
 
 
 def test_an_unknown_id_says_so(dashboard_env: str) -> None:
@@ -610,7 +637,7 @@ def test_audit_shows_the_family_as_known_at_a_moment(
     at = open_page("audit.py", family="F-AUDIT")
     at.text_input(key="audit-exact").input(moment.isoformat()).run()
     assert not at.exception, [e.value for e in at.exception]
-    chronology = table(at, 3)  # children, open work, alerts then, chronology then
+    chronology = table(at, 3)  # children, open work, alerts then, the chronology's ids
     assert set(chronology["event id"]) == {e.event_id for e in first}
     recorded_since = table(at, -1)
     assert set(recorded_since["event id"]) == {e.event_id for e in later}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 
 import networkx as nx
@@ -14,8 +15,9 @@ from casejourney.commands.dashboard import APP_PATH, redact, streamlit_command, 
 from dashboard import frames
 from dashboard.acknowledge import Worker, acknowledgement, acknowledgement_id
 from dashboard.charts import network_figure, timeline_figure, trend_figure
+from dashboard.chronology_panel import page_ranges
 from dashboard.exports import csv_bytes, excel_bytes
-from dashboard.family_panels import children_frame, open_work_frame
+from dashboard.family_panels import child_ids_frame, children_frame, open_work_frame
 from dashboard.timeline import journey_spans
 from domain.contract import ContractError
 from domain.rules.family_rows import derive
@@ -142,23 +144,81 @@ def test_acknowledgement_needs_a_worker() -> None:
         acknowledgement("A-1", "F1", Worker("", "practice_lead", True), "", None)
 
 
-def test_chronology_shows_both_clocks_and_flags_unqualified_decisions() -> None:
-    frame = frames.chronology(_tables()["chronology"])
-    assert list(frame.columns[:3]) == ["business date", "recorded", "event"]
+LABELS = {"C1": "Child 1, girl, 9", "C2": "Child 2, boy, 6"}
+
+
+def test_chronology_reads_in_plain_english_with_uk_dates_and_ids_set_apart() -> None:
+    frame = frames.chronology(_tables()["chronology"], LABELS)
+    shown = frame.drop(columns=frames.CHRONOLOGY_IDS)
+    assert list(shown.columns) == ["date", "child", "what happened", "by", "status", "recorded"]
     assert len(frame) == len(rich_family())
-    assert (frame["recorded"] == "2024-11-01 09:00:00").all()
-    assert "NO" in set(frame["qualified"])
-    assert {"corrected", "retracted"} <= set(frame["status"])
+    assert (frame["recorded"] == "1 Nov 2024 09:00").all()  # UTC 09:00 is GMT in November
+    cells = " ".join(shown.astype(str).to_numpy().ravel())
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", cells)  # no ISO dates
+    assert not re.search(r"\b(Referral|Person|Strategy)[A-Z]\w+", cells)  # no code names
+    assert "e04" not in cells and "e04" in set(frame["event id"])
+    assert {"Child 1, girl, 9", "Child 2, boy, 6", "family"} == set(frame["child"])
+    assert "FSW-9, family support worker, NOT qualified" in set(frame["by"])
+    assert {"corrected later", "retracted"} <= set(frame["status"])
+    lines = list(frame["what happened"])
+    first_day = lines[
+        : lines.index("Mother (P-1) linked to the family; lives with the children") + 1
+    ]
+    assert len(first_day) == 3  # both children added, then the mother linked
 
 
-def test_current_state_lists_children_and_open_work() -> None:
+def test_chronology_pages_cover_every_row_once() -> None:
+    assert page_ranges(74) == [(1, 50), (51, 74)]
+    assert page_ranges(50) == [(1, 50)]
+    assert page_ranges(101) == [(1, 50), (51, 100), (101, 101)]
+    assert page_ranges(0) == [(0, 0)]
+
+
+def test_current_state_lists_children_by_position_and_open_work_in_words() -> None:
     tables = _tables()
-    children = children_frame(tables["children"])
-    assert list(children["child"]) == ["C1", "C2"]
-    assert "CP2" in set(children["open CP plan"])
-    work = open_work_frame(tables)
+    children = children_frame(tables["children"], LABELS)
+    assert list(children["child"]) == ["Child 1, girl, 9", "Child 2, boy, 6"]
+    assert "yes" in set(children["on a CP plan now"])
+    assert set(child_ids_frame(LABELS)["child id"]) == {"C1", "C2"}
+    work = open_work_frame(tables, LABELS)
     assert {"CP plan", "supervision action"} <= set(work["open work"])
-    assert "ACT2" in set(work["id"])  # ACT1 was completed
+    assert "ACT2" in set(work["ref"])  # ACT1 was completed
+    assert "Child 1, girl, 9; Child 2, boy, 6" in set(work["children"])
+    assert not [d for d in work["since"] if re.match(r"\d{4}-", str(d))]
+
+
+def test_timeline_names_children_labels_today_and_has_a_legend_for_every_mark() -> None:
+    today = date(2025, 1, 1)
+    spans = journey_spans(_tables(), today=today)
+    fig = timeline_figure(spans, today, LABELS)
+    lanes = {y for trace in fig.data for y in (trace.y or ()) if y}
+    assert "Child 1, girl, 9 · Referral" in lanes and not [y for y in lanes if "C1" in y]
+    names = {trace.name for trace in fig.data}
+    assert {s.lane for s in spans} <= names
+    assert "hatched: still open" in names and "today (1 Jan 2025)" in names
+    assert any(s.open and s.end for s in spans)  # open work is drawn, so its legend entry counts
+    assert [a.text for a in fig.layout.annotations] == ["today"]
+    closed = [s for s in spans if not (s.open and s.end)]
+    assert "hatched: still open" not in {t.name for t in timeline_figure(closed, today).data}
+    hover = " ".join(t for trace in fig.data for t in (trace.hovertext or ()))
+    assert "referral from school (2A): assessment" in hover
+    assert "CP1" not in hover and "R1" not in hover  # ids are not the words
+
+
+def test_network_labels_shared_people_with_what_they_are_to_each_family() -> None:
+    graph = nx.Graph()
+    for family in ("F1", "F2", "F3"):
+        graph.add_node(f"family:{family}", kind="family", family_id=family)
+    graph.add_node("person:P-1", kind="person", person_id="P-1")
+    graph.add_node("person:P-2", kind="person", person_id="P-2")
+    graph.add_edge("family:F1", "person:P-1", relationship="father", current=True)
+    graph.add_edge("family:F2", "person:P-1", relationship="step_parent", current=True)
+    graph.add_edge("family:F1", "person:P-2", relationship=None, current=True)
+    graph.add_edge("family:F3", "person:P-2", relationship="other", current=True)
+    fig = network_figure(graph, focus="F1")
+    people = next(t for t in fig.data if t.name == "shared person")
+    assert list(people.text) == ["father / step-parent", "other adult"]
+    assert people.hovertext[0] == "father / step-parent (P-1), in 2 families"
 
 
 def test_dashboard_command_runs_streamlit_headless_on_the_app() -> None:
