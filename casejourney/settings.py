@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 
 from consumers.kafka.settings import KafkaSettings, kafka_client_options
+from domain.rules.severity import LEVELS, Severities
 from domain.rules.thresholds import Thresholds
 from projections.access import AccessPolicy
 
@@ -38,6 +39,20 @@ class AlertSettings(Thresholds):
                 except ValueError:
                     raise ValueError(f"CASEJOURNEY_{name.upper()} must be a whole number") from None
         return cls(**values)
+
+
+def severities_from_env(env: Mapping[str, str]) -> Severities:
+    """CASEJOURNEY_ALERT_SEVERITY_<KIND>=high|medium|low for any kind; the rest keep
+    their defaults (domain.rules.severity)."""
+    values = {}
+    for name in Severities.__dataclass_fields__:
+        variable = f"CASEJOURNEY_ALERT_SEVERITY_{name.upper()}"
+        raw = (env.get(variable) or "").strip().lower()
+        if raw:
+            if raw not in LEVELS:
+                raise ValueError(f"{variable} must be one of {', '.join(LEVELS)}")
+            values[name] = raw
+    return Severities(**values)
 
 
 SIGN_IN_REQUIRED = ("metadata_url", "client_id", "client_secret", "redirect_uri", "cookie_secret")
@@ -154,6 +169,7 @@ class Settings:
     database_url: str = field(default_factory=default_database_url)
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    severity: Severities = field(default_factory=Severities)
     batch_size: int = 500
     aggregate_cache_size: int = 10_000
     # Seconds between projection runs inside `consume` (alerts wait at most this long).
@@ -192,6 +208,7 @@ class Settings:
             database_url=env.get("CASEJOURNEY_DATABASE_URL") or default_database_url(),
             kafka=kafka,
             alerts=AlertSettings.from_env(env),
+            severity=severities_from_env(env),
             # Unset variables fall back to the field defaults above: stated once.
             batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", cls.batch_size)),
             aggregate_cache_size=int(
