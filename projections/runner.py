@@ -412,8 +412,8 @@ class Projector:
                 return []
             gen = live.generation
             due = self._due(gen, as_of)
-            if only_after:
-                due = [a for a in due if a.occurred_at > only_after]
+            if only_after:  # what came true, or closed, since that day's pass
+                due = [a for a in due if max(a.occurred_at, a.closed_on or "") > only_after]
             with self.db.transaction():
                 current = self._lock_live()
                 if current is None or current.generation != gen:
