@@ -14,13 +14,11 @@ import threading
 from datetime import date, timedelta
 from typing import Any
 
+from casejourney.commands.alert_lines import print_alerts
 from casejourney.container import Container
 from domain.calendar import minus_years
 from domain.rules import ALERT_KINDS
 from projections import network, queries
-
-# Said of an alert whose trigger (or a counted referral) is in an error finding.
-CONTRADICTED = "depends on a contradicted record (see `casejourney findings`)"
 
 
 def _day(text: str) -> date:
@@ -40,7 +38,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=rebuild)
 
     p = sub.add_parser("alerts", help="list alerts (third referrals, drift, deadlines...)")
-    p.add_argument("--kind", choices=ALERT_KINDS)
+    p.add_argument("--kind", choices=ALERT_KINDS, help="only alerts of this kind")
     p.add_argument("--since", type=_day, help="alerts that became true on or after this date")
     p.add_argument(
         "--as-of",
@@ -48,10 +46,13 @@ def register(sub: Any) -> None:
         help="the day to evaluate deadline alerts for (default today); a later day is "
         "shown as projected, never raised or sent early",
     )
-    p.add_argument("--team")
-    p.add_argument("--family")
-    p.add_argument("--all", action="store_true", help="include withdrawn alerts")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--team", help="only alerts of this team")
+    p.add_argument("--family", help="only alerts of this family id")
+    p.add_argument(
+        "--all", action="store_true", help="include closed and withdrawn alerts (default: open)"
+    )
+    p.add_argument("--ids", action="store_true", help="add each alert's id as a last column")
+    p.add_argument("--json", action="store_true", help="every field, ids included, as JSON")
     p.add_argument("--as-at", metavar="DATETIME", help="as they stood then (audit replay)")
     p.set_defaults(handler=alerts, reads_only=True)
 
@@ -122,6 +123,7 @@ def alerts(args: argparse.Namespace, container: Container) -> int:
         until=as_of,
         family_id=args.family,
         status=None if args.all else "active",
+        as_of=min(as_of, today),
     )
     if as_of > today:  # a later day: what its deadlines would raise, shown, never sent
         for alert in projector.preview_deadlines(as_of):
@@ -141,19 +143,7 @@ def alerts(args: argparse.Namespace, container: Container) -> int:
                 }
             )
         rows.sort(key=lambda r: (r["occurred_at"], r["alert_id"]), reverse=True)
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
-    for r in rows:
-        ack = " acknowledged" if r["acknowledged"] else ""
-        state = "" if r["status"] == "active" else f" {r['status'].upper()}"
-        if r["detail"].get("contradicted"):
-            state += f" {CONTRADICTED}"
-        print(
-            f"{r['occurred_at']}  {r['kind']:<24} {r['family_id']:<14} {r['child_id'] or '-':<14}"
-            f" {r['team'] or '-':<18} {r['alert_id']}{ack}{state}  {json.dumps(r['detail'])}"
-        )
-    print(f"{len(rows)} alerts", file=sys.stderr)
+    print_alerts(rows, container.settings.severity, as_json=args.json, ids=args.ids)
     return 0
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from domain.rules import RULES
 
 LABELS: dict[str, str] = {rule.code: rule.title for rule in RULES if rule.alert}
-CONTRADICTED = "Depends on a record a data-quality check contradicts."
+CONTRADICTED = "Depends on a contradicted record: see the data-quality findings."
 
 Detail = dict[str, Any]
 

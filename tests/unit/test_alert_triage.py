@@ -65,7 +65,7 @@ def test_a_contradicted_alert_says_so_in_words() -> None:
     line = describe(
         "overdue_action", {"action_id": "A1", "due_on": "2024-05-01", "contradicted": ["FN-1"]}
     )
-    assert line.endswith("data-quality check contradicts.") and "FN-1" not in line
+    assert line.endswith("see the data-quality findings.") and "FN-1" not in line
 
 
 def test_uk_date_leaves_what_is_not_a_date() -> None:
