@@ -30,9 +30,13 @@ TABLE_ROWS = 15  # rows shown before the table scrolls
 
 
 def family_table(
-    frame: pd.DataFrame, key: str, column_config: Mapping[str, Any] | None = None
+    frame: pd.DataFrame,
+    key: str,
+    column_config: Mapping[str, Any] | None = None,
+    on_pick: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
-    """A table whose rows open their family when clicked (single-row selection)."""
+    """A table whose rows open their family when clicked (single-row selection), or
+    are handed to `on_pick` (the Alerts page picks the alert to act on)."""
     if frame.empty:
         st.info("Nothing to show for this selection.")
         return
@@ -47,7 +51,9 @@ def family_table(
         width="stretch",
     )
     rows = event.selection.rows if event is not None else []
-    if rows:
+    if rows and on_pick is not None:
+        on_pick(frame.iloc[rows[0]].to_dict())
+    elif rows:
         open_family(str(frame.iloc[rows[0]]["family"]))
 
 

@@ -1,8 +1,9 @@
 """What a practice lead triages an alert by, beside what it says: who owns it and how
 long it has been open.
 
-The owner is the allocation as it stands now (`rm_children`), not as it stood when
-the alert was raised: a case moved to another worker moves its alerts with it.
+The owner is the allocation as it stands now (`rm_children`; the alert's team is
+recomputed with its family), not as it stood when the alert was raised: a case
+moved to another worker moves its alerts with it.
 The age counts days from the day the alert became true to the day it closed, or
 to the day the read models were last evaluated for (their deadline pass).
 """
@@ -48,8 +49,9 @@ def _owner(row: Row, allocations: dict[str, dict[str, Row]]) -> Row | None:
 
 
 def add_owners_and_age(d: Database, rows: Sequence[Row], as_of: date | None) -> None:
-    """Give each alert row `worker_id` and `owner_team` (its allocation now) and
-    `days_open`; `as_of` None: the day the read models were evaluated for."""
+    """Give each alert row `worker_id` (the allocated worker now; its `team` already is
+    the allocated team now) and `days_open`; `as_of` None: the day the read models
+    were evaluated for."""
     day = as_of or evaluated_on(d)
     allocations: dict[str, dict[str, Row]] = {}
     families = sorted({r["family_id"] for r in rows})
@@ -63,5 +65,4 @@ def add_owners_and_age(d: Database, rows: Sequence[Row], as_of: date | None) -> 
     for row in rows:
         owner = _owner(row, allocations)
         row["worker_id"] = owner["worker_id"] if owner else None
-        row["owner_team"] = (owner["team"] if owner else None) or row.get("team")
         row["days_open"] = days_open(row, day)

@@ -46,9 +46,7 @@ def state_text(row: Row) -> str:
 
 
 def owner_text(row: Row) -> str:
-    team = row.get("owner_team") or row.get("team")
-    worker = row.get("worker_id")
-    return " / ".join(str(p) for p in (team, worker) if p) or "unallocated"
+    return " / ".join(str(p) for p in (row.get("team"), row.get("worker_id")) if p) or "unallocated"
 
 
 def with_severity(rows: list[Row], severity: Severities) -> list[Row]:

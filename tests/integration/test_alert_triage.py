@@ -138,7 +138,7 @@ def test_every_alert_carries_its_owner_now_and_its_days_open(database_url: str) 
         store.record_batch([*referrals(1, 3, 5), allocated])
         projector.run_once()
         rows = queries.alerts(projector.db, family_id="FT")
-        assert {(r["kind"], r["worker_id"], r["owner_team"], r["days_open"]) for r in rows} == {
+        assert {(r["kind"], r["worker_id"], r["team"], r["days_open"]) for r in rows} == {
             ("third_referral_child", "SW-9", "Assessment East", 30),
             ("third_referral_family", "SW-9", "Assessment East", 30),
         }
@@ -154,5 +154,7 @@ def test_every_alert_carries_its_owner_now_and_its_days_open(database_url: str) 
         store.record_batch([moved])
         projector.run_once()
         rows = queries.alerts(projector.db, family_id="FT", as_of=date(2024, 6, 19))
-        assert {(r["worker_id"], r["days_open"]) for r in rows} == {("SW-4", 40)}
+        assert {(r["worker_id"], r["team"], r["days_open"]) for r in rows} == {
+            ("SW-4", "Child Protection", 40)
+        }
         projector.close()

@@ -70,7 +70,7 @@ def test_json_has_every_field_and_the_configured_severity(
         ("third_referral_child", "high"),  # most urgent first
         ("third_referral_family", "low"),
     ]
-    assert {(r["worker_id"], r["owner_team"], r["days_open"]) for r in rows} == {
+    assert {(r["worker_id"], r["team"], r["days_open"]) for r in rows} == {
         ("SW-7", "Assessment", 91)
     }
     assert all(r["alert_id"].startswith("AL-") and r["trigger_event_id"] for r in rows)
