@@ -19,10 +19,18 @@ from dashboard.acknowledge import Worker
 from dashboard.frames import HIDDEN_ALERT_COLUMNS
 from dashboard.widgets import export_buttons, family_table, open_family
 from domain.rules.alert_text import label, uk_date
+from domain.rules.severity import LEVELS
 from domain.safe_text import markdown_text
 
 ACK_CHOICES = 500
 PICKED, CHOSEN, REASON, ROUND = "ack-picked", "ack-alert", "ack-reason", "ack-round"
+CLEAR = "ack-clear"
+
+if st.session_state.pop(CLEAR, False):
+    # Set, not deleted, before the widgets exist: the browser keeps what a widget showed
+    # unless the server sends it a value.
+    st.session_state[CHOSEN], st.session_state[REASON] = None, ""
+    st.session_state.pop(PICKED, None)
 
 st.title("Alerts")
 left, middle, right, last = st.columns([3, 2, 2, 2], vertical_alignment="bottom")
@@ -51,11 +59,11 @@ if cut:
         f"Showing the newest {data.LIST_ROWS:,} alerts: narrow the filters to see others. "
         "The exports hold every alert of this selection."
     )
-levels = frame["severity"].value_counts()
+levels = frame["severity"].str.lower().value_counts()
 st.caption(
     f"{len(frame):,} alerts in {frame['family'].nunique():,} families"
     + (
-        " (" + ", ".join(f"{markdown_text(k).lower()}: {n}" for k, n in levels.items()) + ")"
+        " (" + ", ".join(f"{k}: {levels[k]:,}" for k in LEVELS if k in levels) + ")"
         if len(frame)
         else ""
     )
@@ -142,8 +150,7 @@ if st.button("Acknowledge", type="primary", disabled=chosen is None, key="ack-su
             f"{markdown_text(chosen['alert'])} for family {markdown_text(chosen['family'])} "
             f"acknowledged by {markdown_text(worker.worker_id)}; recorded in the store."
         )
-        for key in (PICKED, CHOSEN, REASON):  # the form starts empty: nothing carried over
-            st.session_state.pop(key, None)
+        st.session_state[CLEAR] = True  # the form starts empty: nothing carried over
         st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
         st.rerun()
     st.error(f"Not recorded: {markdown_text(outcome)}")
