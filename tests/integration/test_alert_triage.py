@@ -52,6 +52,18 @@ def test_a_fourth_referral_reopens_the_acknowledged_alert_it_raises_again(
         assert again["alert_id"] == alert["alert_id"]
         assert (again["detail"]["count"], again["raised_on"]) == (4, "2024-07-10")
         assert (again["acknowledged"], again["acknowledged_before"]) == (False, "2024-06-01")
+        second = ev(
+            "AlertAcknowledged",
+            "2024-08-01",
+            family_id="FT",
+            child_id=None,
+            alert_id=alert["alert_id"],
+            event_id="ack-2",
+        )
+        store.record_batch([second])
+        projector.run_once()
+        (acked,) = child_alerts(projector)
+        assert (acked["acknowledged"], acked["acknowledged_on"]) == (True, "2024-08-01")
         live = child_alerts(projector, None)
         projector.rebuild()
         assert child_alerts(projector, None) == live  # a rebuild agrees
