@@ -135,7 +135,9 @@ class ReadModels:
     def alerts(self, *, scope: Scope = EVERYTHING, **filters: Any) -> list[Row]:
         """`queries.alerts` with its filters (kind, team, since, until, acknowledged...),
         each row with its `severity` as configured."""
-        rows = self.read(lambda db: queries.alerts(db, scope=scope, **filters))
+        return self._rank(self.read(lambda db: queries.alerts(db, scope=scope, **filters)))
+
+    def _rank(self, rows: list[Row]) -> list[Row]:
         for row in rows:
             row["severity"] = self.severity.of(row["kind"])
         return rows
@@ -160,6 +162,7 @@ class ReadModels:
             if found is not None:
                 found["work"] = queries.family_work(db, family_id)
                 found["chronology"] = queries.chronology(db, family_id)
+                self._rank(found["alerts"])
             return found
 
         return self.read(fetch)
