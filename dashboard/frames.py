@@ -13,13 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from domain.rules import RULES
 from domain.rules.alert_text import describe, label, uk_date
 from domain.rules.severity import rank
 from domain.rules.thresholds import Thresholds
 
 Row = dict[str, Any]
-KIND_TITLES: dict[str, str] = {rule.code: rule.title for rule in RULES}
 
 
 def drift_definitions(th: Thresholds) -> dict[str, str]:
