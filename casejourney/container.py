@@ -62,10 +62,12 @@ class Container:
 
     @cached_property
     def read_models(self) -> ReadModels:
-        """The read-model queries with the configured thresholds bound."""
+        """The read-model queries with the configured thresholds and severities bound."""
         from projections.read_models import ReadModels
 
-        models = ReadModels(self.settings.database_url, self.settings.alerts)
+        models = ReadModels(
+            self.settings.database_url, self.settings.alerts, self.settings.severity
+        )
         self._closers.append(models)
         return models
 

@@ -17,6 +17,7 @@ from domain.local_figures import NONE as NO_LOCAL_FIGURES
 from domain.local_figures import LocalFigures, parse_local_figures
 from domain.rag import BETTER
 from domain.retention import RetentionSchedule
+from domain.rules.severity import LEVELS, Severities
 from domain.rules.thresholds import Thresholds
 from projections.access import AccessPolicy
 from store.cipher_key import KEY_VARIABLE, checked_cipher_key
@@ -43,6 +44,20 @@ class AlertSettings(Thresholds):
                 except ValueError:
                     raise ValueError(f"CASEJOURNEY_{name.upper()} must be a whole number") from None
         return cls(**values)
+
+
+def severities_from_env(env: Mapping[str, str]) -> Severities:
+    """CASEJOURNEY_ALERT_SEVERITY_<KIND>=high|medium|low for any kind; the rest keep
+    their defaults (domain.rules.severity)."""
+    values = {}
+    for name in Severities.__dataclass_fields__:
+        variable = f"CASEJOURNEY_ALERT_SEVERITY_{name.upper()}"
+        raw = (env.get(variable) or "").strip().lower()
+        if raw:
+            if raw not in LEVELS:
+                raise ValueError(f"{variable} must be one of {', '.join(LEVELS)}")
+            values[name] = raw
+    return Severities(**values)
 
 
 SIGN_IN_REQUIRED = ("metadata_url", "client_id", "client_secret", "redirect_uri", "cookie_secret")
@@ -182,6 +197,7 @@ class Settings:
     database_url: str = field(default_factory=default_database_url)
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    severity: Severities = field(default_factory=Severities)
     batch_size: int = 500
     aggregate_cache_size: int = 10_000
     # Seconds between projection runs inside `consume` (alerts wait at most this long).
@@ -230,6 +246,7 @@ class Settings:
             kafka=kafka,
             alerts=AlertSettings.from_env(env),
             retention=_retention(env),
+            severity=severities_from_env(env),
             # Unset variables fall back to the field defaults above: stated once.
             batch_size=int(env.get("CASEJOURNEY_BATCH_SIZE", cls.batch_size)),
             aggregate_cache_size=int(

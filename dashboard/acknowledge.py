@@ -37,16 +37,25 @@ class Worker:
         return out
 
 
-def acknowledgement_id(alert_id: str, worker_id: str) -> str:
-    """Deterministic and within the contract's 128 characters."""
-    event_id = f"ack:{alert_id}:{worker_id}"
+def acknowledgement_id(alert_id: str, worker_id: str, again_on: str | None = None) -> str:
+    """Deterministic and within the contract's 128 characters. `again_on`: the day an
+    alert acknowledged before was raised again (a 4th referral), so acknowledging it
+    once more is a new event, not a duplicate of the first."""
+    parts = [alert_id, worker_id, *([again_on] if again_on else [])]
+    event_id = "ack:" + ":".join(parts)
     if len(event_id) <= 128:
         return event_id
-    return "ack:" + hashlib.sha256(f"{alert_id}\0{worker_id}".encode()).hexdigest()
+    return "ack:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def acknowledgement(
-    alert_id: str, family_id: str, worker: Worker, reason: str, now: datetime | None = None
+    alert_id: str,
+    family_id: str,
+    worker: Worker,
+    reason: str,
+    now: datetime | None = None,
+    *,
+    again_on: str | None = None,
 ) -> ContractEvent:
     """The contract event, validated like any event from a source system."""
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -55,7 +64,7 @@ def acknowledgement(
         payload["reason"] = reason.strip()
     return parse_event(
         {
-            "event_id": acknowledgement_id(alert_id, worker.worker_id),
+            "event_id": acknowledgement_id(alert_id, worker.worker_id, again_on),
             "event_type": "AlertAcknowledged",
             "family_id": family_id,
             "occurred_at": moment.isoformat().replace("+00:00", "Z"),

@@ -195,7 +195,7 @@ def _fetch_alerts(
         )
     rows.sort(key=lambda r: r["alert_id"])
     rows.sort(key=lambda r: r["occurred_at"], reverse=True)
-    return frames.alerts(rows if limit is None else rows[:limit])
+    return frames.alerts(frames.by_family(rows if limit is None else rows[:limit]))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -223,8 +223,9 @@ def alerts(
     whole: bool = False,
     scope: Scope | None = None,
 ) -> pd.DataFrame:
-    """Active alerts, newest first, open ones only unless asked: at most LIST_ROWS,
-    or with `whole` (an export) every one, read now and never cached."""
+    """Active alerts grouped by family (most urgent first), unacknowledged ones only
+    unless asked: the newest LIST_ROWS, or with `whole` (an export) every one, read now
+    and never cached."""
     chosen = tuple(sorted(kinds))
     within = scope or viewer_scope()
     if whole:
@@ -232,10 +233,14 @@ def alerts(
     return _alerts(*current(), chosen, team, start, end, include_acknowledged, LIST_ROWS, within)
 
 
-def acknowledge(alert_id: str, family_id: str, worker: Worker, reason: str) -> str:
-    """Record the acknowledgement in the store, and have it projected so the lists show it."""
+def acknowledge(
+    alert_id: str, family_id: str, worker: Worker, reason: str, again_on: str | None = None
+) -> str:
+    """Record the acknowledgement in the store, and have it projected so the lists show it.
+    `again_on`: the day an alert acknowledged before was raised again."""
+    event = acknowledgement(alert_id, family_id, worker, reason, again_on=again_on)
     with _ack_lock:
-        outcome = source().acknowledge(acknowledgement(alert_id, family_id, worker, reason))
+        outcome = source().acknowledge(event)
     start_view()  # what this view shows from here on includes the acknowledgement
     return outcome
 

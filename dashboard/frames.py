@@ -14,13 +14,13 @@ from typing import Any
 import pandas as pd
 
 from domain.journey_order import chronology_row_key
-from domain.rules import RULES
+from domain.rules.alert_text import describe, label
+from domain.rules.severity import rank
 from domain.rules.thresholds import Thresholds
 from domain.uk_dates import uk_date
 from domain.vocabulary import who_text
 
 Row = dict[str, Any]
-KIND_TITLES: dict[str, str] = {rule.code: rule.title for rule in RULES}
 
 
 def drift_definitions(th: Thresholds) -> dict[str, str]:
@@ -91,49 +91,70 @@ def _ids(value: Any) -> str:
     return (value or "").replace(",", ", ")
 
 
-CONTRADICTED = "depends on a contradicted record"
+def _state(r: Row) -> str:
+    """Where an alert stands, in words (never a checkbox: nothing here is clickable)."""
+    if r.get("status") == "closed":
+        return f"Closed {uk_date(r.get('closed_on'))}"
+    if r.get("status") == "withdrawn":
+        return "Withdrawn"
+    if r.get("acknowledged"):
+        return f"Acknowledged {uk_date(r.get('acknowledged_on'))}"
+    if r.get("acknowledged_before"):
+        return f"Open again (acknowledged {uk_date(r.get('acknowledged_before'))})"
+    return "Open"
 
 
-def _detail(detail: dict[str, Any]) -> str:
-    def show(value: Any) -> str:
-        if isinstance(value, list | tuple):
-            return " ".join(str(v) for v in value)
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        return str(value)
+def _owner(r: Row) -> str:
+    return " / ".join(str(p) for p in (r.get("team"), r.get("worker_id")) if p) or "Unallocated"
 
-    shown = "; ".join(
-        f"{key.replace('_', ' ')} {show(value)}"
-        for key, value in sorted(detail.items())
-        if key != "contradicted"
-    )
-    if detail.get("contradicted"):  # the findings it rests on (domain.rules.data_quality)
-        return f"{CONTRADICTED} ({show(detail['contradicted'])}); {shown}"
-    return shown
+
+def by_family(rows: list[Row]) -> list[Row]:
+    """Each family's alerts together: the family with the most urgent (then the oldest)
+    alert first, and within a family most urgent first, then longest open."""
+
+    def urgency(r: Row) -> tuple[int, int]:
+        return rank(r.get("severity") or ""), -(r.get("days_open") or 0)
+
+    first: dict[str, tuple[int, int]] = {}
+    for r in rows:
+        first[r["family_id"]] = min(first.get(r["family_id"], urgency(r)), urgency(r))
+    return sorted(rows, key=lambda r: (first[r["family_id"]], r["family_id"], urgency(r)))
+
+
+# Alert columns that are for exports and the acknowledge form, not the table on screen.
+HIDDEN_ALERT_COLUMNS = ("acknowledged", "raised again on", "kind", "alert id")
 
 
 def alerts(rows: list[Row]) -> pd.DataFrame:
     shaped = [
         {
             **r,
-            "what": KIND_TITLES.get(r["kind"], r["kind"]),
+            "severity": (r.get("severity") or "").capitalize(),
+            "what": label(r["kind"]),
+            "line": describe(r["kind"], r.get("detail") or {}),
             "child_id": r.get("child_id") or "",
-            "detail": _detail(r.get("detail") or {}),
+            "owner": _owner(r),
+            "state": _state(r),
             "acknowledged": bool(r.get("acknowledged")),
+            "again_on": r.get("raised_on") if r.get("acknowledged_before") else None,
         }
         for r in rows
     ]
     return _frame(
         shaped,
         {
-            "occurred_at": "raised",
-            "what": "alert",
             "family_id": "family",
+            "severity": "severity",
+            "what": "alert",
+            "line": "detail",
             "child_id": "child",
-            "team": "team",
-            "detail": "detail",
-            "acknowledged": "acknowledged",
+            "occurred_at": "raised",
+            "days_open": "days open",
+            "owner": "owner",
+            "state": "state",
             "acknowledged_by": "acknowledged by",
+            "acknowledged": "acknowledged",
+            "again_on": "raised again on",
             "kind": "kind",
             "alert_id": "alert id",
         },

@@ -31,11 +31,15 @@ TABLE_ROWS = 15  # rows shown before the table scrolls
 
 
 def family_table(
-    frame: pd.DataFrame, key: str, column_config: Mapping[str, Any] | None = None
+    frame: pd.DataFrame,
+    key: str,
+    column_config: Mapping[str, Any] | None = None,
+    on_pick: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
-    """A table whose rows open their family when clicked (single-row selection), with
-    a family picker and button under it: the same path for the keyboard, since the
-    grid's rows cannot be chosen without a pointer."""
+    """A table whose rows open their family when clicked (single-row selection), or
+    are handed to `on_pick` (the Alerts page picks the alert to act on); with a family
+    picker and button under it: the same path for the keyboard, since the grid's rows
+    cannot be chosen without a pointer."""
     if frame.empty:
         st.info("Nothing to show for this selection.")
         return
@@ -51,7 +55,9 @@ def family_table(
         width="stretch",
     )
     rows = event.selection.rows if event is not None else []
-    if rows:
+    if rows and on_pick is not None:
+        on_pick(frame.iloc[rows[0]].to_dict())
+    elif rows:
         open_family(str(frame.iloc[rows[0]]["family"]))
     families = list(dict.fromkeys(str(f) for f in frame["family"]))
     left, right = st.columns([3, 1], vertical_alignment="bottom")

@@ -584,14 +584,13 @@ class FamilyState:
             person["unlinked_on"] = day
 
     def _on_AlertAcknowledged(self, r: Record, p: dict[str, Any], day: date) -> None:
-        self.acknowledgements.setdefault(
-            p["alert_id"],
-            {
-                "alert_id": p["alert_id"],
-                "on": day,
-                "by": (r.get("recorded_by") or {}).get("worker_id"),
-            },
-        )
+        """The latest acknowledgement stands (folded in business order): an alert
+        raised again after one is acknowledged again by the next."""
+        self.acknowledgements[p["alert_id"]] = {
+            "alert_id": p["alert_id"],
+            "on": day,
+            "by": (r.get("recorded_by") or {}).get("worker_id"),
+        }
 
     # --- stated history --------------------------------------------------------
 

@@ -1,10 +1,11 @@
-"""Publishing alerts from the outbox, once per alert id.
+"""Publishing alerts from the outbox, once per alert id and change.
 
 The projection queues each new alert id in `cj_alert_outbox` in the same
-transaction as the read models, so replays, rebuilds and redeliveries (which
-meet an existing id) never queue it again. The `Outbox` sends what is queued
-through an `AlertTransport`, waits for the broker's acknowledgement, and records
-the partition and offset.
+transaction as the read models, and queues it again only when its message
+changes (a 4th referral raises the count; a deadline alert closes), so replays,
+rebuilds and redeliveries (which meet the same message) never queue it again.
+The `Outbox` sends what is queued through an `AlertTransport`, waits for the
+broker's acknowledgement, and records the partition and offset.
 
 Only one outbox sends at a time (a lease row in the database), so two processes
 projecting the same store never send the same rows side by side. A crash between
@@ -35,8 +36,10 @@ log = logging.getLogger(__name__)
 
 LEASE_S = 120.0  # longer than one batch's send and flush can take
 
-# (published_at, partition, offset, alert_id): one row of what was published.
-Published = tuple[str, int, int, str]
+# (published_at, partition, offset, alert_id, message): one message that was published.
+# The message is part of the key: an alert updated meanwhile (a 4th referral) is still
+# to be sent, whatever became of the message it replaced.
+Published = tuple[str, int, int, str, str]
 
 
 class AlertTransport(Protocol):
@@ -106,12 +109,12 @@ class Outbox:
         """Mark the rows attempted, send them, record where the broker put them."""
         with db.transaction():
             db.executemany(
-                "UPDATE cj_alert_outbox SET attempted_at = ? WHERE alert_id = ?",
-                [(_now(), r["alert_id"]) for r in rows],
+                "UPDATE cj_alert_outbox SET attempted_at = ? WHERE alert_id = ? AND message = ?",
+                [(_now(), r["alert_id"], r["message"]) for r in rows],
             )
         placed = self.transport.send([(r["family_id"], r["message"]) for r in rows])
         done = [
-            (_now(), partition, offset, r["alert_id"])
+            (_now(), partition, offset, r["alert_id"], r["message"])
             for r, (partition, offset) in zip(rows, placed, strict=True)
         ]
         self._record(db, done)
@@ -121,16 +124,17 @@ class Outbox:
         with db.transaction():
             db.executemany(
                 "UPDATE cj_alert_outbox SET published_at = ?, kafka_partition = ?, "
-                "kafka_offset = ? WHERE alert_id = ?",
+                "kafka_offset = ? WHERE alert_id = ? AND message = ?",
                 done,
             )
 
     def reconcile(self, db: Database) -> int:
-        """Mark as published the attempted alerts the topic already holds."""
+        """Mark as published the attempted alerts the topic already holds (that very
+        message: an earlier version of the same alert does not count)."""
         attempted = {
-            r["alert_id"]
+            r["alert_id"]: r["message"]
             for r in db.rows(
-                "SELECT alert_id FROM cj_alert_outbox "
+                "SELECT alert_id, message FROM cj_alert_outbox "
                 "WHERE published_at IS NULL AND attempted_at IS NOT NULL"
             )
         }
@@ -144,10 +148,11 @@ class Outbox:
         }
         found: list[Published] = []
         for partition, offset, value in self.transport.read_back(last):
-            alert_id = json.loads(value).get("alert_id")
-            if alert_id in attempted:
-                found.append((_now(), partition, offset, alert_id))
-                attempted.discard(alert_id)
+            sent = json.loads(value)
+            message = attempted.get(sent.get("alert_id"))
+            if message is not None and json.loads(message) == sent:
+                found.append((_now(), partition, offset, sent["alert_id"], message))
+                del attempted[sent["alert_id"]]
         if found:
             log.info(
                 "outbox: %d alerts already on %s; not sent again", len(found), self.transport.topic

@@ -21,6 +21,7 @@ from domain.calendar import add_months
 from domain.journey_order import chronology_row_key
 from domain.rules.thresholds import Thresholds
 from projections.access import EVERYTHING, Scope
+from projections.alert_triage import add_owners_and_age
 from projections.figures import (
     COUNTED,
     ON_TIME,
@@ -473,8 +474,11 @@ def alerts(
     acknowledged: bool | None = None,
     limit: int | None = None,
     scope: Scope = EVERYTHING,
+    as_of: date | None = None,
 ) -> list[Row]:
-    """Alerts newest first; `status` 'active', 'withdrawn' or None for both."""
+    """Alerts newest first, each with its owner and days open (alert_triage; `as_of`
+    None: to the day the read models were evaluated for); `status` 'active' (open),
+    'closed' (the situation ended), 'withdrawn', or None for all."""
     clauses: list[str] = []
     params: list[Any] = []
     _scoped(clauses, params, scope)
@@ -487,18 +491,18 @@ def alerts(
     if acknowledged is not None:
         clauses.append("acknowledged_on IS " + ("NOT NULL" if acknowledged else "NULL"))
     sql = (
-        "SELECT alert_id, kind, family_id, child_id, trigger_event_id, occurred_at, detail, "
-        "team, status, acknowledged_on, acknowledged_by FROM rm_alerts"
-        + _sql_where(clauses)
-        + " ORDER BY occurred_at DESC, alert_id"
+        "SELECT alert_id, kind, family_id, child_id, trigger_event_id, occurred_at, raised_on, "
+        "closed_on, detail, team, status, acknowledged_on, acknowledged_by, acknowledged_before "
+        "FROM rm_alerts" + _sql_where(clauses) + " ORDER BY occurred_at DESC, alert_id"
     )
     if limit:
         sql += f" LIMIT {int(limit)}"
     with _open(db) as d:
         rows = d.rows(sql, params)
-    for row in rows:
-        row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
-        row["acknowledged"] = row["acknowledged_on"] is not None
+        for row in rows:
+            row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
+            row["acknowledged"] = row["acknowledged_on"] is not None
+        add_owners_and_age(d, rows, as_of)
     return rows
 
 

@@ -1,4 +1,4 @@
-"""The read models as one object: a database and the thresholds, bound once.
+"""The read models as one object: a database, the thresholds and severities, bound once.
 
 The composition root builds one of these with the configured thresholds and hands
 it to whatever shows figures (the dashboard), so a local target such as
@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from domain.rules.severity import Severities
 from domain.rules.thresholds import Thresholds
 from projections import findings_query, queries
 from projections.access import EVERYTHING, Scope
@@ -36,9 +37,10 @@ T = TypeVar("T")
 class ReadModels:
     """Read-model queries with the thresholds bound; one shared connection."""
 
-    def __init__(self, database_url: str, thresholds: Thresholds) -> None:
+    def __init__(self, database_url: str, thresholds: Thresholds, severity: Severities) -> None:
         self.database_url = database_url
         self.thresholds = thresholds
+        self.severity = severity
         self._lock = threading.Lock()
         self._db: Database | None = None
 
@@ -46,7 +48,7 @@ class ReadModels:
     def identity(self) -> str:
         """Names what these read models answer: their database and their thresholds
         (a cache shared by several must never hand one's answers to another)."""
-        return f"{self.database_url}|{self.thresholds!r}"
+        return f"{self.database_url}|{self.thresholds!r}|{self.severity!r}"
 
     @contextmanager
     def _open(self) -> Iterator[Database]:
@@ -131,8 +133,14 @@ class ReadModels:
         return [r["kind"] for r in self.read(lambda db: queries.alert_counts(db, scope=scope))]
 
     def alerts(self, *, scope: Scope = EVERYTHING, **filters: Any) -> list[Row]:
-        """`queries.alerts` with its filters (kind, team, since, until, acknowledged...)."""
-        return self.read(lambda db: queries.alerts(db, scope=scope, **filters))
+        """`queries.alerts` with its filters (kind, team, since, until, acknowledged...),
+        each row with its `severity` as configured."""
+        return self._rank(self.read(lambda db: queries.alerts(db, scope=scope, **filters)))
+
+    def _rank(self, rows: list[Row]) -> list[Row]:
+        for row in rows:
+            row["severity"] = self.severity.of(row["kind"])
+        return rows
 
     # --- families --------------------------------------------------------------------
 
@@ -154,6 +162,7 @@ class ReadModels:
             if found is not None:
                 found["work"] = queries.family_work(db, family_id)
                 found["chronology"] = queries.chronology(db, family_id)
+                self._rank(found["alerts"])
             return found
 
         return self.read(fetch)

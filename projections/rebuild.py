@@ -9,7 +9,8 @@ the live generation keeps serving readers.
 
 Alerts are a ledger and outlive rebuilds: an alert the old generation holds that
 the new one does not compute is carried over as withdrawn (never dropped); the
-outbox already knows every alert id sent, so a rebuild never sends one again.
+outbox already knows every alert message sent, so a rebuild never sends one again
+(only an alert whose message changed, as the live projector would).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from projections.schema import (
     physical,
     point_views,
 )
-from projections.writer import alert_row, insert_sql, table_rows
+from projections.writer import OUTBOX_COLUMNS, OUTBOX_UPSERT, alert_row, insert_sql, table_rows
 from store.codec import Decoder, plain_decode
 from store.database import Database
 from store.event_log import EventLog
@@ -299,9 +300,9 @@ def _swap(inputs: RebuildInputs, old: int | None, generation: int, stop: int) ->
         if old is not None:
             _carry_over_alerts(db, old, generation, as_of.isoformat())
         db.execute(
-            "INSERT INTO cj_alert_outbox (alert_id, family_id, message, created_position) "
+            f"INSERT INTO cj_alert_outbox ({OUTBOX_COLUMNS}) "
             f"SELECT alert_id, family_id, message, ? FROM {physical('alert_rows', generation)} "
-            "WHERE status = 'active' ON CONFLICT (alert_id) DO NOTHING",
+            f"WHERE status <> 'withdrawn'{OUTBOX_UPSERT}",
             (position,),
         )
         swapped = Tracking(generation, position, SCHEMA_VERSION, as_of.isoformat())
@@ -331,13 +332,24 @@ def _catch_up(
 
 def _carry_over_alerts(db: Database, old: int, new: int, as_of: str) -> None:
     """Alerts the old generation raised that the rebuild did not: kept, as withdrawn
-    when their day has come (deadline alerts evaluated for a later day stay as they are)."""
-    columns = [c for c in ALERT_COLUMNS if c != "status"]
+    when their day has come (deadline alerts evaluated for a later day stay as they are).
+    An older schema's generation may lack the newer columns: those it has are carried."""
+    source = physical("alert_rows", old)
+    sample = db.rows(f"SELECT * FROM {source} LIMIT 1")
+    if not sample:
+        return
+    older = {"raised_on": "occurred_at"}  # what a column the old schema lacks is read from
+    carried = {
+        c: c if c in sample[0] else older[c]
+        for c in ALERT_COLUMNS
+        if c != "status" and (c in sample[0] or c in older)
+    }
     db.execute(
-        f"INSERT INTO {physical('alert_rows', new)} ({', '.join(columns)}, status) "
-        f"SELECT {', '.join('o.' + c for c in columns)}, "
-        "CASE WHEN o.status = 'active' AND o.occurred_at <= ? THEN 'withdrawn' ELSE o.status END "
-        f"FROM {physical('alert_rows', old)} o WHERE NOT EXISTS "
+        f"INSERT INTO {physical('alert_rows', new)} ({', '.join(carried)}, status) "
+        f"SELECT {', '.join('o.' + c for c in carried.values())}, "
+        "CASE WHEN o.status <> 'withdrawn' AND o.occurred_at <= ? THEN 'withdrawn' "
+        "ELSE o.status END "
+        f"FROM {source} o WHERE NOT EXISTS "
         f"(SELECT 1 FROM {physical('alert_rows', new)} n WHERE n.alert_id = o.alert_id)",
         (as_of,),
     )

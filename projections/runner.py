@@ -11,14 +11,15 @@ and retractions land exactly where a replay from zero would put them.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
@@ -367,25 +368,34 @@ class Projector:
         )
         return deadline_alerts(plo, placements, actions, as_of, self.thresholds)
 
-    def _unknown(self, generation: int, alerts: list[Alert]) -> list[Alert]:
+    def _changed(self, generation: int, alerts: list[Alert]) -> tuple[list[Alert], list[Alert]]:
+        """Of these deadline alerts, (those not stored yet, stored open ones now closed).
+
+        A closed one keeps its stored detail (a contradiction the family's own pass
+        noted): the day's pass only moves its status."""
         table = physical("alert_rows", generation)
-        known: set[str] = set()
+        stored: dict[str, dict[str, Any]] = {}
         ids = [a.alert_id for a in alerts]
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             marks = ", ".join("?" for _ in part)
-            known.update(
-                r["alert_id"]
-                for r in self.db.rows(
-                    f"SELECT alert_id FROM {table} WHERE alert_id IN ({marks})", part
-                )
-            )
-        return [a for a in alerts if a.alert_id not in known]
+            for r in self.db.rows(
+                f"SELECT alert_id, status, detail FROM {table} WHERE alert_id IN ({marks})", part
+            ):
+                stored[r["alert_id"]] = r
+        new = [a for a in alerts if a.alert_id not in stored]
+        closed = [
+            replace(a, detail=json.loads(stored[a.alert_id]["detail"]))
+            for a in alerts
+            if a.closed_on and a.alert_id in stored and stored[a.alert_id]["status"] == "active"
+        ]
+        return new, closed
 
     def evaluate_deadlines(
         self, as_of: date | None = None, only_after: str | None = None
     ) -> list[Alert]:
-        """Raise (store and queue for Kafka) the date-driven alerts due by `as_of`.
+        """Raise (store and queue for Kafka) the date-driven alerts due by `as_of`, and
+        close those whose situation ended by then; return both.
 
         A day that has not come yet is refused: an alert is never raised, nor sent,
         before it is true. `preview_deadlines` shows what a later day would raise.
@@ -402,19 +412,23 @@ class Projector:
                 return []
             gen = live.generation
             due = self._due(gen, as_of)
-            if only_after:
-                due = [a for a in due if a.occurred_at > only_after]
+            if only_after:  # what came true, or closed, since that day's pass
+                due = [a for a in due if max(a.occurred_at, a.closed_on or "") > only_after]
             with self.db.transaction():
                 current = self._lock_live()
                 if current is None or current.generation != gen:
                     return []
-                new = self._unknown(gen, due)
+                new, closed = self._changed(gen, due)
                 table = physical("alert_rows", gen)
                 self.db.executemany(insert_sql(table, ALERT_COLUMNS), [alert_row(a) for a in new])
-                queue_outbox(self.db, new, current.position)
+                self.db.executemany(
+                    f"UPDATE {table} SET status = ?, closed_on = ?, message = ? WHERE alert_id = ?",
+                    [(a.status, a.closed_on, a.message_json(), a.alert_id) for a in closed],
+                )
+                queue_outbox(self.db, [*new, *closed], current.position)
                 if as_of.isoformat() > (current.deadlines_on or ""):
                     mark_deadlines(self.db, PROJECTION, as_of.isoformat())
-            return new
+            return [*new, *closed]
 
     def preview_deadlines(self, as_of: date) -> list[Alert]:
         """The deadline alerts `as_of` would raise that are not raised yet; nothing stored."""
@@ -422,7 +436,7 @@ class Projector:
             live = self._read_live()
             if live is None:
                 return []
-            return self._unknown(live.generation, self._due(live.generation, as_of))
+            return self._changed(live.generation, self._due(live.generation, as_of))[0]
 
     def _daily_deadlines(self) -> int:
         """Once per day (the tracking row remembers which): raise the deadline alerts

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from store.database import Database
 from store.tracking import create_tracking_table
 
-SCHEMA_VERSION = 4  # 2: findings (data quality); 3: birth year, not date; 4: plain chronology
+# 2: findings; 3: birth year, not date; 4: plain chronology; 5: alerts raised again, closed
+SCHEMA_VERSION = 5
 PROJECTION = "casejourney"
 TEXT, INT, BIG = "TEXT", "INTEGER", "BIGINT"
 
@@ -159,8 +160,8 @@ TABLES: dict[str, Table] = {
         ),
         _t(
             "alert_rows",
-            "alert_id kind family_id child_id trigger_event_id occurred_at detail message "
-            "team status",
+            "alert_id kind family_id child_id trigger_event_id occurred_at raised_on closed_on "
+            "detail message team status",
             "alert_id",
             "family_id",
             "kind,occurred_at",
@@ -213,9 +214,15 @@ def point_views(db: Database, generation: int) -> None:
         "CREATE VIEW rm_acknowledgements AS SELECT * FROM "
         f"{physical('acknowledgements', generation)}"
     )
+    # An acknowledgement covers an alert as raised by its day: raised again later (a 4th
+    # referral), the alert is open again and shows who acknowledged it before.
     db.execute("DROP VIEW IF EXISTS rm_alerts")
     db.execute(
-        "CREATE VIEW rm_alerts AS SELECT a.*, k.acknowledged_on, k.acknowledged_by "
+        "CREATE VIEW rm_alerts AS SELECT a.*, "
+        "CASE WHEN k.acknowledged_on >= a.raised_on THEN k.acknowledged_on END AS acknowledged_on, "
+        "CASE WHEN k.acknowledged_on >= a.raised_on THEN k.acknowledged_by END AS acknowledged_by, "
+        "CASE WHEN k.acknowledged_on < a.raised_on THEN k.acknowledged_on END "
+        "AS acknowledged_before "
         f"FROM {physical('alert_rows', generation)} a "
         f"LEFT JOIN {physical('acknowledgements', generation)} k ON k.alert_id = a.alert_id"
     )

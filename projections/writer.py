@@ -2,9 +2,10 @@
 
 A family's rows are replaced whole (delete, insert), so applying the same batch
 twice leaves the same rows. Alerts are different: they are a ledger. A new alert
-id is inserted and queued in the outbox; an alert whose trigger no longer holds
-(a retraction, a corrected date) is marked `withdrawn`, never deleted, so what
-was raised and sent stays on record.
+id is inserted and queued in the outbox; one whose message changed (raised again
+with a higher count, closed) is updated and queued again; an alert whose trigger
+no longer holds (a retraction, a corrected date) is marked `withdrawn`, never
+deleted, so what was raised and sent stays on record.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def table_rows(name: str, results: Iterable[FamilyRows]) -> list[tuple[Any, ...]
     return [getter(row) for r in results for row in r.tables[name]]
 
 
-def alert_row(alert: Alert, status: str = "active") -> tuple[Any, ...]:
+def alert_row(alert: Alert) -> tuple[Any, ...]:
     values = {
         "alert_id": alert.alert_id,
         "kind": alert.kind,
@@ -40,10 +41,12 @@ def alert_row(alert: Alert, status: str = "active") -> tuple[Any, ...]:
         "child_id": alert.child_id,
         "trigger_event_id": alert.trigger_event_id,
         "occurred_at": alert.occurred_at,
+        "raised_on": alert.last_raised_on,
+        "closed_on": alert.closed_on,
         "detail": canonical_json(alert.detail),
         "message": alert.message_json(),
         "team": alert.team,
-        "status": status,
+        "status": alert.status,
     }
     return tuple(values[c] for c in ALERT_COLUMNS)
 
@@ -104,13 +107,22 @@ def replace_families(
         db.copy_rows(table, TABLES[name].column_names, rows)
 
 
+# Queue an alert's message unless the outbox already holds that very message: a new
+# alert id is inserted; a changed one (a 4th referral, a closing) replaces the message
+# and waits to be sent again; the same message again (a replay, a redelivery, a
+# rebuild) changes nothing. Where it was last placed on the topic is kept until the
+# new one is placed (the outbox reads the topic from there after a crash).
+OUTBOX_UPSERT = (
+    " ON CONFLICT (alert_id) DO UPDATE SET message = excluded.message, "
+    "created_position = excluded.created_position, attempted_at = NULL, published_at = NULL "
+    "WHERE cj_alert_outbox.message <> excluded.message"
+)
+OUTBOX_COLUMNS = "alert_id, family_id, message, created_position"
+
+
 def queue_outbox(db: Database, alerts: Iterable[Alert], position: int) -> None:
     db.executemany(
-        insert_sql(
-            "cj_alert_outbox",
-            ("alert_id", "family_id", "message", "created_position"),
-            "alert_id",
-        ),
+        f"INSERT INTO cj_alert_outbox ({OUTBOX_COLUMNS}) VALUES (?, ?, ?, ?){OUTBOX_UPSERT}",
         [(a.alert_id, a.family_id, a.message_json(), position) for a in alerts],
     )
 
@@ -125,7 +137,8 @@ def sync_alerts(
 ) -> list[Alert]:
     """Bring the families' alert rows in line with what their records now say.
 
-    Returns the alerts newly raised (or raised again after a withdrawal).
+    Returns the alerts whose row is new or changed: those queued for the outbox,
+    which sends each only if its message changed.
     """
     table = physical("alert_rows", generation)
     computed = {a.alert_id: a for r in results for a in r.alerts}
@@ -136,27 +149,27 @@ def sync_alerts(
             existing[stored["alert_id"]] = stored
     inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
-    raised: list[Alert] = []
+    changed: list[Alert] = []
     today = as_of.isoformat()
     for alert_id, alert in computed.items():
         row = alert_row(alert)
         old = existing.get(alert_id)
         if old is None:
             inserts.append(row)
-            raised.append(alert)
         elif tuple(old[c] for c in ALERT_COLUMNS) != row:
             updates.append((*row[1:], alert_id))
-            if old["status"] != "active":
-                raised.append(alert)
+        else:
+            continue
+        changed.append(alert)
     withdrawn = [
         (alert_id,)
         for alert_id, old in existing.items()
-        if alert_id not in computed and old["status"] == "active" and old["occurred_at"] <= today
+        if alert_id not in computed and old["status"] != "withdrawn" and old["occurred_at"] <= today
     ]
     db.executemany(insert_sql(table, ALERT_COLUMNS), inserts)
     sets = ", ".join(f"{c} = ?" for c in ALERT_COLUMNS[1:])
     db.executemany(f"UPDATE {table} SET {sets} WHERE alert_id = ?", updates)
     db.executemany(f"UPDATE {table} SET status = 'withdrawn' WHERE alert_id = ?", withdrawn)
     if outbox:
-        queue_outbox(db, raised, position)
-    return raised
+        queue_outbox(db, changed, position)
+    return changed

@@ -190,6 +190,7 @@ def _access_text(access: AccessLogCheck) -> str:
 
 def past_alerts(args: argparse.Namespace, container: Container) -> int:
     """`casejourney alerts --as-at T`: the alerts as they stood then, from a replay."""
+    from casejourney.commands.alert_lines import print_alerts
     from projections.as_at import alerts_as_at, day_of
 
     if args.as_of:
@@ -204,17 +205,9 @@ def past_alerts(args: argparse.Namespace, container: Container) -> int:
         team=args.team,
         since=args.since,
     )
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
-    print(f"Alerts as they stood at {api.local_text(as_at)} (deadlines as of {day_of(as_at)})")
-    for r in rows:
-        ack = " acknowledged" if r["acknowledged"] else ""
-        print(
-            f"{r['occurred_at']}  {r['kind']:<24} {r['family_id']:<14} {r['child_id'] or '-':<14}"
-            f" {r['team'] or '-':<18} {r['alert_id']}{ack}  {json.dumps(r['detail'])}"
-        )
-    print(f"{len(rows)} alerts", file=sys.stderr)
+    if not args.json:
+        print(f"Alerts as they stood at {api.local_text(as_at)} (deadlines as of {day_of(as_at)})")
+    print_alerts(rows, container.settings.severity, as_json=args.json, ids=args.ids)
     return 0
 
 

@@ -7,20 +7,17 @@ follower is running), so their answers always match the store.
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import threading
 from typing import Any
 
-from casejourney.commands.arguments import JSON_HELP, TEAM_HELP
+from casejourney.commands.alert_lines import print_alerts
+from casejourney.commands.arguments import TEAM_HELP
 from casejourney.commands.arguments import day as _day
 from casejourney.container import Container
 from domain.rules import ALERT_KINDS
 from projections import queries
-
-# Said of an alert whose trigger (or a counted referral) is in an error finding.
-CONTRADICTED = "depends on a contradicted record (see `casejourney findings`)"
 
 
 def register(sub: Any) -> None:
@@ -42,9 +39,12 @@ def register(sub: Any) -> None:
         "shown as projected, never raised or sent early",
     )
     p.add_argument("--team", help=TEAM_HELP)
-    p.add_argument("--family", help="only this family's alerts")
-    p.add_argument("--all", action="store_true", help="include withdrawn alerts")
-    p.add_argument("--json", action="store_true", help=JSON_HELP)
+    p.add_argument("--family", help="only alerts of this family id")
+    p.add_argument(
+        "--all", action="store_true", help="include closed and withdrawn alerts (default: open)"
+    )
+    p.add_argument("--ids", action="store_true", help="add each alert's id as a last column")
+    p.add_argument("--json", action="store_true", help="every field, ids included, as JSON")
     p.add_argument("--as-at", metavar="DATETIME", help="as they stood then (audit replay)")
     p.set_defaults(handler=alerts, reads_only=True)
 
@@ -95,6 +95,7 @@ def alerts(args: argparse.Namespace, container: Container) -> int:
         until=as_of,
         family_id=args.family,
         status=None if args.all else "active",
+        as_of=min(as_of, today),
     )
     if as_of > today:  # a later day: what its deadlines would raise, shown, never sent
         for alert in projector.preview_deadlines(as_of):
@@ -114,17 +115,5 @@ def alerts(args: argparse.Namespace, container: Container) -> int:
                 }
             )
         rows.sort(key=lambda r: (r["occurred_at"], r["alert_id"]), reverse=True)
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
-    for r in rows:
-        ack = " acknowledged" if r["acknowledged"] else ""
-        state = "" if r["status"] == "active" else f" {r['status'].upper()}"
-        if r["detail"].get("contradicted"):
-            state += f" {CONTRADICTED}"
-        print(
-            f"{r['occurred_at']}  {r['kind']:<24} {r['family_id']:<14} {r['child_id'] or '-':<14}"
-            f" {r['team'] or '-':<18} {r['alert_id']}{ack}{state}  {json.dumps(r['detail'])}"
-        )
-    print(f"{len(rows)} alerts", file=sys.stderr)
+    print_alerts(rows, container.settings.severity, as_json=args.json, ids=args.ids)
     return 0

@@ -8,11 +8,14 @@ definition text.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,27 @@ class Alert:
     occurred_at: str  # business date (ISO) the alert became true
     detail: dict[str, Any] = field(default_factory=dict)
     team: str | None = None
+    # The latest business day it was raised on: a 4th referral raises a third-referral
+    # alert again (an acknowledgement before that day no longer covers it). None: occurred_at.
+    raised_on: str | None = None
+    # The business day the situation ended (a deadline alert closes itself); None: open.
+    closed_on: str | None = None
+
+    @property
+    def last_raised_on(self) -> str:
+        return self.raised_on or self.occurred_at
+
+    @property
+    def status(self) -> str:
+        return "closed" if self.closed_on else "active"
 
     def message(self) -> dict[str, Any]:
-        """The message published to `csc.alerts` (team is ours, not the contract's)."""
+        """The message published to `csc.alerts` (team is ours, not the contract's).
+
+        An open alert's message has the contract's fields only; a closed one adds
+        `status` and `closed_on`, so a consumer sees the closing as an update of the
+        same alert id.
+        """
         out: dict[str, Any] = {
             "alert_id": self.alert_id,
             "kind": self.kind,
@@ -60,11 +81,31 @@ class Alert:
         }
         if self.child_id is not None:
             out["child_id"] = self.child_id
+        if self.closed_on is not None:
+            out["status"], out["closed_on"] = "closed", self.closed_on
         return out
 
     def message_json(self) -> str:
         """Canonical JSON (sorted keys, compact): the same alert gives the same bytes."""
         return canonical_json(self.message())
+
+
+def runs(items: Iterable[T], reached: Callable[[T], bool]) -> list[list[T]]:
+    """The unbroken stretches of `items` (in their order) for which `reached` holds.
+
+    A repeat pattern raises one alert per stretch: the item that starts it gives the
+    alert its id, the later ones raise it again instead of adding alerts."""
+    out: list[list[T]] = []
+    current: list[T] | None = None
+    for item in items:
+        if not reached(item):
+            current = None
+        elif current is None:
+            current = [item]
+            out.append(current)
+        else:
+            current.append(item)
+    return out
 
 
 def canonical_json(value: Any) -> str:

@@ -75,18 +75,15 @@ def _contradicting(found: Iterable[Finding]) -> dict[str, list[str]]:
 
 def _counted(alert: Alert, history: list[Row], th: Thresholds) -> list[str]:
     """The event ids an alert rests on: its trigger, and for third referrals every
-    referral its count includes."""
+    referral its count includes, from the window before its run's first referral to
+    the latest that raised it."""
     if alert.kind not in ("third_referral_child", "third_referral_family"):
         return [alert.trigger_event_id]
     start = minus_years(date.fromisoformat(alert.occurred_at), th.referral_window_years)
-    rows = [r for r in history if start.isoformat() <= r["received_on"] <= alert.occurred_at]
+    end = alert.last_raised_on
+    rows = [r for r in history if start.isoformat() <= r["received_on"] <= end]
     if alert.kind == "third_referral_child":
-        trigger = next(r for r in history if r["event_id"] == alert.trigger_event_id)
-        rows = [
-            r
-            for r in rows
-            if r["child_id"] == alert.child_id and r["sequence"] <= trigger["sequence"]
-        ]
+        rows = [r for r in rows if r["child_id"] == alert.child_id]
     return [alert.trigger_event_id, *(r["event_id"] for r in rows)]
 
 

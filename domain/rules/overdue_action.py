@@ -1,5 +1,6 @@
 """Supervision drift: an action set in supervision that is past its due date with no
-ActionCompleted by then. Raised the day after the due date (plus any grace days)."""
+ActionCompleted by then. Raised the day after the due date (plus any grace days);
+closes itself on the day the action is completed."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ RULE = Rule(
     title="Overdue supervision action",
     definition=(
         "A supervision action past its due_on with no ActionCompleted on or before that day. "
-        "One alert per action, raised the day after it fell due."
+        "One alert per action, raised the day after it fell due, closed when it is done."
     ),
     alert=True,
 )
@@ -84,6 +85,7 @@ def alerts(rows: list[dict[str, Any]], as_of: date, th: Thresholds) -> list[Aler
                     "child_ids": child_ids,
                 },
                 team=row.get("team"),
+                closed_on=iso(completed) if completed is not None and completed <= as_of else None,
             )
         )
     return out

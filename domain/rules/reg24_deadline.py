@@ -4,7 +4,9 @@ Temporary approval lasts 16 weeks from the placement's start; `expires_on` is th
 first day without it. One extension of 8 weeks (Regulation 25) moves the expiry.
 Warn 4 weeks before an expiry unless the placement was approved, ended or
 extended before the warning day; breach on the expiry day unless it was
-approved or ended (or, for the first expiry, extended) before it.
+approved or ended (or, for the first expiry, extended) before it. A warning
+closes itself when the placement is resolved or the expiry comes (the breach, if
+any, takes over); a breach when the placement is approved or ended.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ RULE = Rule(
     definition=(
         "A connected-person placement's temporary approval expires 16 weeks after it started "
         "(24 with the one Regulation 25 extension). Warn 4 weeks before expiry; breach at "
-        "expiry when the placement is neither approved nor ended."
+        "expiry when the placement is neither approved nor ended. Each closes itself when "
+        "the situation ends (approved, ended, extended; a warning also at expiry)."
     ),
     alert=True,
 )
@@ -74,9 +77,13 @@ def alerts(rows: list[dict[str, Any]], as_of: date, th: Thresholds) -> list[Aler
             phases.append((second, _first(approved, ended), True))
         for expires, resolved, with_extension in phases:
             warn = expires - timedelta(weeks=th.reg24_warn_weeks)
-            for phase, day in (("warn", warn), ("breach", expires)):
+            for phase, day, ends in (
+                ("warn", warn, _first(resolved, expires)),
+                ("breach", expires, resolved),
+            ):
                 if as_of < day or (resolved is not None and resolved < day):
                     continue
+                closed = ends if ends is not None and ends <= as_of else None
                 out.append(
                     Alert(
                         alert_id=alert_id(
@@ -94,6 +101,7 @@ def alerts(rows: list[dict[str, Any]], as_of: date, th: Thresholds) -> list[Aler
                             "extended": with_extension,
                         },
                         team=row.get("team"),
+                        closed_on=iso(closed),
                     )
                 )
     return out

@@ -132,7 +132,7 @@ def _overview(page: Page) -> None:
 
 def _alerts(page: Page) -> None:
     expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text("Click a row to open the family")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Select a row to open its family")).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_text("Acknowledge an alert")).to_be_visible()
 
 

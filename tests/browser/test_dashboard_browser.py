@@ -1,7 +1,7 @@
 """The dashboard in a real browser: `casejourney dashboard` driven by Playwright on Chromium.
 
 Opens every page on demo-like data and checks its key content, follows an alert
-to its family in two clicks, opens a linked family from the network drawing,
+to its family (row, then its family), opens a linked family from the network drawing,
 and downloads an export. Screenshots go to test-artifacts/ (git-ignored) for a
 person to look at. A missing Chromium fails the test: it is never skipped.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -71,21 +72,26 @@ def test_every_page_shows_its_key_content(
     (ARTIFACTS / "dashboard-browser-seconds.json").write_text(json.dumps(seconds, indent=2))
 
 
-def test_from_an_alert_to_the_familys_timeline_and_network_in_two_clicks(
+def test_from_an_alert_to_the_familys_timeline_and_network_in_three_clicks(
     server: Server, page: Page, store_url: str
 ) -> None:
-    newest = queries.alerts(store_url, acknowledged=False)[0]
+    open_families = {a["family_id"] for a in queries.alerts(store_url, acknowledged=False)}
     page.goto(server.url)  # the Overview, where a practice lead lands
     expect(page.get_by_role("heading", name="Overview", exact=True)).to_be_visible(timeout=WAIT_MS)
     wait_until_idle(page)
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Alerts").click()  # one
-    expect(page.get_by_text("Click a row to open the family")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Select a row to open its family")).to_be_visible(timeout=WAIT_MS)
     wait_until_idle(page)
-    page.mouse.click(**first_row_marker(page))  # two
+    page.mouse.click(**first_row_marker(page))  # two: the most urgent family's first alert
+    button = page.get_by_role("button", name=re.compile(r"^Open family "))
+    expect(button).to_be_visible(timeout=WAIT_MS)
+    family_id = (button.text_content() or "").removeprefix("Open family ").strip()
+    assert family_id in open_families
+    button.click()  # three
 
-    page.wait_for_url(f"**/family?family={newest['family_id']}", timeout=WAIT_MS)
-    heading = page.get_by_role("heading", name=f"Family {newest['family_id']}", exact=True)
+    page.wait_for_url(f"**/family?family={family_id}", timeout=WAIT_MS)
+    heading = page.get_by_role("heading", name=f"Family {family_id}", exact=True)
     expect(heading).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_text("Journey by child")).to_be_visible()
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=WAIT_MS)
@@ -139,3 +145,41 @@ def test_the_plo_panel_list_downloads_as_csv_and_excel(
     assert list(csv["PLO id"]) == [r["plo_id"] for r in expected]
     assert list(excel["PLO id"]) == [r["plo_id"] for r in expected]
     assert files["Export CSV"].name == f"plo-panel-{date.today():%Y%m%d}.csv"
+
+
+def test_acknowledging_from_the_row_records_it_and_clears_the_form(
+    server: Server, page: Page, store_url: str
+) -> None:
+    """Last in the module: it writes to the shared store. After acknowledging, nothing
+    is chosen and no reason is left: the next family's alert is never one click away."""
+    page.goto(f"{server.url}/alerts")
+    expect(page.get_by_text("Select a row to open its family")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    page.mouse.click(**first_row_marker(page))
+    button = page.get_by_role("button", name=re.compile(r"^Open family "))
+    expect(button).to_be_visible(timeout=WAIT_MS)
+    family_id = (button.text_content() or "").removeprefix("Open family ").strip()
+    chosen = page.get_by_role("combobox", name="Alert", exact=True)
+    expect(chosen).to_have_value(re.compile(f"^Family {family_id} "), timeout=WAIT_MS)
+    before = {a["alert_id"] for a in queries.alerts(store_url, acknowledged=True)}
+
+    reason = page.get_by_label("Why (kept with the acknowledgement)")
+    reason.fill("Discussed at the weekly panel")
+    reason.press("Tab")  # Streamlit applies a text area when it loses focus
+    wait_until_idle(page)
+    acknowledge = page.get_by_role("button", name="Acknowledge", exact=True)
+    expect(acknowledge).to_be_enabled(timeout=WAIT_MS)
+    acknowledge.click()
+    expect(page.get_by_text(f"for family {family_id} acknowledged by")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    wait_until_idle(page)
+
+    expect(reason).to_have_value("")
+    expect(chosen).to_have_value("")
+    expect(acknowledge).to_be_disabled()
+    expect(page.get_by_role("button", name=re.compile(r"^Open family "))).to_have_count(0)
+    screenshot(page, "alerts-after-acknowledging")
+    acknowledged = queries.alerts(store_url, acknowledged=True)
+    new = [a for a in acknowledged if a["alert_id"] not in before]
+    assert [a["family_id"] for a in new] == [family_id]  # one alert, of the family chosen

@@ -96,7 +96,8 @@ def third_referrals(family_id: str) -> list[ContractEvent]:
 
 
 def active_ids(box: Container) -> set[str]:
-    rows = box.projector.db.rows("SELECT alert_id FROM rm_alerts WHERE status = 'active'")
+    """The alerts raised and standing (open or closed since): each was sent."""
+    rows = box.projector.db.rows("SELECT alert_id FROM rm_alerts WHERE status <> 'withdrawn'")
     return {r["alert_id"] for r in rows}
 
 
@@ -134,8 +135,13 @@ def test_each_alert_is_published_once_through_rebuilds_redeliveries_and_restarts
         box.store.record_batch([more])
         box.projector.run_once()
         ids = active_ids(box)
+        rows = box.projector.db.rows("SELECT alert_id FROM rm_alerts WHERE family_id = 'F2'")
+        updated = {r["alert_id"] for r in rows}
     counts = Counter(json.loads(m.value)["alert_id"] for m in messages(config))
-    assert counts == dict.fromkeys(ids, 1)  # the new referral's alert once, the rest once
+    assert len(updated) == 2  # the child's and the family's third-referral alerts
+    # The 5th referral raised F2's two alerts again: each sent twice (raised, updated);
+    # every other alert once.
+    assert counts == {i: 2 if i in updated else 1 for i in ids}
 
 
 def test_a_crash_after_the_broker_acknowledged_does_not_send_again(
@@ -178,4 +184,38 @@ def test_only_one_publisher_sends_at_a_time(database_url: str) -> None:
         assert second.projector.publish_pending() == 0
         assert first.projector.publish_pending() > 0  # the holder sends them
     counts = Counter(json.loads(m.value)["alert_id"] for m in messages(config))
-    assert set(counts.values()) == {1} and len(counts) == 8  # 2 child + 2 family alerts each
+    assert set(counts.values()) == {1} and len(counts) == 4  # a child and a family alert each
+
+
+def test_a_fourth_referral_updates_the_alert_once_through_replays_and_a_crash(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = settings(database_url)
+    first_three, fourth = third_referrals("F6")[:3], third_referrals("F6")[3:]
+    with container(config) as box:
+        box.store.record_batch(first_three)
+        box.projector.run_once()
+        raised = {json.loads(m.value)["alert_id"] for m in messages(config)}
+        assert len(raised) == 2  # the child's alert and the family's
+        box.store.record_batch(fourth)
+        real = Outbox._record
+
+        def crash(self: Outbox, db: Any, done: Any) -> None:
+            raise RuntimeError("killed after the broker acknowledged the update")
+
+        monkeypatch.setattr(Outbox, "_record", crash)
+        with pytest.raises(RuntimeError):
+            box.projector.run_once()
+        monkeypatch.setattr(Outbox, "_record", real)
+    with container(config) as box:  # a restart finds the update on the topic
+        assert box.projector.publish_pending() == 0
+        assert box.store.record_batch(fourth).stored == []  # a redelivery stores nothing
+        box.projector.run_once()
+        box.projector.rebuild()
+        box.projector.run_once()
+        box.projector.publish_pending()
+    sent = [json.loads(m.value) for m in messages(config)]
+    assert Counter(m["alert_id"] for m in sent) == dict.fromkeys(raised, 2)  # raised, updated
+    child = [m for m in sent if m["kind"] == "third_referral_child"]
+    assert [m["detail"]["count"] for m in child] == [3, 4]
+    assert child[1]["detail"]["referral_ids"] == ["R5", "R7"]

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from consumers.files.jsonl import decode
 from domain.family_view import family_json, family_text
+from domain.rules.severity import Severities
 from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections.read_models import ReadModels
 from projections.runner import Projector
@@ -155,7 +156,7 @@ def test_whatever_the_door_accepts_every_later_stage_can_carry(database_url: str
                 assert family is not None
                 family_text(family, date(2026, 12, 1))
                 orjson.dumps(family_json(family))
-        models = ReadModels(url, DEFAULT_THRESHOLDS)
+        models = ReadModels(url, DEFAULT_THRESHOLDS, Severities())
         try:
             _every_read(models, {e.family_id for e in events})
         finally:

@@ -73,6 +73,10 @@ def test_the_family_page_has_a_data_quality_panel_and_marks_contradicted_alerts(
     assert not any("not bold" in m.value for m in [*at.markdown, *at.caption])
     [alerts] = [f for f in frames if "alert id" in f.columns]
     third = alerts[alerts["kind"] == "third_referral_child"]
-    assert third["detail"].iloc[0].startswith("depends on a contradicted record")
+    assert (
+        third["detail"]
+        .iloc[0]
+        .endswith("Depends on a contradicted record: see the data-quality findings.")
+    )
     clean = open_page("family.py", family="F-CLEAN")
     assert any("No data-quality findings" in c.value for c in clean.caption)

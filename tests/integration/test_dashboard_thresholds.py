@@ -130,8 +130,8 @@ def test_the_audit_page_gives_the_alerts_of_the_local_target(
     assert not at.exception, [e.value for e in at.exception]
     alerts = at.dataframe[2].value  # children, open work, alerts then, chronology then
     reasons = " ".join(alerts["detail"])
-    assert ("reason beyond_target" in reasons) is beyond
-    assert "reason no_meeting" in reasons, "the review gap is an alert at either target"
+    assert ("Open beyond the 16-week target" in reasons) is beyond
+    assert "No PLO meeting since" in reasons, "the review gap is an alert at either target"
 
 
 def test_the_environment_fills_the_thresholds_the_container_hands_out(tmp_path: Path) -> None:

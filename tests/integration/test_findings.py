@@ -82,7 +82,7 @@ def test_a_contradictory_family_is_stored_whole_and_a_correction_removes_a_findi
     closed = found[("dated_before_anchor", "q10")]["finding_id"]
     assert third["detail"]["contradicted"] == sorted([before, closed])
     assert main(["alerts", "--kind", "third_referral_child"]) == 0
-    assert "depends on a contradicted record" in capsys.readouterr().out
+    assert "Depends on a contradicted record" in capsys.readouterr().out
 
     assert main(["findings", "--as-of", PAST_GRACE]) == 0
     out, err = capsys.readouterr()

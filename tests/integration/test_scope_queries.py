@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.rules.severity import Severities
 from domain.rules.thresholds import DEFAULT_THRESHOLDS as TH
 from projections import queries
 from projections.access import PRACTICE_LEAD, AccessPolicy, Scope, Viewer
@@ -98,7 +99,7 @@ def test_a_restricted_family_is_seen_only_by_those_named_on_it(url: str, tmp_pat
     named = policy.viewer({"preferred_username": "named.user", "groups": ["service_manager"]})
     other = policy.viewer({"preferred_username": "someone", "groups": ["service_manager"]})
     assert named is not None and other is not None
-    models = ReadModels(url, TH)
+    models = ReadModels(url, TH, Severities())
     try:
         assert models.family(family, scope=named.scope) is not None
         assert models.family(family, scope=other.scope) is None

@@ -132,6 +132,16 @@ def test_acknowledgement_is_a_valid_contract_event_with_a_deterministic_id() -> 
     assert acknowledgement("A-1", "F1", LEAD, "", moment).payload == {"alert_id": "A-1"}
 
 
+def test_an_alert_raised_again_is_acknowledged_again_under_a_new_id() -> None:
+    moment = datetime(2025, 3, 1, 10, 30, tzinfo=UTC)
+    again = acknowledgement("A-1", "F1", LEAD, "", moment, again_on="2025-02-20")
+    assert again.event_id == "ack:A-1:PL-1:2025-02-20" != acknowledgement_id("A-1", "PL-1")
+    assert len(acknowledgement_id("x" * 150, "PL-1", "2025-02-20")) <= 128
+    assert acknowledgement_id("x" * 150, "PL-1", "2025-02-20") != acknowledgement_id(
+        "x" * 150, "PL-1"
+    )
+
+
 def test_acknowledgement_ids_stay_within_the_contract_for_long_alert_ids() -> None:
     long_id = "x" * 150
     assert len(acknowledgement_id(long_id, "PL-1")) <= 128

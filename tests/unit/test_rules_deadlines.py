@@ -138,3 +138,72 @@ def test_deadline_alert_ids_rest_on_subject_phase_and_due_date() -> None:
     first = {a.alert_id for a in derive("F1", recs, date(2024, 5, 1), DEFAULT_THRESHOLDS).alerts}
     later = {a.alert_id for a in derive("F1", recs, date(2025, 5, 1), DEFAULT_THRESHOLDS).alerts}
     assert first == later and len(first) == 2
+
+
+def states(recs: list[Record], as_of: str, kind: str) -> list[tuple[str, str, str | None]]:
+    """(phase or reason, status, closed_on) of each alert of `kind`, by when it came true."""
+    found = derive("F1", recs, date.fromisoformat(as_of), DEFAULT_THRESHOLDS).alerts
+    return [
+        (a.detail.get("phase") or a.detail.get("reason") or "", a.status, a.closed_on)
+        for a in sorted(found, key=lambda a: a.occurred_at)
+        if a.kind == kind
+    ]
+
+
+def test_a_drift_alert_closes_when_the_pre_proceedings_end() -> None:
+    meetings = [
+        ev("PLOMeetingHeld", f"2024-0{m}-20", plo_id="PLO1", kind="review", child_id=None)
+        for m in (1, 2, 3, 4)
+    ]
+    ended = ev(
+        "PreProceedingsEnded", "2024-06-10", plo_id="PLO1", outcome="step_down", child_id=None
+    )
+    assert states(plo(*meetings), "2024-06-09", "pre_proceedings_drift") == [
+        ("beyond_target", "active", None),
+        ("no_meeting", "active", None),  # 20 April + 6 weeks, no meeting since
+    ]
+    assert states(plo(*meetings, ended), "2024-06-09", "pre_proceedings_drift") == [
+        ("beyond_target", "active", None),  # its end is not known as at 9 June
+        ("no_meeting", "active", None),
+    ]
+    assert states(plo(*meetings, ended), "2024-06-10", "pre_proceedings_drift") == [
+        ("beyond_target", "closed", "2024-06-10"),
+        ("no_meeting", "closed", "2024-06-10"),
+    ]
+
+
+def test_a_gap_between_meetings_closes_at_the_next_meeting() -> None:
+    late = ev("PLOMeetingHeld", "2024-03-01", plo_id="PLO1", kind="initial", child_id=None)
+    assert states(plo(late), "2024-03-01", "pre_proceedings_drift") == [
+        ("no_meeting", "closed", "2024-03-01")
+    ]
+    (alert,) = [
+        a
+        for a in derive("F1", plo(late), date(2024, 3, 1), DEFAULT_THRESHOLDS).alerts
+        if a.kind == "pre_proceedings_drift"
+    ]
+    assert alert.message()["status"] == "closed"  # the closing goes to csc.alerts too
+
+
+def test_an_overdue_action_closes_when_it_is_done() -> None:
+    late = ev("ActionCompleted", "2024-05-09", action_id="ACT1", child_id=None)
+    assert states(supervision("2024-05-01", late), "2024-05-08", "overdue_action") == [
+        ("", "active", None)
+    ]
+    assert states(supervision("2024-05-01", late), "2024-05-09", "overdue_action") == [
+        ("", "closed", "2024-05-09")
+    ]
+    (open_one,) = derive("F1", supervision("2024-05-01"), date(2024, 6, 1), Thresholds()).alerts
+    assert "status" not in open_one.message()  # an open alert's message: the contract's fields
+
+
+def test_a_reg24_warning_closes_at_expiry_and_the_breach_when_approved() -> None:
+    approved = ev("ConnectedPersonApproved", "2024-05-01", placement_id="PL1")
+    assert states(records(PLACED), "2024-04-22", "reg24_deadline") == [
+        ("warn", "closed", "2024-04-22"),
+        ("breach", "active", None),
+    ]
+    assert states(records(PLACED, approved), "2024-05-01", "reg24_deadline") == [
+        ("warn", "closed", "2024-04-22"),
+        ("breach", "closed", "2024-05-01"),
+    ]

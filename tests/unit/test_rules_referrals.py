@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.family import Family
+from domain.rules.base import Alert
 from domain.rules.family_rows import derive
 from domain.rules.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.state import Record
@@ -68,7 +69,11 @@ def test_twelve_months_before_29_february_starts_on_28_february() -> None:
     assert rows["R4"]["re_referral"] == 1  # 28 February 2023 is its first day
 
 
-def test_third_referral_child_raises_one_alert_per_referral_with_the_count() -> None:
+def alerts_of(recs: list[Record], kind: str) -> list[Alert]:
+    return [a for a in derive("F1", recs, AS_OF, DEFAULT_THRESHOLDS).alerts if a.kind == kind]
+
+
+def test_a_run_of_third_referrals_is_one_child_alert_with_the_latest_count() -> None:
     recs = records(
         referral("2024-01-05", "R1", event_id="r1"),
         referral("2024-04-05", "R2", event_id="r2"),
@@ -76,8 +81,72 @@ def test_third_referral_child_raises_one_alert_per_referral_with_the_count() -> 
         referral("2024-12-20", "R4", event_id="r4"),
         referral("2025-09-05", "R5", event_id="r5"),  # R3 (a year before, to the day) and R4
     )
-    found = kinds(recs, "third_referral_child")
-    assert [(a["trigger"], a["count"]) for a in found] == [("r3", 3), ("r4", 4), ("r5", 3)]
+    (alert,) = alerts_of(recs, "third_referral_child")
+    assert (alert.trigger_event_id, alert.occurred_at, alert.raised_on) == (
+        "r3",
+        "2024-09-05",
+        "2025-09-05",
+    )
+    assert alert.detail == {
+        "count": 3,
+        "referral_id": "R5",
+        "referral_ids": ["R3", "R4", "R5"],
+        "basis": "observed",
+    }
+
+
+def test_a_fourth_referral_raises_the_same_alert_id_with_a_higher_count() -> None:
+    events = [referral(f"2024-0{m}-05", f"R{m}", event_id=f"r{m}") for m in (1, 2, 3, 4)]
+    (third,) = alerts_of(records(*events[:3]), "third_referral_child")
+    (fourth,) = alerts_of(records(*events), "third_referral_child")
+    assert fourth.alert_id == third.alert_id
+    assert (third.detail["count"], fourth.detail["count"]) == (3, 4)
+    assert third.message_json() != fourth.message_json()  # an update for csc.alerts
+
+
+def test_a_referral_below_the_count_ends_the_run_and_a_later_third_opens_another() -> None:
+    recs = records(
+        referral("2022-01-05", "R1", event_id="r1"),
+        referral("2022-02-05", "R2", event_id="r2"),
+        referral("2022-03-05", "R3", event_id="r3"),
+        referral("2023-06-05", "R4", event_id="r4"),  # alone in its 12 months: the run ends
+        referral("2023-07-05", "R5", event_id="r5"),
+        referral("2023-08-05", "R6", event_id="r6"),  # a third again: a new run
+    )
+    found = alerts_of(recs, "third_referral_child")
+    assert [(a.trigger_event_id, a.detail["count"]) for a in found] == [("r3", 3), ("r6", 3)]
+    assert len({a.alert_id for a in found}) == 2
+
+
+def test_runs_are_per_child() -> None:
+    recs = records(
+        *(referral(f"2024-0{m}-05", f"A{m}", child="C1", event_id=f"a{m}") for m in (1, 2, 3)),
+        *(referral(f"2024-0{m}-06", f"B{m}", child="C2", event_id=f"b{m}") for m in (1, 2, 3)),
+    )
+    found = alerts_of(recs, "third_referral_child")
+    assert sorted((a.child_id, a.trigger_event_id) for a in found) == [("C1", "a3"), ("C2", "b3")]
+
+
+def test_a_run_of_family_referral_dates_is_one_family_alert() -> None:
+    recs = records(
+        referral("2024-01-10", "R1", child="C1", event_id="a"),
+        referral("2024-03-10", "R2", child="C2", event_id="b"),
+        referral("2024-05-10", "R3", child="C1", event_id="c"),
+        referral("2024-07-10", "R4", child="C3", event_id="d"),
+        referral("2024-07-10", "R5", child="C2", event_id="e"),  # same day: one date
+    )
+    (alert,) = alerts_of(recs, "third_referral_family")
+    assert (alert.trigger_event_id, alert.occurred_at, alert.raised_on) == (
+        "c",
+        "2024-05-10",
+        "2024-07-10",
+    )
+    assert alert.detail == {
+        "count": 4,
+        "child_ids": ["C1", "C2", "C3"],
+        "dates": ["2024-05-10", "2024-07-10"],
+        "basis": "observed",
+    }
 
 
 def test_same_day_referrals_of_one_child_count_in_sequence() -> None:
