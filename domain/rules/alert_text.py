@@ -56,6 +56,10 @@ def _repeat_plo(d: Detail) -> str:
     return f"Pre-proceedings episode number {d.get('episode_number')} for this family"
 
 
+def _repeat_s47(d: Detail) -> str:
+    return f"Section 47 enquiry number {d.get('count')} in 12 months" + _basis(d)
+
+
 def _drift(d: Detail) -> str:
     if d.get("reason") == "beyond_target":
         due = uk_date(d.get("due_on"))
@@ -98,6 +102,7 @@ TEXTS: dict[str, Callable[[Detail], str]] = {
     "third_referral_family": _third_family,
     "repeat_cp_plan": _repeat_plan,
     "repeat_pre_proceedings": _repeat_plo,
+    "repeat_section47": _repeat_s47,
     "pre_proceedings_drift": _drift,
     "reg24_deadline": _reg24,
     "overdue_action": _overdue,

@@ -19,6 +19,7 @@ class Severities:
     third_referral_family: str = "high"
     repeat_cp_plan: str = "medium"
     repeat_pre_proceedings: str = "medium"
+    repeat_section47: str = "medium"
     pre_proceedings_drift: str = "high"
     reg24_deadline: str = "high"
     unqualified_decision: str = "medium"

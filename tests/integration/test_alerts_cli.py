@@ -50,7 +50,7 @@ def test_the_table_has_a_header_and_plain_english_lines(
         "Severity", "Raised", "Days", "open", "Alert", "Family", "Child", "Owner", "State", "What",
     ]  # fmt: skip
     (line,) = lines  # one alert for the run of four referrals
-    assert line.startswith("high") and "10/05/2024" in line and " 91 " in line
+    assert line.startswith("high") and "10 May 2024" in line and " 91 " in line
     assert "Third referral (child)" in line and "Assessment / SW-7" in line
     assert "4 referrals in 12 months, latest R7; raised again by 1 later referral" in line
     assert "AL-" not in out and "third_referral_child" not in out and "{" not in out

@@ -11,7 +11,6 @@ from casejourney.settings import Settings
 from domain.rules import ALERT_KINDS
 from domain.rules.alert_text import TEXTS, describe, label
 from domain.rules.severity import LEVELS, Severities, rank
-from domain.uk_dates import uk_date
 
 
 def test_every_alert_kind_has_a_line_a_label_and_a_severity() -> None:
@@ -45,12 +44,12 @@ def test_deadline_lines_use_uk_dates_and_no_codes() -> None:
         "pre_proceedings_drift",
         {"plo_id": "PLO1", "reason": "no_meeting", "due_on": "2024-05-06", "since": "2024-03-25"},
     )
-    assert drift == "No PLO meeting since 25/03/2024: the next was due by 06/05/2024"
+    assert drift == "No PLO meeting since 25 Mar 2024: the next was due by 6 May 2024"
     breach = describe(
         "reg24_deadline",
         {"placement_id": "P1", "phase": "breach", "expires_on": "2024-04-22", "extended": True},
     )
-    assert "expired on 22/04/2024 (after the Regulation 25 extension)" in breach
+    assert "expired on 22 Apr 2024 (after the Regulation 25 extension)" in breach
     assert "_" not in drift + breach
 
 
@@ -67,14 +66,6 @@ def test_a_contradicted_alert_says_so_in_words() -> None:
         "overdue_action", {"action_id": "A1", "due_on": "2024-05-01", "contradicted": ["FN-1"]}
     )
     assert line.endswith("see the data-quality findings.") and "FN-1" not in line
-
-
-def test_uk_date_leaves_what_is_not_a_date() -> None:
-    assert (uk_date("2025-03-04"), uk_date("2025-03-04T10:00:00Z"), uk_date("soon")) == (
-        "04/03/2025",
-        "04/03/2025",
-        "soon",
-    )
 
 
 def test_severity_defaults_rank_third_referrals_and_drift_high() -> None:
