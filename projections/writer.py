@@ -90,7 +90,10 @@ def replace_families(
         rows: list[tuple[Any, ...]] = []
         for result in results:
             before = previous.get(result.family_id)
-            if before is not None and before.tables[name] == result.tables[name]:
+            if before is not None and (
+                before.tables[name] is result.tables[name]  # reused by derive
+                or before.tables[name] == result.tables[name]
+            ):
                 continue  # unchanged (compared as dicts: cheaper than building tuples)
             new = [getter(row) for row in result.tables[name]]
             old = {getter(row) for row in before.tables[name]} if before else None
