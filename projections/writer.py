@@ -9,13 +9,14 @@ was raised and sent stays on record.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
 from domain.rules.base import Alert, canonical_json
-from domain.rules.family_rows import FamilyRows
+from domain.rules.family_rows import FamilyRows, Row
 from projections.schema import ALERT_COLUMNS, FAMILY_TABLES, TABLES, physical
 from store.database import Database
 
@@ -90,11 +91,13 @@ def replace_families(
         rows: list[tuple[Any, ...]] = []
         for result in results:
             before = previous.get(result.family_id)
-            if before is not None and (
-                before.tables[name] is result.tables[name]  # reused by derive
-                or before.tables[name] == result.tables[name]
-            ):
-                continue  # unchanged (compared as dicts: cheaper than building tuples)
+            if before is not None:
+                added = _added_rows(before.tables[name], result.tables[name])
+                if added is not None:  # every old row kept, as the same object
+                    rows.extend(map(getter, added))
+                    continue
+                if before.tables[name] == result.tables[name]:
+                    continue  # unchanged (compared as dicts: cheaper than building tuples)
             new = [getter(row) for row in result.tables[name]]
             old = {getter(row) for row in before.tables[name]} if before else None
             if old is not None and old.issubset(new):
@@ -105,6 +108,23 @@ def replace_families(
         for where, params in family_filters(db, whole):
             db.execute(f"DELETE FROM {table} WHERE {where}", params)
         db.copy_rows(table, TABLES[name].column_names, rows)
+
+
+def _added_rows(old: list[Row], new: list[Row]) -> list[Row] | None:
+    """The rows of `new` that are not in `old`, when every row of `old` is in `new`
+    as the very same object (derive reuses what did not change: a table untouched,
+    or the earlier rows of one that grew); else None, and rows are compared."""
+    if old is new:
+        return []
+    if len(new) < len(old):
+        return None
+    if all(map(operator.is_, old, new)):  # the common case: rows appended
+        return new[len(old) :]
+    kept = set(map(id, new))
+    if not all(id(row) in kept for row in old):
+        return None
+    ids = set(map(id, old))
+    return [row for row in new if id(row) not in ids]
 
 
 def queue_outbox(db: Database, alerts: Iterable[Alert], position: int) -> None:
