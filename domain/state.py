@@ -166,6 +166,9 @@ class FamilyState:
     # The parts changed since it was last cleared (see PARTS): bookkeeping for the
     # projector, not a fact about the family, so two equal states may differ in it.
     touched: set[str] = field(default_factory=set, compare=False, repr=False)
+    # Per part, the keys of the items found by a reference (`_known`) since then: the
+    # only items a handler changes in place once they exist.
+    touched_keys: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
 
     # --- folding -------------------------------------------------------------
 
@@ -251,6 +254,8 @@ class FamilyState:
             self._wait(r, f"{what} {value} not yet received")
             self.waiting[r["event_id"]] = (table, value, what, r["event_type"])
             self.touched.add("waiting")
+        else:
+            self.touched_keys.setdefault(table, set()).add(value)
         return item
 
     def _new_id(self, r: Record, table: dict[str, dict[str, Any]], key: str, what: str) -> bool:

@@ -136,6 +136,7 @@ def extend_facts(facts: FamilyFacts, new: list[Record]) -> FamilyFacts | None:
     )
     state = extended.state
     state.touched.clear()
+    state.touched_keys.clear()
     _fold_into(extended, keyed)
     state.resolve_waiting()  # a new record may be what an earlier one awaited
     extended.changed = frozenset(state.touched.union(r["event_type"] for r in new))

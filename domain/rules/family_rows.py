@@ -74,6 +74,14 @@ INPUTS: dict[str, frozenset[str]] = {
     }.items()
 }
 
+# Tables of one row per item of a state part, by the items' key: (part, key field).
+KEYED: dict[str, tuple[str, str]] = {
+    "proceedings": ("proceedings", "proceedings_id"),
+    "placements": ("placements", "placement_id"),
+    "actions": ("actions", "action_id"),
+    "supervisions": ("supervisions", "supervision_id"),
+}
+
 # Each alert rule's source tables; its previous alerts stand while they do.
 ALERT_SOURCES: dict[str, tuple[str, ...]] = {
     "third_referral_child": ("referrals",),
@@ -181,6 +189,25 @@ class _Tables:
         self.tables[name] = rows
         return rows
 
+    def keyed(self, name: str, row_of: Callable[[dict[str, Any]], Row]) -> list[Row]:
+        """A table of one row per item of a state part, in key order (KEYED): when the
+        extension changed that part alone, only the rows of its new items and of those
+        it touched (domain.state.FamilyState.touched_keys) are built again."""
+        part, key = KEYED[name]
+        items: dict[str, dict[str, Any]] = getattr(self.facts.state, part)
+        if self.previous is None or self.changed is None or (INPUTS[name] - {part}) & self.changed:
+            return self.put(name, lambda: [row_of(items[k]) for k in sorted(items)])
+        if part not in self.changed:
+            return self.put(name, list)  # unchanged: the previous rows
+        old = {row[key]: row for row in self.previous.tables[name]}
+        touched = self.facts.state.touched_keys.get(part, set())
+        rows = [
+            row_of(items[k]) if k in touched or (row := old.get(k)) is None else row
+            for k in sorted(items)
+        ]
+        self.tables[name] = rows
+        return rows
+
     def reused(self, name: str) -> bool:
         return self.previous is not None and self.tables[name] is self.previous.tables[name]
 
@@ -214,10 +241,10 @@ def derive(
     history = t.put("referrals", lambda: re_referral.referral_history(facts, th))
     plans = t.put("cp_plans", lambda: repeat_cp_plan.plan_rows(facts, th))
     plo = t.put("plo", lambda: pre_proceedings.plo_rows(facts, th))
-    t.put("proceedings", lambda: pre_proceedings.proceedings_rows(facts))
-    placements = t.put("placements", lambda: reg24_deadline.placement_rows(facts, th))
-    actions = t.put("actions", lambda: overdue_action.action_rows(facts))
-    t.put("supervisions", lambda: overdue_action.supervision_rows(facts))
+    t.keyed("proceedings", lambda p: pre_proceedings.proceedings_row(facts, p))
+    placements = t.keyed("placements", lambda p: reg24_deadline.placement_row(facts, p, th))
+    actions = t.keyed("actions", lambda a: overdue_action.action_row(facts, a))
+    t.keyed("supervisions", lambda s: overdue_action.supervision_row(facts, s))
     decisions = t.decisions()
     t.put(
         "timeliness",

@@ -10,6 +10,7 @@ import dataclasses
 from typing import Any
 
 from domain.contract import EVENT_TYPES, parse_event
+from domain.rules.family_rows import KEYED
 from domain.state import META_TYPES, PARTS, FamilyState, Record, effective_records, sort_key
 from synthetic import generate
 from tests.support.contradictions import contradictory_family
@@ -46,6 +47,17 @@ def changed_parts(before: FamilyState, after: FamilyState) -> set[str]:
     return out
 
 
+def changed_items(before: FamilyState, after: FamilyState) -> dict[str, set[str]]:
+    """Per keyed part, the items that existed before and changed in place."""
+    out: dict[str, set[str]] = {}
+    for part, _ in KEYED.values():
+        old, new = getattr(before, part), getattr(after, part)
+        keys = {k for k in old if old[k] != new[k]}
+        if keys:
+            out[part] = keys
+    return out
+
+
 def families() -> list[list[Record]]:
     out = [recorded(edge_family()), recorded(rich_family()), recorded(stated_family())]
     out.append(recorded([parse_event(e) for e in contradictory_family()]))
@@ -67,6 +79,8 @@ def test_what_a_handler_changes_is_what_it_says_it_touched() -> None:
             state.touched.clear()
             state.apply(record)
             assert changed_parts(before, state) <= state.touched, record["event_type"]
+            for part, keys in changed_items(before, state).items():
+                assert keys <= state.touched_keys.get(part, set()), record["event_type"]
             before = copy.deepcopy(state)
             state.touched.clear()
             state.resolve_waiting()
