@@ -212,12 +212,6 @@ class FamilyState:
                     "a correction or retraction cannot target another one",
                 )
 
-    def can_apply_incrementally(self, record: Record) -> bool:
-        """True when applying `record` on top gives the same result as a refold."""
-        if record["event_type"] in META_TYPES:
-            return False
-        return self.last_key is None or sort_key(record) >= self.last_key
-
     def apply(self, r: Record, key: tuple[date, int, str, str] | None = None) -> None:
         """Apply one effective record; `key` saves recomputing its sort key."""
         self.last_key = key = key or sort_key(r)
