@@ -282,8 +282,9 @@ class Projector:
             if facts is None:
                 records = [*(base.records if isinstance(base, FamilyFacts) else base), *new]
                 facts = facts_for(group.family_id, records)
+            previous = batch.previous.get(group.family_id) if facts.changed is not None else None
             batch.results.append(
-                derive(group.family_id, facts.records, as_of, self.thresholds, facts=facts)
+                derive(group.family_id, facts.records, as_of, self.thresholds, facts, previous)
             )
             if facts.records:
                 version = facts.records[-1]["version"]
@@ -298,7 +299,16 @@ class Projector:
             batch.created,
         )
         replace_families(self.db, generation, batch.results, batch.previous)
-        sync_alerts(self.db, generation, batch.results, as_of, position, outbox)
+        # A family whose alerts are those it had on the same day needs no alert query:
+        # its stored alerts are what the last batch wrote (the cache held its rows).
+        moved = [
+            r
+            for r in batch.results
+            if (before := batch.previous.get(r.family_id)) is None
+            or before.as_of != r.as_of
+            or before.alerts != r.alerts
+        ]
+        sync_alerts(self.db, generation, moved, as_of, position, outbox)
 
     def _resolve_family_ids(self, groups: dict[str, Group]) -> None:
         for key, group in groups.items():

@@ -10,13 +10,14 @@ deleted, so what was raised and sent stays on record.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
 from domain.rules.base import Alert, canonical_json
-from domain.rules.family_rows import FamilyRows
+from domain.rules.family_rows import FamilyRows, Row
 from projections.schema import ALERT_COLUMNS, FAMILY_TABLES, TABLES, physical
 from store.database import Database
 
@@ -80,21 +81,34 @@ def replace_families(
 ) -> None:
     """Write the families' new rows over their old ones.
 
-    Where the old rows are known (`previous`: what the tables hold now) and all of
-    them are still among the new, only the new rows are inserted: the common case of
-    an event appended to a family then costs its own rows, not the family's whole
-    history again. Any other change replaces that family's rows in that table whole.
+    Where the old rows are known (`previous`: what the tables hold now) and some of
+    them are still among the new (as the same objects, or all of them by value), only
+    the rows that changed are deleted (by the table's key) and inserted: an event
+    appended to a family then costs its own rows, not the family's whole history
+    again. Any other change replaces that family's rows in that table whole.
     """
     previous = previous or {}
     for name in FAMILY_TABLES:
         table = physical(name, generation)
         getter = itemgetter(*TABLES[name].column_names)
+        columns = TABLES[name].key
+
+        def key(row: Row, columns: tuple[str, ...] = columns) -> tuple[Any, ...]:
+            return tuple(row[c] for c in columns)
+
         whole: list[str] = []
+        gone: list[tuple[Any, ...]] = []  # keys of single rows replaced or removed
         rows: list[tuple[Any, ...]] = []
         for result in results:
             before = previous.get(result.family_id)
-            if before is not None and before.tables[name] == result.tables[name]:
-                continue  # unchanged (compared as dicts: cheaper than building tuples)
+            if before is not None:
+                diff = _row_diff(before.tables[name], result.tables[name])
+                if diff is not None:  # some old rows kept, as the same objects
+                    gone.extend(map(key, diff[0]))
+                    rows.extend(map(getter, diff[1]))
+                    continue
+                if before.tables[name] == result.tables[name]:
+                    continue  # unchanged (compared as dicts: cheaper than building tuples)
             new = [getter(row) for row in result.tables[name]]
             old = {getter(row) for row in before.tables[name]} if before else None
             if old is not None and old.issubset(new):
@@ -104,7 +118,26 @@ def replace_families(
                 rows.extend(new)
         for where, params in family_filters(db, whole):
             db.execute(f"DELETE FROM {table} WHERE {where}", params)
+        match = " AND ".join(f"{c} = ?" for c in columns)
+        db.executemany(f"DELETE FROM {table} WHERE {match}", gone)
         db.copy_rows(table, TABLES[name].column_names, rows)
+
+
+def _row_diff(old: list[Row], new: list[Row]) -> tuple[list[Row], list[Row]] | None:
+    """(rows of `old` not in `new`, rows of `new` not in `old`), told apart by
+    identity: derive reuses what did not change (a table untouched, the earlier rows
+    of one that grew, the rows of items untouched). None when no old row was kept
+    (then rows are compared by value)."""
+    if old is new:
+        return [], []
+    if len(new) >= len(old) and all(map(operator.is_, old, new)):  # rows appended
+        return [], new[len(old) :]
+    new_ids = set(map(id, new))
+    gone = [row for row in old if id(row) not in new_ids]
+    if len(gone) == len(old):
+        return None
+    old_ids = set(map(id, old))
+    return gone, [row for row in new if id(row) not in old_ids]
 
 
 # Queue an alert's message unless the outbox already holds that very message: a new

@@ -48,6 +48,11 @@ class FamilyFacts:
     # The chronology rows of a prefix of `records`, kept by chronology.rows so that
     # an extended family derives only its new records' rows (never mutated).
     chronology: list[dict[str, Any]] | None = None
+    # After `extend_facts`: what the extension changed (the state's parts it touched,
+    # see domain.state.PARTS, and the event types of its records) and where its
+    # records begin in `effective`; None after a fold from zero (everything changed).
+    changed: frozenset[str] | None = None
+    appended: int | None = None
 
     def event_id_of(self, event_type: str, key: str) -> str:
         """The event id that opened `key` (a referral, plan, placement...)."""
@@ -67,15 +72,7 @@ class FamilyFacts:
     @cached_property
     def team(self) -> str | None:
         """The family's team: that of its most recent allocation (any child)."""
-        latest: tuple[date, str] | None = None
-        team = None
-        for child_id, child in self.state.children.items():
-            if child.allocation is None:
-                continue
-            key = (child.allocation["since"], child_id)
-            if latest is None or key > latest:
-                latest, team = key, str(child.allocation["team"])
-        return team
+        return self.state.family_team()
 
     def team_for(self, child_ids: Sequence[str | None] | None) -> str | None:
         """The first allocated child's team, else the family's: the team that would act."""
@@ -135,9 +132,14 @@ def extend_facts(facts: FamilyFacts, new: list[Record]) -> FamilyFacts | None:
         facts.state,
         facts.opened_by,
         chronology=facts.chronology,
+        appended=len(facts.effective),
     )
+    state = extended.state
+    state.touched.clear()
+    state.touched_keys.clear()
     _fold_into(extended, keyed)
-    extended.state.resolve_waiting()  # a new record may be what an earlier one awaited
+    state.resolve_waiting()  # a new record may be what an earlier one awaited
+    extended.changed = frozenset(state.touched.union(r["event_type"] for r in new))
     return extended
 
 

@@ -23,41 +23,35 @@ RULE = Rule(
 )
 
 
-def action_rows(facts: FamilyFacts) -> list[dict[str, Any]]:
-    out = []
-    for a in sorted(facts.state.actions.values(), key=lambda a: a["action_id"]):
-        out.append(
-            {
-                "family_id": facts.family_id,
-                "action_id": a["action_id"],
-                "supervision_id": a["supervision_id"],
-                "event_id": facts.event_id_of("SupervisionRecorded", a["supervision_id"]),
-                "child_ids": ",".join(sorted(a["child_ids"])),
-                "set_on": iso(a["set_on"]),
-                "due_on": iso(a["due_on"]),
-                "completed_on": iso(a["completed_on"]),
-                "team": facts.team_for(a["child_ids"]),
-            }
-        )
-    return out
+def action_row(facts: FamilyFacts, a: dict[str, Any]) -> dict[str, Any]:
+    """The row of one action (the table holds them by action id)."""
+    return {
+        "family_id": facts.family_id,
+        "action_id": a["action_id"],
+        "supervision_id": a["supervision_id"],
+        "event_id": facts.event_id_of("SupervisionRecorded", a["supervision_id"]),
+        "child_ids": ",".join(sorted(a["child_ids"])),
+        "set_on": iso(a["set_on"]),
+        "due_on": iso(a["due_on"]),
+        "completed_on": iso(a["completed_on"]),
+        "team": facts.team_for(a["child_ids"]),
+    }
 
 
-def supervision_rows(facts: FamilyFacts) -> list[dict[str, Any]]:
-    """Supervision sessions with their positive and negative changes (finding F)."""
-    return [
-        {
-            "family_id": facts.family_id,
-            "supervision_id": s["supervision_id"],
-            "event_id": facts.event_id_of("SupervisionRecorded", s["supervision_id"]),
-            "supervisor_id": s["supervisor_id"],
-            "child_ids": ",".join(sorted(s["child_ids"])),
-            "held_on": iso(s["held_on"]),
-            "positive": s["positive"],
-            "negative": s["negative"],
-            "team": facts.team_for(s["child_ids"]),
-        }
-        for s in sorted(facts.state.supervisions.values(), key=lambda s: s["supervision_id"])
-    ]
+def supervision_row(facts: FamilyFacts, s: dict[str, Any]) -> dict[str, Any]:
+    """A supervision session with its positive and negative changes (finding F); the
+    table holds them by supervision id."""
+    return {
+        "family_id": facts.family_id,
+        "supervision_id": s["supervision_id"],
+        "event_id": facts.event_id_of("SupervisionRecorded", s["supervision_id"]),
+        "supervisor_id": s["supervisor_id"],
+        "child_ids": ",".join(sorted(s["child_ids"])),
+        "held_on": iso(s["held_on"]),
+        "positive": s["positive"],
+        "negative": s["negative"],
+        "team": facts.team_for(s["child_ids"]),
+    }
 
 
 def alerts(rows: list[dict[str, Any]], as_of: date, th: Thresholds) -> list[Alert]:

@@ -83,21 +83,17 @@ def plo_rows(facts: FamilyFacts, th: Thresholds) -> list[dict[str, Any]]:
     return rows
 
 
-def proceedings_rows(facts: FamilyFacts) -> list[dict[str, Any]]:
-    """Care proceedings, with the 26-week completion date."""
-    rows = []
-    for p in sorted(facts.state.proceedings.values(), key=lambda p: p["proceedings_id"]):
-        rows.append(
-            {
-                "family_id": facts.family_id,
-                "proceedings_id": p["proceedings_id"],
-                "plo_id": p.get("plo_id"),
-                "child_ids": _join(sorted(p["child_ids"])),
-                "issued_on": iso(p["issued_on"]),
-                "due_on": iso(p["issued_on"] + timedelta(weeks=26)),
-                "concluded_on": iso(p["concluded_on"]),
-                "court_order": p["order"],
-                "team": facts.team_for(p["child_ids"]),
-            }
-        )
-    return rows
+def proceedings_row(facts: FamilyFacts, p: dict[str, Any]) -> dict[str, Any]:
+    """Care proceedings, with the 26-week completion date (the table holds them by
+    proceedings id)."""
+    return {
+        "family_id": facts.family_id,
+        "proceedings_id": p["proceedings_id"],
+        "plo_id": p.get("plo_id"),
+        "child_ids": _join(sorted(p["child_ids"])),
+        "issued_on": iso(p["issued_on"]),
+        "due_on": iso(p["issued_on"] + timedelta(weeks=26)),
+        "concluded_on": iso(p["concluded_on"]),
+        "court_order": p["order"],
+        "team": facts.team_for(p["child_ids"]),
+    }

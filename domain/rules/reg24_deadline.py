@@ -32,31 +32,27 @@ RULE = Rule(
 )
 
 
-def placement_rows(facts: FamilyFacts, th: Thresholds) -> list[dict[str, Any]]:
-    out = []
-    for p in sorted(facts.state.placements.values(), key=lambda p: p["placement_id"]):
-        started = p["started_on"]
-        first = started + timedelta(weeks=th.reg24_weeks)
-        extended = p["extended_on"]
-        final = first + timedelta(weeks=th.reg25_extension_weeks) if extended else first
-        out.append(
-            {
-                "family_id": facts.family_id,
-                "child_id": p["child_id"],
-                "placement_id": p["placement_id"],
-                "carer_id": p["carer_id"],
-                "event_id": facts.event_id_of("ConnectedPersonPlacementStarted", p["placement_id"]),
-                "started_on": iso(started),
-                "extended_on": iso(extended),
-                "approved_on": iso(p["approved_on"]),
-                "ended_on": iso(p["ended_on"]),
-                "first_expires_on": iso(first),
-                "expires_on": iso(final),
-                "warn_on": iso(final - timedelta(weeks=th.reg24_warn_weeks)),
-                "team": facts.team_for([p["child_id"]]),
-            }
-        )
-    return out
+def placement_row(facts: FamilyFacts, p: dict[str, Any], th: Thresholds) -> dict[str, Any]:
+    """The row of one placement (the table holds them by placement id)."""
+    started = p["started_on"]
+    first = started + timedelta(weeks=th.reg24_weeks)
+    extended = p["extended_on"]
+    final = first + timedelta(weeks=th.reg25_extension_weeks) if extended else first
+    return {
+        "family_id": facts.family_id,
+        "child_id": p["child_id"],
+        "placement_id": p["placement_id"],
+        "carer_id": p["carer_id"],
+        "event_id": facts.event_id_of("ConnectedPersonPlacementStarted", p["placement_id"]),
+        "started_on": iso(started),
+        "extended_on": iso(extended),
+        "approved_on": iso(p["approved_on"]),
+        "ended_on": iso(p["ended_on"]),
+        "first_expires_on": iso(first),
+        "expires_on": iso(final),
+        "warn_on": iso(final - timedelta(weeks=th.reg24_warn_weeks)),
+        "team": facts.team_for([p["child_id"]]),
+    }
 
 
 def _first(*days: date | None) -> date | None:

@@ -13,7 +13,7 @@ from domain.contract import EVENT_SPECS
 from domain.rules.base import Alert, Rule, alert_id
 from domain.rules.facts import FamilyFacts
 from domain.rules.workdays import business_iso
-from domain.state import META_TYPES
+from domain.state import META_TYPES, Record
 
 KIND = "unqualified_decision"
 RULE = Rule(
@@ -32,11 +32,17 @@ DECISION_TYPES = frozenset(
 )
 
 
-def decision_rows(facts: FamilyFacts) -> list[dict[str, Any]]:
+def decision_rows(facts: FamilyFacts, among: list[Record] | None = None) -> list[dict[str, Any]]:
     """Every decision as it now stands (retracted ones gone, corrected dates applied);
-    corrections and retractions are themselves decisions, kept as recorded."""
-    records = [r for r in facts.effective if r["event_type"] in DECISION_TYPES]
-    records += [r for r in facts.records if r["event_type"] in META_TYPES]
+    corrections and retractions are themselves decisions, kept as recorded. `among`:
+    only those of these effective records (an extension's own, none of them meta)."""
+    records = [
+        r
+        for r in (facts.effective if among is None else among)
+        if r["event_type"] in DECISION_TYPES
+    ]
+    if among is None:
+        records += [r for r in facts.records if r["event_type"] in META_TYPES]
     out = []
     for r in records:
         who = r.get("recorded_by") or {}

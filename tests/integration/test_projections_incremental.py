@@ -1,7 +1,9 @@
 """The live projector, extending its cached families batch by batch, writes the very
 rows and alert ids a rebuild from zero writes: generated families and the edge cases
 of GUIDE section 5, recorded in random batches with events held back (late events,
-out-of-order arrival across topics), on both stores."""
+out-of-order arrival across topics), on both stores: the live batches reuse the rows
+a family's extension did not change and replace single rows by their key, the
+rebuild writes every row afresh."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from projections.schema import TABLES
 from store.family_store import FamilyStore
 from synthetic import generate
 from tests.support.edge_journeys import edge_family
-from tests.support.journeys import rich_family
+from tests.support.journeys import rich_family, stated_family
 
 AS_OF = date(2025, 6, 2)
 
@@ -50,6 +52,7 @@ def test_live_batches_in_random_order_land_where_a_rebuild_does(
     events = [parse_event(e) for e in generate(30, 10, seed)]
     for n in range(3):
         events += edge_family(f"FE{n}") + rich_family(f"FR{n}")
+    events += stated_family("FS")
     events = shuffled_arrival(events, rng)
     with FamilyStore(database_url) as store:
         projector = Projector(

@@ -195,3 +195,54 @@ def rich_family(family_id: str = "F1") -> list[ContractEvent]:
             **fam,
         ),
     ]
+
+
+def stated_family(family_id: str = "FS") -> list[ContractEvent]:
+    """Stated history arriving after what it counts (a return's prior referrals and
+    plans restated a year on) and a child reallocated to another team after its
+    referrals and plan: both change rows recorded long before them."""
+    a = {"family_id": family_id, "child_id": "C1"}
+
+    def stated(as_of: str, event_id: str, **counts: int) -> ContractEvent:
+        source = "annex_a_list3"
+        return ev(
+            "HistoryStated",
+            as_of,
+            event_id=event_id,
+            statement_id=f"S:C1:{source}:2024-01-01:{as_of}",
+            version=1,
+            source=source,
+            as_of=as_of,
+            counted_from="2024-01-01",
+            **counts,
+            **a,
+        )
+
+    return [
+        ev("ChildAdded", "2023-01-04", event_id="s01", birth_date="2015-02-28", sex="M", **a),
+        ev("ReferralReceived", "2024-01-01", event_id="s02", referral_id="R1", source="2A", **a),
+        ev(
+            "CaseAllocated",
+            "2024-01-02",
+            event_id="s03",
+            worker_id="SW-1",
+            team="Front Door",
+            role="social_worker",
+            qualified=True,
+            **a,
+        ),
+        ev("CPPlanStarted", "2024-02-01", event_id="s04", plan_id="CP1", category="NEG", **a),
+        stated("2024-03-31", "s05", prior_referrals_12m=2, previous_cp_plans=1),
+        ev(
+            "CaseAllocated",
+            "2024-04-02",
+            event_id="s06",
+            worker_id="SW-7",
+            team="Long Term",
+            role="social_worker",
+            qualified=True,
+            **a,
+        ),
+        stated("2025-03-31", "s07", prior_referrals_12m=1, previous_cp_plans=2),
+        ev("ReferralReceived", "2025-04-01", event_id="s08", referral_id="R2", source="2A", **a),
+    ]

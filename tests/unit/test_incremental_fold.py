@@ -22,8 +22,9 @@ from domain.rules.family_rows import FamilyRows, derive
 from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from domain.state import TYPE_RANK, Record
 from synthetic import generate
+from tests.support.contradictions import contradictory_family
 from tests.support.edge_journeys import edge_family
-from tests.support.journeys import rich_family
+from tests.support.journeys import rich_family, stated_family
 
 AS_OF = date(2025, 6, 2)
 
@@ -48,21 +49,25 @@ def same(one: FamilyRows, other: FamilyRows) -> None:
 
 
 def project_in_batches(
-    family_id: str, records: list[Record], cuts: list[int]
+    family_id: str, records: list[Record], cuts: list[int], days: list[date] | None = None
 ) -> tuple[FamilyFacts, int]:
-    """Fold batch by batch as the projector does; check each step against a fold
+    """Fold and derive batch by batch as the projector does (an extension derives
+    on top of the previous rows, reusing the tables it did not change; batch n is
+    judged on `days[n]`, default AS_OF); check each step against a fold and a derive
     from zero. Returns the last facts and how many batches were extended in place."""
     facts: FamilyFacts | None = None
+    rows: FamilyRows | None = None
     extended = 0
     bounds = sorted({c % (len(records) + 1) for c in cuts} | {len(records)})
     start = 0
-    for end in bounds:
+    for step, end in enumerate(bounds):
         if end <= start:
             continue
+        as_of = days[step % len(days)] if days else AS_OF
         new = records[start:end]
         grown = extend_facts(facts, new) if facts is not None else None
         if grown is None:
-            grown = facts_for(family_id, records[:end])
+            grown, rows = facts_for(family_id, records[:end]), None
         else:
             extended += 1
         facts = grown
@@ -71,10 +76,8 @@ def project_in_batches(
         assert facts.effective == scratch.effective
         assert facts.state == scratch.state
         assert facts.opened_by == scratch.opened_by
-        same(
-            derive(family_id, facts.records, AS_OF, DEFAULT_THRESHOLDS, facts=facts),
-            derive(family_id, records[:end], AS_OF, DEFAULT_THRESHOLDS),
-        )
+        rows = derive(family_id, facts.records, as_of, DEFAULT_THRESHOLDS, facts, rows)
+        same(rows, derive(family_id, records[:end], as_of, DEFAULT_THRESHOLDS))
         start = end
     assert facts is not None
     return facts, extended
@@ -88,7 +91,16 @@ def arrival(events: list[ContractEvent], delays: list[int]) -> list[ContractEven
     return [events[i] for i in keyed]
 
 
-FAMILIES = {"edge": edge_family, "rich": rich_family}
+def contradicted() -> list[ContractEvent]:
+    return [parse_event(e) for e in contradictory_family()]
+
+
+FAMILIES = {
+    "edge": edge_family,
+    "rich": rich_family,
+    "contradicted": contradicted,
+    "stated": stated_family,
+}
 cuts = st.lists(st.integers(0, 200), max_size=12)
 delays = st.lists(st.integers(0, 6), max_size=40)
 
@@ -124,10 +136,27 @@ def test_a_late_event_refolds_and_lands_where_it_belongs() -> None:
     ][:1] == ["R1"]
 
 
+# Days the projector may run on: deadline alerts judged on a new day are judged
+# again, whatever else the extension left as it was.
+days = st.lists(st.dates(date(2015, 1, 1), date(2026, 1, 1)), max_size=4)
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(1, 40), cuts)
-def test_generated_families_in_their_arrival_order(number: int, cut: list[int]) -> None:
+@given(st.integers(1, 40), cuts, days)
+def test_generated_families_in_their_arrival_order(
+    number: int, cut: list[int], day: list[date]
+) -> None:
     events = [parse_event(e) for e in generate(40, 10, 3)]
     wanted = sorted({e.family_id for e in events})[number - 1]
     mine = [e for e in events if e.family_id == wanted]
-    project_in_batches(wanted, recorded(mine), cut)
+    project_in_batches(wanted, recorded(mine), cut, day)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(FAMILIES)), cuts, days)
+def test_one_record_at_a_time_on_changing_days(name: str, cut: list[int], day: list[date]) -> None:
+    """Business order, so every batch extends (until a correction) and reuses the
+    most tables; the days move the deadline alerts under the reused rows."""
+    events = sorted(FAMILIES[name](), key=business_order)
+    records = recorded(events)
+    project_in_batches(family_of(events), records, [*cut, *range(1, len(records))], day)
