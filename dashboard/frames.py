@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from domain.journey_order import chronology_row_key
-from domain.rules.alert_text import describe, label
+from domain.rules.alert_text import capitalised, describe, label, owner_text, state_text
 from domain.rules.severity import rank
 from domain.rules.thresholds import Thresholds
 from domain.uk_dates import uk_date
@@ -91,23 +91,6 @@ def _ids(value: Any) -> str:
     return (value or "").replace(",", ", ")
 
 
-def _state(r: Row) -> str:
-    """Where an alert stands, in words (never a checkbox: nothing here is clickable)."""
-    if r.get("status") == "closed":
-        return f"Closed {uk_date(r.get('closed_on'))}"
-    if r.get("status") == "withdrawn":
-        return "Withdrawn"
-    if r.get("acknowledged"):
-        return f"Acknowledged {uk_date(r.get('acknowledged_on'))}"
-    if r.get("acknowledged_before"):
-        return f"Open again (acknowledged {uk_date(r.get('acknowledged_before'))})"
-    return "Open"
-
-
-def _owner(r: Row) -> str:
-    return " / ".join(str(p) for p in (r.get("team"), r.get("worker_id")) if p) or "Unallocated"
-
-
 def by_family(rows: list[Row]) -> list[Row]:
     """Each family's alerts together: the family with the most urgent (then the oldest)
     alert first, and within a family most urgent first, then longest open."""
@@ -133,8 +116,8 @@ def alerts(rows: list[Row]) -> pd.DataFrame:
             "what": label(r["kind"]),
             "line": describe(r["kind"], r.get("detail") or {}),
             "child_id": r.get("child_id") or "",
-            "owner": _owner(r),
-            "state": _state(r),
+            "owner": capitalised(owner_text(r)),
+            "state": capitalised(state_text(r)),
             "acknowledged": bool(r.get("acknowledged")),
             "again_on": r.get("raised_on") if r.get("acknowledged_before") else None,
         }

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from domain.rules.alert_text import describe, label
+from domain.rules.alert_text import describe, label, owner_text, state_text
 from domain.rules.severity import Severities, rank
 from domain.uk_dates import uk_date
 
@@ -29,25 +29,6 @@ HEADINGS = (
     ("state", "State"),
     ("what", "What"),
 )
-
-
-def state_text(row: Row) -> str:
-    """Where the alert stands, in words."""
-    status = row.get("status")
-    if status == "closed":
-        return f"closed {uk_date(row['closed_on'])}"
-    if status in ("withdrawn", "projected"):
-        return str(status)
-    if row.get("acknowledged"):
-        by = f" by {row['acknowledged_by']}" if row.get("acknowledged_by") else ""
-        return f"acknowledged {uk_date(row['acknowledged_on'])}{by}"
-    if row.get("acknowledged_before"):
-        return f"open again (acknowledged {uk_date(row['acknowledged_before'])})"
-    return "open"
-
-
-def owner_text(row: Row) -> str:
-    return " / ".join(str(p) for p in (row.get("team"), row.get("worker_id")) if p) or "unallocated"
 
 
 def with_severity(rows: list[Row], severity: Severities) -> list[Row]:

@@ -121,3 +121,29 @@ def describe(kind: str, detail: Detail) -> str:
     if detail.get("contradicted"):
         line += ". " + CONTRADICTED
     return line
+
+
+def state_text(row: Detail) -> str:
+    """Where an alert stands, in words (never a checkbox: nothing is clickable there);
+    the CLI and the dashboard say the same."""
+    status = row.get("status")
+    if status == "closed":
+        return f"closed {uk_date(row.get('closed_on'))}"
+    if status in ("withdrawn", "projected"):
+        return str(status)
+    if row.get("acknowledged"):
+        by = f" by {row['acknowledged_by']}" if row.get("acknowledged_by") else ""
+        return f"acknowledged {uk_date(row.get('acknowledged_on'))}{by}"
+    if row.get("acknowledged_before"):
+        return f"open again (acknowledged {uk_date(row.get('acknowledged_before'))})"
+    return "open"
+
+
+def owner_text(row: Detail) -> str:
+    """The allocated team and worker, or "unallocated"."""
+    return " / ".join(str(p) for p in (row.get("team"), row.get("worker_id")) if p) or "unallocated"
+
+
+def capitalised(text: str) -> str:
+    """A table cell's first letter in capitals, the rest as written."""
+    return text[:1].upper() + text[1:]
