@@ -8,8 +8,6 @@ injected into each page by Playwright. Only serious and critical violations fail
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -17,14 +15,11 @@ from projections import queries
 from projections.network import components
 from store.database import Database
 from tests.browser.accessibility import blocking_violations, chart_text_contrasts, describe
-from tests.browser.demo_store import build_demo_store
 from tests.browser.harness import (
-    ARTIFACTS,
     PAGE_CHECKS,
     WAIT_MS,
     PageCheck,
     Server,
-    dashboard_server,
     open_and_check,
     wait_until_idle,
 )
@@ -39,17 +34,6 @@ def _findings(page: Page) -> None:
 
 
 EVERY_PAGE = (*PAGE_CHECKS, PageCheck("findings", "Data quality", _findings))
-
-
-@pytest.fixture(scope="module")
-def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return build_demo_store(tmp_path_factory.mktemp("accessibility"))
-
-
-@pytest.fixture(scope="module")
-def server(store_url: str) -> Iterator[Server]:
-    with dashboard_server(store_url, ARTIFACTS / "accessibility-server.log") as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +92,8 @@ def test_a_family_opens_from_a_table_with_the_keyboard_only(
     assert len(families) >= 3
     wanted = families[len(families) // 2]  # not simply the first row
     page.goto(f"{server.url}/alerts")
-    expect(page.get_by_text("Click a row to open the family")).to_be_visible(timeout=WAIT_MS)
+    picker = page.get_by_role("combobox", name="Open a family from this table")
+    expect(picker).to_be_visible(timeout=WAIT_MS)
     wait_until_idle(page)
 
     _tab_to(page, "Open a family from this table")

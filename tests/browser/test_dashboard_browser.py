@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -23,13 +22,11 @@ from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
 from projections.network import components
 from store.database import Database
-from tests.browser.demo_store import build_demo_store
 from tests.browser.harness import (
     ARTIFACTS,
     PAGE_CHECKS,
     WAIT_MS,
     Server,
-    dashboard_server,
     first_row_marker,
     open_and_check,
     screenshot,
@@ -37,17 +34,6 @@ from tests.browser.harness import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
-
-
-@pytest.fixture(scope="module")
-def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return build_demo_store(tmp_path_factory.mktemp("dashboard-browser"))
-
-
-@pytest.fixture(scope="module")
-def server(store_url: str) -> Iterator[Server]:
-    with dashboard_server(store_url, ARTIFACTS / "dashboard-server.log") as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

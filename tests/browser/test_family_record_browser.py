@@ -11,25 +11,21 @@ person by what they are to the family. Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from dashboard.chronology_panel import PAGE_ROWS
-from dashboard.frames import KIND_TITLES
 from domain.codes import RELATIONSHIP_LABELS
 from domain.contract import EVENT_TYPES
+from domain.rules.alert_text import label
 from domain.safe_text import JOINER
 from projections import queries
 from projections.network import components
 from store.database import Database
-from tests.browser.demo_store import build_demo_store
 from tests.browser.harness import (
-    ARTIFACTS,
     WAIT_MS,
     Server,
-    dashboard_server,
     first_row_marker,
     screenshot,
     wait_until_idle,
@@ -40,17 +36,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 UK_DATE = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}( \d{2}:\d{2})?$")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-@pytest.fixture(scope="module")
-def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return build_demo_store(tmp_path_factory.mktemp("family-record-browser"))
-
-
-@pytest.fixture(scope="module")
-def server(store_url: str) -> Iterator[Server]:
-    with dashboard_server(store_url, ARTIFACTS / "family-record-server.log") as running:
-        yield running
 
 
 def _table(page: Page) -> tuple[list[str], list[list[str]]]:
@@ -81,10 +66,11 @@ def test_from_a_third_referral_alert_to_a_chronology_in_plain_english(
     expect(page.get_by_role("heading", name="Alerts", exact=True)).to_be_visible(timeout=WAIT_MS)
     wait_until_idle(page)
     page.get_by_test_id("stMultiSelect").first.locator("input").click()
-    page.get_by_role("option", name=KIND_TITLES["third_referral_child"], exact=True).click()
+    page.get_by_role("option", name=label("third_referral_child"), exact=True).click()
     page.keyboard.press("Escape")
     wait_until_idle(page)
-    page.mouse.click(**first_row_marker(page))
+    page.mouse.click(**first_row_marker(page))  # picks the alert; its family opens from
+    page.get_by_role("button", name=re.compile(r"^Open family \S+$")).click(timeout=WAIT_MS)
 
     page.wait_for_url("**/family?family=*", timeout=WAIT_MS)
     family_id = page.url.split("family=", 1)[1]
