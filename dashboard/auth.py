@@ -88,8 +88,3 @@ def log_once(
         viewer(), page, action, family_id=family_id, list_name=list_name, outcome=outcome
     )
     st.session_state[_LOGGED] = key
-
-
-def log_now(page: str, action: str, *, list_name: str | None = None) -> None:
-    """An access record for an act that happens once (an export is built)."""
-    source().log_access(viewer(), page, action, list_name=list_name)

@@ -16,7 +16,6 @@ from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any
 
-from domain.contract import parse_business_date
 from domain.rules.workdays import business_date
 from domain.state import META_TYPES, TYPE_RANK, FamilyState, Record, effective_records
 
@@ -155,10 +154,6 @@ def _fold_into(facts: FamilyFacts, keyed: list[tuple[tuple[date, int, str, str],
             opened_by.setdefault(
                 (record["event_type"], str(record["payload"].get(key_field))), record["event_id"]
             )
-
-
-def business_day(record: Record) -> date:
-    return parse_business_date(record["occurred_at"])
 
 
 def as_date(value: Any) -> date | None:
