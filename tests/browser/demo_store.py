@@ -14,6 +14,7 @@ from casejourney.container import Container
 from casejourney.settings import Settings
 from consumers.files.ingest import ingest_file
 from consumers.kafka.settings import KafkaSettings
+from store.database import Database
 from synthetic import generate, write_jsonl
 
 DEMO_FAMILIES = 150
@@ -45,3 +46,17 @@ def build_demo_store(
             raise AssertionError(f"the synthetic data had {summary.rejected} rejected events")
         container.projector.run_once()
     return url
+
+
+def team_families(store_url: str, team: str) -> set[str]:
+    """The families a team's scope reaches: the team's own, or with a child allocated to
+    it (as projections.access.Scope.clause reads it), for tests to check scope against."""
+    with Database(store_url) as db:
+        return {
+            r["family_id"]
+            for r in db.rows(
+                "SELECT family_id FROM rm_families WHERE team = ? "
+                "UNION SELECT family_id FROM rm_children WHERE team = ?",
+                [team, team],
+            )
+        }

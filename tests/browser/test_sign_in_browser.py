@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from projections.network import components
 from store.access_log import AccessLog
 from store.database import Database
-from tests.browser.demo_store import build_demo_store
+from tests.browser.demo_store import build_demo_store, team_families
 from tests.browser.harness import (
     ARTIFACTS,
     Server,
@@ -70,23 +70,10 @@ def server(
         yield running
 
 
-def _team_families(store_url: str) -> set[str]:
-    """The families lee.lead's team may see: theirs, or with a child allocated to it."""
-    with Database(store_url) as db:
-        return {
-            r["family_id"]
-            for r in db.rows(
-                "SELECT family_id FROM rm_families WHERE team = ? "
-                "UNION SELECT family_id FROM rm_children WHERE team = ?",
-                [TEAM, TEAM],
-            )
-        }
-
-
 @pytest.fixture(scope="module")
 def families(store_url: str) -> tuple[str, str]:
     """(a family of lee.lead's team, a family of no team of theirs)."""
-    mine = _team_families(store_url)
+    mine = team_families(store_url, TEAM)
     with Database(store_url) as db:
         every = {r["family_id"] for r in db.rows("SELECT family_id FROM rm_families")}
     return sorted(mine)[0], sorted(every - mine)[0]
@@ -166,8 +153,8 @@ def test_a_practice_lead_replays_and_exports_only_their_teams_families(
     exported = target.read_text(encoding="utf-8-sig")
     with Database(store_url) as db:
         every = {r["family_id"] for r in db.rows("SELECT family_id FROM rm_families")}
-    outside = every - _team_families(store_url)
-    assert any(f in exported for f in _team_families(store_url))
+    outside = every - team_families(store_url, TEAM)
+    assert any(f in exported for f in team_families(store_url, TEAM))
     assert not [f for f in outside if f in exported]
 
 

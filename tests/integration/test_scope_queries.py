@@ -18,7 +18,7 @@ from projections.access import PRACTICE_LEAD, AccessPolicy, Scope, Viewer
 from projections.network import components
 from projections.read_models import ReadModels
 from store.database import Database
-from tests.browser.demo_store import build_demo_store
+from tests.browser.demo_store import build_demo_store, team_families
 
 TEAM = "Assessment Team 1"
 
@@ -26,18 +26,6 @@ TEAM = "Assessment Team 1"
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return build_demo_store(tmp_path_factory.mktemp("scope"), families=60, seed=11)
-
-
-def _in_team(url: str) -> set[str]:
-    with Database(url) as db:
-        return {
-            r["family_id"]
-            for r in db.rows(
-                "SELECT family_id FROM rm_families WHERE team = ? "
-                "UNION SELECT family_id FROM rm_children WHERE team = ?",
-                [TEAM, TEAM],
-            )
-        }
 
 
 def _all(url: str) -> set[str]:
@@ -49,7 +37,7 @@ LEAD = Scope(teams=frozenset({TEAM}))
 
 
 def test_a_practice_leads_scope_is_the_families_of_their_teams(url: str) -> None:
-    mine, every = _in_team(url), _all(url)
+    mine, every = team_families(url, TEAM), _all(url)
     assert mine and every - mine, "the demo data must hold families in and out of the team"
     other = sorted(every - mine)[0]
     assert queries.family_access(url, other, LEAD) == "refused"
@@ -68,7 +56,7 @@ def test_a_practice_leads_scope_is_the_families_of_their_teams(url: str) -> None
 
 
 def test_figures_and_the_lists_behind_them_count_only_the_scope(url: str) -> None:
-    mine = _in_team(url)
+    mine = team_families(url, TEAM)
     start, end = date(2000, 1, 1), date.today()
     everyone = {r["key"]: r for r in queries.indicators(url, start, end, th=TH)}
     scoped = {r["key"]: r for r in queries.indicators(url, start, end, th=TH, scope=LEAD)}
