@@ -49,11 +49,18 @@ def tls_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsBroker]:
         "KAFKA_TLS_CERT": str(cert.certificate),
         "KAFKA_TLS_KEY": str(cert.key),
         "KAFKA_SCRAM_USERS": f"{USER}:{PASSWORD}",
+        # A second broker started mid-suite, beside the suite's broker and Keycloak:
+        # give it longer than a first start on an idle machine needs.
+        "KAFKA_READY_TIMEOUT": os.environ.get("KAFKA_READY_TIMEOUT", "240"),
     }
     for name in ("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "KAFKA_TLS_PORT"):
         env.pop(name, None)
     script = str(ROOT / "scripts" / "kafka.sh")
-    subprocess.run([script, "up"], env=env, check=True, capture_output=True, text=True)
+    started = subprocess.run([script, "up"], env=env, capture_output=True, text=True)
+    if started.returncode != 0:
+        # Say why the broker did not start (the script prints the broker's log tail),
+        # rather than a bare exit status.
+        pytest.fail(f"kafka.sh up exited {started.returncode}:\n{started.stderr[-6000:]}")
     try:
         address = subprocess.run(
             [script, "tls-address"], env=env, check=True, capture_output=True, text=True
