@@ -17,6 +17,7 @@ from dashboard.charts import timeline_figure
 from dashboard.chronology_panel import chronology_panel
 from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.frames import chronology
+from dashboard.plain_table import plain_table
 from dashboard.source import source
 from dashboard.timeline import journey_spans
 from domain.safe_text import markdown_text
@@ -81,11 +82,13 @@ else:
         )
     one, two = st.columns(2)
     one.markdown("**Children then**")
-    one.dataframe(children_frame(then.tables["children"], labels), hide_index=True, width="stretch")
+    with one:
+        plain_table(children_frame(then.tables["children"], labels))
     two.markdown("**Open work then**")
-    two.dataframe(open_work_frame(then.tables, labels), hide_index=True, width="stretch")
+    with two:
+        plain_table(open_work_frame(then.tables, labels), "No open work then.")
     st.markdown("**Alerts the rules gave on what was known then**")
-    st.dataframe(then.alerts, hide_index=True, width="stretch")
+    plain_table(then.alerts, "No alerts then.")
     st.markdown("**Chronology as known then** (who recorded what, and when)")
     known = chronology(then.tables["chronology"], labels)
     chronology_panel(known, "audit", f"audit-{family_id}-{moment:%Y%m%dT%H%M}")

@@ -12,6 +12,7 @@ from dashboard import auth, data, frames, quality, source
 from dashboard.charts import network_figure, timeline_figure
 from dashboard.chronology_panel import chronology_panel
 from dashboard.family_panels import child_ids_frame, children_frame, open_work_frame
+from dashboard.plain_table import plain_table
 from dashboard.timeline import journey_spans
 from dashboard.widgets import family_table, open_family, table_height
 from domain.safe_text import markdown_text
@@ -99,17 +100,14 @@ if spans:
 else:
     st.caption("No referrals or episodes recorded yet.")
 
-now_column, network_column = st.columns([3, 2])
-with now_column:
-    st.markdown("**Current state**")
-    st.dataframe(children_frame(view.tables["children"], labels), hide_index=True, width="stretch")
-    with st.expander("Child ids"):
-        st.dataframe(child_ids_frame(labels), hide_index=True, width="stretch")
-    work = open_work_frame(view.tables, labels)
-    if work.empty:
-        st.caption("No open work.")
-    else:
-        st.dataframe(work, hide_index=True, width="stretch")
+st.markdown("**Current state**")  # the page's width: eight columns, read across
+plain_table(children_frame(view.tables["children"], labels))
+if st.toggle("Show the child ids", key=f"child-ids-{family_id}"):
+    plain_table(child_ids_frame(labels))
+work_column, network_column = st.columns([3, 2])
+with work_column:
+    st.markdown("**Open work**")
+    plain_table(open_work_frame(view.tables, labels), "No open work.")
 with network_column:
     st.markdown("**Linked families** (sharing a parent, partner or other adult)")
     graph = data.neighbourhood(family_id)

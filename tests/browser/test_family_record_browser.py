@@ -40,7 +40,7 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 def _table(page: Page) -> tuple[list[str], list[list[str]]]:
     """The chronology's header and rows, as the browser shows them."""
-    chronology = page.get_by_test_id("stTable").last
+    chronology = page.locator('[data-testid="stMarkdownContainer"] table').last
     expect(chronology).to_be_visible(timeout=WAIT_MS)
     heads = chronology.locator("thead th").all_inner_texts()
     rows = chronology.locator("tbody tr").evaluate_all(

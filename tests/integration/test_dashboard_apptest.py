@@ -29,13 +29,12 @@ from dashboard.chronology_panel import PAGE_ROWS
 from dashboard.navigation import PAGES
 from domain.rules.severity import rank
 from domain.rules.thresholds import DEFAULT_THRESHOLDS
-from domain.safe_text import markdown_text
 from projections import queries
 from projections.figures import expected_rows, members_sql, year_to
 from projections.network import components
 from store.database import Database
 from tests.browser.demo_store import build_demo_store, store_settings
-from tests.support.dashboard_app import APP, page_path
+from tests.support.dashboard_app import APP, page_path, plain_tables
 from tests.support.journeys import rich_family
 
 TIMEOUT = 60
@@ -314,7 +313,7 @@ def test_family_page_shows_timeline_state_network_and_full_chronology(dashboard_
     assert at.subheader[0].value == f"Family {family['family_id']}"
     charts = at.get("plotly_chart")
     assert charts, "the journey timeline"
-    chronology = at.table[-1].value  # a plain table: lines wrap, nothing is cut off
+    chronology = plain_tables(at)[-1]  # a plain table: lines wrap, nothing is cut off
     recorded = queries.chronology(dashboard_env, family["family_id"])
     assert len(chronology) == min(len(recorded), PAGE_ROWS)
     assert list(chronology.columns) == [
@@ -325,15 +324,18 @@ def test_family_page_shows_timeline_state_network_and_full_chronology(dashboard_
         "status",
         "recorded",
     ]
-    shown = [markdown_text(r["what"]) for r in recorded[:PAGE_ROWS]]  # st.table reads Markdown
+    shown = [" ".join(str(r["what"]).splitlines()) for r in recorded[:PAGE_ROWS]]
     assert list(chronology["what happened"]) == shown
     if len(recorded) > PAGE_ROWS:  # the rest are a page away, none left out
         pages = at.selectbox(key="chronology-page")
         pages.select(len(pages.options) - 1).run()
-        assert len(at.table[-1].value) == len(recorded) - PAGE_ROWS * (len(pages.options) - 1)
-    children = table(at, 0)
+        assert len(plain_tables(at)[-1]) == len(recorded) - PAGE_ROWS * (len(pages.options) - 1)
+    children = plain_tables(at)[0]
     assert all(str(c).startswith("Child ") for c in children["child"])
-    assert set(table(at, 1)["child id"]) >= set(family["child_ids"])  # behind "Child ids"
+    assert not [t for t in plain_tables(at) if "child id" in t.columns], "ids behind a switch"
+    at.toggle(key=f"child-ids-{family['family_id']}").set_value(True).run()
+    [ids] = [t for t in plain_tables(at) if "child id" in t.columns]
+    assert set(ids["child id"]) >= set(family["child_ids"])
 
 
 def test_search_finds_a_family_by_child_id_and_by_person_id(dashboard_env: str) -> None:
@@ -654,7 +656,8 @@ def test_audit_shows_the_family_as_known_at_a_moment(
     at = open_page("audit.py", family="F-AUDIT")
     at.text_input(key="audit-exact").input(moment.isoformat()).run()
     assert not at.exception, [e.value for e in at.exception]
-    chronology = table(at, 3)  # children, open work, alerts then, the chronology's ids
+    at.toggle(key="audit-ids").set_value(True).run()  # the chronology's ids, behind a switch
+    [chronology] = [t for t in plain_tables(at) if "event id" in t.columns]
     assert set(chronology["event id"]) == {e.event_id for e in first}
     recorded_since = table(at, -1)
     assert set(recorded_since["event id"]) == {e.event_id for e in later}

@@ -12,7 +12,8 @@ import pytest
 from casejourney.container import Container
 from store.cipher_key import KEY_VARIABLE, new_cipher_key
 from tests.browser.demo_store import store_settings
-from tests.integration.test_dashboard_apptest import open_page, table
+from tests.integration.test_dashboard_apptest import open_page
+from tests.support.dashboard_app import plain_tables
 from tests.support.journeys import rich_family
 
 
@@ -32,7 +33,7 @@ def encrypted_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_the_family_page_shows_the_birth_year(encrypted_store: str) -> None:
     at = open_page("family.py", family="F-ENC")
     assert not at.exception, [e.value for e in at.exception]
-    children = table(at)
+    children = plain_tables(at)[0]
     assert list(children["born"]) == ["2015", "2018"]
 
 
