@@ -94,7 +94,10 @@ else:
     chronology_panel(known, "audit", f"audit-{family_id}-{moment:%Y%m%dT%H%M}")
 
 st.markdown(f"**Recorded since then** ({len(then.recorded_since)} events)")
-st.dataframe(then.recorded_since, hide_index=True, width="stretch")
+if then.recorded_since.empty:
+    st.caption("Nothing has been recorded for this family since then.")
+else:
+    st.dataframe(then.recorded_since, hide_index=True, width="stretch")
 
 st.markdown("**Has this family's record been altered?**")
 report = past.verify_family(family_id)
