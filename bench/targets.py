@@ -63,6 +63,7 @@ def judge(scale: str, figures: dict[str, Any]) -> list[Verdict]:
                 parallel["rate"] >= 10_000 and parallel_ratio >= 0.5,
             )
         )
+    out += _write_path(figures)
     for store in ("postgresql", "sqlite"):
         rebuild = _get(figures, "rebuild", store)
         name = f"rebuild, {'PostgreSQL' if store == 'postgresql' else 'SQLite'}"
@@ -128,4 +129,57 @@ def judge(scale: str, figures: dict[str, Any]) -> list[Verdict]:
             out.append(
                 Verdict(f"memory, {part}", target, f"{mib:,.0f} MiB peak RSS", mib <= MIB_PER_GB)
             )
+    return out
+
+
+WRITE_PATH_RATE = 20_000  # issue 13: Kafka ingest at national scale, with 0.5 of raw
+PROJECTED_RATE = 5_000  # issue 13: consume with projections on, council scale
+PUBLISH_MIB = 512  # issue 13: publish of the national file
+
+
+def _write_path(figures: dict[str, Any]) -> list[Verdict]:
+    """Issue 13's targets for the write path, beside issue 7's: stricter, so a run
+    says plainly how far the write path is from them."""
+    out: list[Verdict] = []
+    best = max(
+        (
+            (part["rate"], _get(figures, "kafka_ingest", ratio))
+            for part, ratio in (
+                (_get(figures, "kafka_ingest", "consume"), "ratio"),
+                (_get(figures, "kafka_ingest", "consume_parallel"), "parallel_ratio"),
+            )
+            if part and _get(figures, "kafka_ingest", ratio) is not None
+        ),
+        default=None,
+    )
+    if best is not None:
+        rate, ratio = best
+        out.append(
+            Verdict(
+                "Kafka ingest, PostgreSQL, fastest pass (issue 13)",
+                f"≥ {WRITE_PATH_RATE:,} events/s and ≥ 0.5 of raw",
+                f"{rate:,.0f} events/s, {ratio:.2f} of raw",
+                rate >= WRITE_PATH_RATE and ratio >= 0.5,
+            )
+        )
+    projected = _get(figures, "kafka_ingest", "consume_projected")
+    if projected:
+        out.append(
+            Verdict(
+                "Kafka ingest, projections on (issue 13)",
+                f"≥ {PROJECTED_RATE:,} events/s at council scale",
+                f"{projected['rate']:,.0f} events/s",
+                projected["rate"] >= PROJECTED_RATE,
+            )
+        )
+    publish = figures.get("publish")
+    if publish and publish.get("peak_rss_mib") is not None:
+        out.append(
+            Verdict(
+                "publish, peak memory (issue 13)",
+                f"≤ {PUBLISH_MIB} MiB",
+                f"{publish['peak_rss_mib']:,.0f} MiB peak RSS",
+                publish["peak_rss_mib"] <= PUBLISH_MIB,
+            )
+        )
     return out
