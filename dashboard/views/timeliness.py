@@ -17,8 +17,29 @@ st.caption(
 as_of, chosen_team = as_at_form("drift", source.reference_date(), data.teams())
 lists = data.drift_lists(as_of, chosen_team)
 auth.log_once("timeliness", "list", list_name="drift")
-tabs = st.tabs([f"{entry.title} ({entry.total:,})" for entry in lists])
+labels = {entry.key: f"{entry.title} ({entry.total:,})" for entry in lists}
+
+
+def remember_list() -> None:
+    """Keep the open list by what it is, not by its label: a label carries its count,
+    which changes with the day and team applied."""
+    opened = st.session_state.get(TAB_KEY)
+    st.session_state[OPEN_KEY] = next((k for k, v in labels.items() if v == opened), None)
+
+
+# Only the open tab's list is drawn (the others' counts are in their labels): seven
+# data grids built at once made this the slowest page at council scale.
+TAB_KEY, OPEN_KEY = "drift-tab", "drift-open-list"
+opened = st.session_state.get(OPEN_KEY)
+tabs = st.tabs(
+    list(labels.values()),
+    key=TAB_KEY,
+    default=labels.get(opened) if opened in labels else None,
+    on_change=remember_list,
+)
 for tab, entry in zip(tabs, lists, strict=True):
+    if tab.open is False:
+        continue
     with tab:
         parts = "; ".join(f"{count:,} {part}" for part, count in entry.parts.items())
         st.caption(entry.definition + (f" Of the {entry.total:,}: {parts}." if parts else ""))

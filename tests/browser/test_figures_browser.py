@@ -129,3 +129,18 @@ def test_regulation_24_count_rows_and_export_agree(
         placements = dict(zip(files[kind]["placement"], files[kind]["phase"], strict=True))
         assert placements[resolved["placement_id"]] == "breach", kind
     page.screenshot(path=str(ARTIFACTS / "reg24-as-at.png"), full_page=True)
+
+    # Another day applied: its count (so its label) changes, the list stays open.
+    later = day + timedelta(days=60)
+    page.get_by_role("group", name="As at").get_by_role("spinbutton").first.click()
+    page.keyboard.type(f"{later:%d%m%Y}")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text(f"As at {later:%d/%m/%Y},")).to_be_visible(timeout=WAIT_MS)
+    wait_until_idle(page)
+    expect(page.get_by_role("tab", name="Regulation 24", exact=False)).to_have_attribute(
+        "aria-selected", "true"
+    )
+    panel = page.get_by_role("tabpanel")
+    expect(panel.locator('[data-testid="stDataFrame"], [data-testid="stAlert"]').first).to_be_visible(
+        timeout=WAIT_MS
+    )

@@ -443,8 +443,9 @@ def test_timeliness_tabs_count_what_they_show_and_export(
     labels = [t.label for t in at.tabs]
     keys = ["assessments", "icpcs", "cp-reviews", "reg24", "actions", "unqualified", "allocations"]
     assert len(labels) == len(keys) == len(lists)
+    assert [bool(t.dataframe or t.info) for t in at.tabs][1:] == [False] * 6, "drawn when open"
     for index, (key, listed) in enumerate(zip(keys, lists.values(), strict=True)):
-        tab = at.tabs[index]
+        tab = open_tab(at, labels[index])
         assert labels[index].endswith(f"({listed.total:,})"), labels[index]
         shown = tab.dataframe[0].value if tab.dataframe else None
         if shown is None:
@@ -455,6 +456,14 @@ def test_timeliness_tabs_count_what_they_show_and_export(
         same_rows(shown, exported(downloads, f"{key}-{as_of:%Y%m%d}.xlsx"))
     overdue = queries.overdue_actions(dashboard_env, as_of, th=DEFAULT_THRESHOLDS)
     assert f"({len(overdue)})" in labels[4]
+
+
+def open_tab(at: AppTest, label: str) -> Any:
+    """Open a Timeliness tab as a click does (only the open tab's list is drawn)."""
+    at.session_state["drift-tab"] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return next(t for t in at.tabs if t.label == label)
 
 
 def test_late_assessments_say_which_part_the_overview_counts(dashboard_env: str) -> None:
@@ -493,7 +502,7 @@ def test_regulation_24_count_rows_and_export_agree(
     breached = date.fromisoformat(resolved["first_expires_on"])
     for day in (as_of, breached):
         apply_as_at(at, "drift", day)
-        tab = next(t for t in at.tabs if t.label.startswith("Regulation 24"))
+        tab = open_tab(at, next(t.label for t in at.tabs if t.label.startswith("Regulation 24")))
         count = int(tab.label.rsplit("(", 1)[1].rstrip(")").replace(",", ""))
         rows = tab.dataframe[0].value
         assert len(rows) == count > 0, day
