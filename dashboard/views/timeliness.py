@@ -18,6 +18,7 @@ as_of, chosen_team = as_at_form("drift", source.reference_date(), data.teams())
 lists = data.drift_lists(as_of, chosen_team)
 auth.log_once("timeliness", "list", list_name="drift")
 labels = {entry.key: f"{entry.title} ({entry.total:,})" for entry in lists}
+TAB_KEY, OPEN_KEY = "drift-tab", "drift-open-list"
 
 
 def remember_list() -> None:
@@ -29,7 +30,6 @@ def remember_list() -> None:
 
 # Only the open tab's list is drawn (the others' counts are in their labels): seven
 # data grids built at once made this the slowest page at council scale.
-TAB_KEY, OPEN_KEY = "drift-tab", "drift-open-list"
 opened = st.session_state.get(OPEN_KEY)
 tabs = st.tabs(
     list(labels.values()),
