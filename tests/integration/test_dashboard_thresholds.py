@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from casejourney.container import Container
 from casejourney.settings import AlertSettings, KafkaSettings, Settings
-from tests.support.dashboard_app import APP, page_path
+from tests.support.dashboard_app import APP, page_path, plain_tables
 from tests.support.events import ev
 
 TIMEOUT = 60
@@ -128,7 +128,7 @@ def test_the_audit_page_gives_the_alerts_of_the_local_target(
     at = _open("audit.py", store_url, weeks, monkeypatch)
     at.text_input(key="audit-exact").input(datetime.now(UTC).isoformat()).run()
     assert not at.exception, [e.value for e in at.exception]
-    alerts = at.dataframe[2].value  # children, open work, alerts then, chronology then
+    [alerts] = [t for t in plain_tables(at) if "detail" in t.columns]  # the alerts then
     reasons = " ".join(alerts["detail"])
     assert ("Open beyond the 16-week target" in reasons) is beyond
     assert "No PLO meeting since" in reasons, "the review gap is an alert at either target"
