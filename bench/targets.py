@@ -141,19 +141,16 @@ def _write_path(figures: dict[str, Any]) -> list[Verdict]:
     """Issue 13's targets for the write path, beside issue 7's: stricter, so a run
     says plainly how far the write path is from them."""
     out: list[Verdict] = []
-    best = max(
-        (
-            (part["rate"], _get(figures, "kafka_ingest", ratio))
-            for part, ratio in (
-                (_get(figures, "kafka_ingest", "consume"), "ratio"),
-                (_get(figures, "kafka_ingest", "consume_parallel"), "parallel_ratio"),
-            )
-            if part and _get(figures, "kafka_ingest", ratio) is not None
-        ),
-        default=None,
-    )
-    if best is not None:
-        rate, ratio = best
+    passes = (("consume", "ratio"), ("consume_parallel", "parallel_ratio"))
+    measured = [
+        (part["rate"], ratio)
+        for part, ratio in (
+            (_get(figures, "kafka_ingest", p), _get(figures, "kafka_ingest", r)) for p, r in passes
+        )
+        if part and ratio is not None
+    ]
+    if measured:
+        rate, ratio = max(measured)
         out.append(
             Verdict(
                 "Kafka ingest, PostgreSQL, fastest pass (issue 13)",

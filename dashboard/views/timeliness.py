@@ -23,7 +23,9 @@ TAB_KEY, OPEN_KEY = "drift-tab", "drift-open-list"
 
 def remember_list() -> None:
     """Keep the open list by what it is, not by its label: a label carries its count,
-    which changes with the day and team applied."""
+    which changes with the day and team applied. A callback, run before the script,
+    so the tabs' `default` already agrees with the click: set after the tabs instead,
+    a changed default makes a new widget and the next click is lost."""
     opened = st.session_state.get(TAB_KEY)
     st.session_state[OPEN_KEY] = next((k for k, v in labels.items() if v == opened), None)
 
