@@ -1,4 +1,5 @@
-"""Plotly figures: the monthly trend, the journey timeline and the linked-families network.
+"""Plotly figures: the monthly trend and the linked-families network (the journey timeline
+is plain HTML: dashboard.timeline_html).
 
 Pure functions from plain data to figures, so each can be tested without a
 browser and every page draws the same thing the same way. Plotly reads `<a>`,
@@ -8,9 +9,8 @@ through `_plain` (HTML-escaped; plotly shows the entities as their characters).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from html import escape
 from typing import Any
 
@@ -18,21 +18,9 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.timeline import LANES, Span
 from domain.codes import RELATIONSHIP_LABELS
-from domain.uk_dates import uk_date
 from domain.vocabulary import code_words, counted
 
-LANE_COLOURS: dict[str, str] = {
-    "Referral": "#1f77b4",
-    "Assessment": "#17becf",
-    "Section 47": "#ff7f0e",
-    "CP plan": "#d62728",
-    "Pre-proceedings": "#9467bd",
-    "Proceedings": "#8c564b",
-    "Placement": "#2ca02c",
-}
-TODAY_COLOUR = "#555"
 _MARGIN = {"l": 10, "r": 10, "t": 30, "b": 10}
 
 
@@ -129,108 +117,6 @@ def trend_figure(
 
 def _count(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
-
-
-def _legend_only(fig: go.Figure, today: date, hatched: bool) -> None:
-    """Legend entries for the marks that are not a lane: the hatching of open work
-    (when some is drawn) and the today line."""
-    if hatched:
-        fig.add_trace(
-            go.Bar(
-                x=[None],
-                y=[None],
-                name="hatched: still open",
-                marker={"color": "#777", "pattern": {"shape": "/"}},
-                hoverinfo="skip",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="lines",
-            name=f"today ({uk_date(today)})",
-            line={"dash": "dot", "color": TODAY_COLOUR},
-            hoverinfo="skip",
-        )
-    )
-
-
-def timeline_figure(
-    spans: Sequence[Span], today: date, labels: Mapping[str, str] | None = None
-) -> go.Figure:
-    """One lane per child and kind of work: referrals as points, the rest as bars.
-
-    Children are named by `labels` ("Child 2, girl, 7"; their ids without). The axis
-    always runs from a month before the first event to a month after `today` (a
-    dotted line, labelled), so a lone referral still sits on a readable calendar.
-    Every kind of mark has its legend entry, the hatching of open work included.
-    """
-    names = labels or {}
-
-    def lane_of(s: Span) -> str:
-        return f"{_plain(names.get(s.child_id, s.child_id))} · {s.lane}"
-
-    lanes = list(dict.fromkeys(lane_of(s) for s in spans))
-    fig = go.Figure()
-    for lane_kind in LANES:
-        chosen = [s for s in spans if s.lane == lane_kind]
-        if not chosen:
-            continue
-        y = [lane_of(s) for s in chosen]
-        text = [_plain(s.label) + (" (open)" if s.open and s.end else "") for s in chosen]
-        colour = LANE_COLOURS[lane_kind]
-        if lane_kind == "Referral":
-            fig.add_trace(
-                go.Scatter(
-                    x=[s.start for s in chosen],
-                    y=y,
-                    mode="markers",
-                    marker={"size": 11, "color": colour, "symbol": "diamond"},
-                    name=lane_kind,
-                    hovertext=text,
-                    hoverinfo="text+x",
-                )
-            )
-            continue
-        starts = pd.to_datetime([s.start for s in chosen])
-        ends = pd.to_datetime([s.end for s in chosen]) + timedelta(days=1)
-        fig.add_trace(
-            go.Bar(
-                base=starts,
-                x=(ends - starts).total_seconds() * 1000,
-                y=y,
-                orientation="h",
-                name=lane_kind,
-                marker={
-                    "color": colour,
-                    "pattern": {"shape": ["/" if s.open else "" for s in chosen]},
-                },
-                hovertext=text,
-                hoverinfo="text",
-            )
-        )
-    first = min((s.start for s in spans), default=today)
-    _legend_only(fig, today, hatched=any(s.open and s.end for s in spans))
-    at_today = pd.Timestamp(today).timestamp() * 1000
-    fig.add_vline(x=at_today, line={"dash": "dot", "color": TODAY_COLOUR})
-    fig.add_annotation(
-        x=at_today, y=1, yref="paper", yanchor="bottom", text="today", showarrow=False
-    )
-    fig.update_layout(
-        barmode="overlay",
-        font=_FONT,
-        paper_bgcolor=BACKGROUND,
-        plot_bgcolor=BACKGROUND,
-        height=max(200, 34 * len(lanes) + 120),
-        margin=_MARGIN,
-        xaxis={"type": "date", "range": [first - timedelta(days=31), today + timedelta(days=31)]},
-        yaxis={"categoryorder": "array", "categoryarray": lanes[::-1], "title": None},
-        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "font": _FONT},
-    )
-    fig.update_xaxes(tickfont=_FONT)
-    fig.update_yaxes(tickfont=_FONT)
-    return fig
 
 
 def _node_label(attrs: dict[str, object], node: object) -> str:

@@ -13,13 +13,13 @@ from datetime import datetime, time
 import streamlit as st
 
 from dashboard import auth, data, past
-from dashboard.charts import timeline_figure
 from dashboard.chronology_panel import chronology_panel
 from dashboard.family_panels import children_frame, open_work_frame
 from dashboard.frames import chronology
 from dashboard.plain_table import plain_table
 from dashboard.source import source
 from dashboard.timeline import journey_spans
+from dashboard.timeline_html import timeline_html
 from domain.safe_text import markdown_text
 from domain.vocabulary import child_labels
 
@@ -51,7 +51,8 @@ day = middle.date_input(
 )
 clock = right.time_input("time", value=time(23, 59), key="audit-time", step=60)
 exact = st.text_input(
-    "Or an exact moment (ISO 8601, e.g. 2026-05-20T09:30:15Z; no offset means UK time)",
+    # One colon in the example: "09:30:15" would read to Streamlit as an :emoji: name.
+    "Or an exact moment (ISO 8601, e.g. 2026-05-20T09:30Z; no offset means UK time)",
     key="audit-exact",
 ).strip()
 try:
@@ -67,7 +68,10 @@ then = past.family_as_at(family_id, moment)
 if then is None:
     st.warning(f"No family {repr_id} in the store.")
     st.stop()
-st.subheader(f"Family {shown_id} as known at {moment:%d %b %Y %H:%M:%S} (UK time)")
+# Times through markdown_text too: "23:59:59" reads to Streamlit as an :emoji: name, and
+# fetching its emoji code on the first replay cost the page a round trip.
+then_text = markdown_text(f"{moment:%d %b %Y %H:%M:%S}")
+st.subheader(f"Family {shown_id} as known at {then_text} (UK time)")
 st.caption(markdown_text(then.heading))
 if not then.tables:
     st.info("Nothing about this family had been recorded by then.")
@@ -75,11 +79,7 @@ else:
     labels = child_labels(then.tables["children"], moment.date())  # ages as they were then
     spans = journey_spans(then.tables, moment.date())
     if spans:
-        st.plotly_chart(
-            timeline_figure(spans, moment.date(), labels),
-            key="audit-timeline",
-            config={"displayModeBar": False},
-        )
+        st.html(timeline_html(spans, moment.date(), labels))
     one, two = st.columns(2)
     one.markdown("**Children then**")
     with one:

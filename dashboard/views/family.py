@@ -9,11 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, data, frames, quality, source
-from dashboard.charts import network_figure, timeline_figure
+from dashboard.charts import network_figure
 from dashboard.chronology_panel import chronology_panel
 from dashboard.family_panels import child_ids_frame, children_frame, open_work_frame
 from dashboard.plain_table import plain_table
 from dashboard.timeline import journey_spans
+from dashboard.timeline_html import timeline_html
 from dashboard.widgets import family_table, open_family, table_height
 from domain.safe_text import markdown_text
 from domain.uk_dates import uk_date
@@ -94,9 +95,7 @@ facts[4].metric("Open alerts", int((~view.alerts["acknowledged"]).sum()))
 st.markdown("**Journey by child**")
 spans = journey_spans(view.tables, today)
 if spans:
-    st.plotly_chart(
-        timeline_figure(spans, today, labels), key="timeline", config={"displayModeBar": False}
-    )
+    st.html(timeline_html(spans, today, labels))
 else:
     st.caption("No referrals or episodes recorded yet.")
 

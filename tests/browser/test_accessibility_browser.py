@@ -60,7 +60,9 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(
 
 
 def test_chart_text_is_at_least_aa_contrast(server: Server, page: Page, family_id: str) -> None:
-    charted = [spec for spec in EVERY_PAGE if spec.url_path in ("", "family", "audit")]
+    # The plotly charts (the Overview's trend, a linked family's network); the journey
+    # timeline is HTML text, which axe's own contrast rule measures on every page.
+    charted = [spec for spec in EVERY_PAGE if spec.url_path in ("", "family")]
     measured = 0
     for spec in charted:
         open_and_check(page, server.url, spec, family_id)
@@ -68,7 +70,7 @@ def test_chart_text_is_at_least_aa_contrast(server: Server, page: Page, family_i
         measured += len(contrasts)
         low = [c for c in contrasts if c["ratio"] < AA_TEXT]
         assert not low, f"{spec.heading}: chart text below {AA_TEXT}:1: {low[:5]}"
-    assert measured > 20  # the axes, titles and labels were found and measured
+    assert measured > 10  # the axes, titles and labels were found and measured
 
 
 def _tab_to(page: Page, label: str, limit: int = 120) -> None:

@@ -93,10 +93,11 @@ def test_from_a_third_referral_alert_to_a_chronology_in_plain_english(
     assert all(row[1] == "family" or re.match(r"^Child \d+\b", row[1]) for row in rows)
     assert all(row[3] for row in rows), 'who recorded it, or "not recorded", on every line'
 
-    timeline = page.locator(".js-plotly-plot").first
-    legend = _svg_texts(timeline, ".legendtext")
+    timeline = page.locator(".cj-tl")
+    legend = timeline.locator(".entry").all_text_contents()
     assert [t for t in legend if t.startswith("today (")], "the today line is in the legend"
-    assert "today" in _svg_texts(timeline, ".annotation-text")
+    assert timeline.locator(".today .label").text_content() == "today"
+    assert timeline.locator(".name").first.text_content().startswith("Child ")
     screenshot(page, "family-record")
 
 
@@ -107,7 +108,7 @@ def test_the_network_labels_shared_people_with_what_they_are_to_the_family(
     page.goto(f"{server.url}/family?family={family_id}")
     linked = page.get_by_text(re.compile(r"shares a person with \d+ other famil"))
     expect(linked).to_be_visible(timeout=WAIT_MS)  # the header says the family is linked
-    network = page.locator(".js-plotly-plot").nth(1)
+    network = page.locator(".js-plotly-plot").first  # the timeline is HTML, not plotly
     expect(network).to_be_visible(timeout=WAIT_MS)
     wait_until_idle(page)
     shown = _svg_texts(network, ".textpoint text")

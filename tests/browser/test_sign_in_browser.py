@@ -9,6 +9,7 @@ appends an access record. Never skipped: the tests need Keycloak and Chromium.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -223,6 +224,10 @@ def test_an_auditor_sees_who_looked_at_a_family(
     screenshot(page, "auditor-who-looked")
 
 
+def _signed_in_cookies(page: Page) -> list[str]:
+    return [c["name"] for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+
+
 def test_signing_out_returns_to_the_sign_in_button(server: Server, page: Page) -> None:
     sign_in(page, server.url, "sam.manager")
     # Under load the page may still be running after sign-in: a click then can land on a
@@ -230,6 +235,12 @@ def test_signing_out_returns_to_the_sign_in_button(server: Server, page: Page) -
     wait_until_idle(page)
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=WAIT_MS)
+    # The page redraws signed out before the browser has been to /auth/logout, which
+    # drops the cookie: going elsewhere sooner would race it (seen under load).
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while _signed_in_cookies(page) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _signed_in_cookies(page), "signing out drops the sign-in cookie"
     page.goto(server.url + "/alerts")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=WAIT_MS)
 

@@ -14,7 +14,7 @@ import pytest
 from casejourney.commands.dashboard import APP_PATH, redact, streamlit_command, streamlit_env
 from dashboard import frames
 from dashboard.acknowledge import Worker, acknowledgement, acknowledgement_id
-from dashboard.charts import network_figure, timeline_figure, trend_figure
+from dashboard.charts import network_figure, trend_figure
 from dashboard.chronology_panel import page_ranges
 from dashboard.exports import csv_bytes, excel_bytes
 from dashboard.family_panels import child_ids_frame, children_frame, open_work_frame
@@ -64,14 +64,6 @@ def test_journey_spans_cover_every_kind_of_work_per_child() -> None:
     assert cp2.open and cp2.end == date(2025, 1, 1)
     cp1 = next(s for s in spans if s.ref == "CP1")
     assert not cp1.open and cp1.end == date(2023, 9, 1)
-
-
-def test_timeline_figure_draws_referrals_as_points_and_the_rest_as_bars() -> None:
-    fig = timeline_figure(journey_spans(_tables(), today=date(2025, 1, 1)), date(2025, 1, 1))
-    kinds = {trace.name: trace.type for trace in fig.data}
-    assert kinds["Referral"] == "scatter"
-    assert kinds["CP plan"] == "bar"
-    assert kinds["Placement"] == "bar"
 
 
 def test_trend_figure_shows_counts_on_hover() -> None:
@@ -195,24 +187,6 @@ def test_current_state_lists_children_by_position_and_open_work_in_words() -> No
     assert "ACT2" in set(work["ref"])  # ACT1 was completed
     assert "Child 1, girl, 9; Child 2, boy, 6" in set(work["children"])
     assert not [d for d in work["since"] if re.match(r"\d{4}-", str(d))]
-
-
-def test_timeline_names_children_labels_today_and_has_a_legend_for_every_mark() -> None:
-    today = date(2025, 1, 1)
-    spans = journey_spans(_tables(), today=today)
-    fig = timeline_figure(spans, today, LABELS)
-    lanes = {y for trace in fig.data for y in (trace.y or ()) if y}
-    assert "Child 1, girl, 9 · Referral" in lanes and not [y for y in lanes if "C1" in y]
-    names = {trace.name for trace in fig.data}
-    assert {s.lane for s in spans} <= names
-    assert "hatched: still open" in names and "today (1 Jan 2025)" in names
-    assert any(s.open and s.end for s in spans)  # open work is drawn, so its legend entry counts
-    assert [a.text for a in fig.layout.annotations] == ["today"]
-    closed = [s for s in spans if not (s.open and s.end)]
-    assert "hatched: still open" not in {t.name for t in timeline_figure(closed, today).data}
-    hover = " ".join(t for trace in fig.data for t in (trace.hovertext or ()))
-    assert "referral from school (2A): assessment" in hover
-    assert "CP1" not in hover and "R1" not in hover  # ids are not the words
 
 
 def test_network_labels_shared_people_with_what_they_are_to_each_family() -> None:
