@@ -39,6 +39,7 @@ from projections.schema import (
     PROJECTION,
     SCHEMA_VERSION,
     TABLES,
+    analyse_generation,
     create_generation,
     create_indexes,
     drop_generation,
@@ -266,6 +267,9 @@ def rebuild(inputs: RebuildInputs) -> RebuildReport:
     with db.transaction():
         create_indexes(db, generation)
     phases["indexes"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    analyse_generation(db, generation)
+    phases["statistics"] = time.perf_counter() - mark
     mark = time.perf_counter()
     position = _swap(inputs, old, generation, job.stop)
     phases["catch_up_and_swap"] = time.perf_counter() - mark

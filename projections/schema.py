@@ -196,6 +196,18 @@ def create_indexes(db: Database, generation: int) -> None:
             db.execute(f"CREATE INDEX {name}_i{n} ON {name} ({', '.join(columns)})")
 
 
+def analyse_generation(db: Database, generation: int) -> None:
+    """Planner statistics for a freshly loaded generation, before readers see it.
+
+    Tables bulk-loaded by a rebuild have none until autovacuum comes round (a minute
+    or more later, and then in the middle of the first users' page views): the
+    dashboard's first queries after a swap would be planned blind. ANALYZE samples,
+    so it costs seconds however large the tables.
+    """
+    for table in TABLES.values():
+        db.execute(f"ANALYZE {physical(table.name, generation)}")
+
+
 def drop_generation(db: Database, generation: int) -> None:
     for table in TABLES.values():
         db.execute(f"DROP TABLE IF EXISTS {physical(table.name, generation)}")

@@ -21,7 +21,7 @@ from domain.contract import ContractEvent
 from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from projections import queries
 from projections.runner import Projector
-from projections.schema import TABLES
+from projections.schema import TABLES, physical
 from store.family_store import FamilyStore
 from tests.support.events import ev
 from tests.support.journeys import rich_family
@@ -410,4 +410,34 @@ def test_a_long_backlog_is_caught_up_by_a_rebuild(database_url: str) -> None:
         live = projector.live()
         assert live is not None and live.generation == generation + 1
         assert live.position == store.max_notification_id()
+        projector.close()
+
+
+def _analysed_tables(projector: Projector, generation: int) -> set[str]:
+    """The generation's tables the planner has statistics for."""
+    names = {physical(t.name, generation) for t in TABLES.values()}
+    db = projector.db
+    if db.is_postgres:
+        rows = db.rows(
+            "SELECT relname AS name FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+        )
+    else:
+        rows = db.rows("SELECT DISTINCT tbl AS name FROM sqlite_stat1")
+    return names & {r["name"] for r in rows}
+
+
+def test_a_rebuilt_generation_has_planner_statistics_before_readers_see_it(
+    database_url: str,
+) -> None:
+    with FamilyStore(database_url) as store:
+        record(store, journeys(4))
+        projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock)
+        report = projector.rebuild()
+        analysed = _analysed_tables(projector, report.generation)
+        loaded = {
+            physical(t.name, report.generation)
+            for t in TABLES.values()
+            if projector.db.rows(f"SELECT 1 FROM {physical(t.name, report.generation)} LIMIT 1")
+        }
+        assert loaded and loaded <= analysed, f"not analysed: {sorted(loaded - analysed)}"
         projector.close()
