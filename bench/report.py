@@ -104,6 +104,8 @@ def figure_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     f"Chromium {_s(page['browser_first_seconds'])} first, "
                     f"{_s(page['browser_again_seconds'])} again"
                 )
+                if "browser_moved_seconds" in page:
+                    browser += f", {_s(page['browser_moved_seconds'])} after a move"
             rows.append((f"5. Dashboard: {page['title']}", measured + failed, browser, ""))
     mem = f.get("memory") or {}
     if mem:
