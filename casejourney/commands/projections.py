@@ -12,6 +12,7 @@ import sys
 import threading
 from typing import Any
 
+from casejourney import collector
 from casejourney.commands.alert_lines import print_alerts
 from casejourney.commands.arguments import TEAM_HELP
 from casejourney.commands.arguments import day as _day
@@ -58,6 +59,7 @@ def project(args: argparse.Namespace, container: Container) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(f"following from position {projector.position()} (Ctrl-C to stop)", file=sys.stderr)
+    collector.for_a_service()
     try:
         projector.follow(stop, args.poll)
     except KeyboardInterrupt:

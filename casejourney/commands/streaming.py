@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from kafka.errors import KafkaError
 
+from casejourney import collector
 from casejourney.commands.arguments import JSON_HELP, positive
 from casejourney.commands.output import count
 from casejourney.container import Container
@@ -275,6 +276,7 @@ def consume(args: argparse.Namespace, container: Container) -> int:
         stop.set()  # finish the batch in hand, commit it, leave the group
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    collector.for_a_service()  # a full collection would land on a waiting alert
     try:
         stats = consumer.run(stop, args.max_messages, args.idle_exit)
     finally:
