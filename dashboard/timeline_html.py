@@ -69,10 +69,15 @@ def _text(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+def tick_months(first: date, last: date) -> int:
+    """Months between the axis's dates: 12 (a year), 3 or 1 as the span shortens."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    return 1 if months <= 8 else 3 if months <= 30 else 12
+
+
 def ticks(first: date, last: date) -> list[date]:
     """1 January of each year, or the first of every few months when the span is short."""
-    months = (last.year - first.year) * 12 + last.month - first.month
-    step = 1 if months <= 8 else 3 if months <= 30 else 12
+    step = tick_months(first, last)
     day = date(first.year, (first.month - 1) // step * step + 1, 1)  # on the quarter, the year
     found: list[date] = []
     while day <= last:
@@ -152,7 +157,7 @@ def timeline_html(
     first = min((s.start for s in spans), default=today) - timedelta(days=31)
     last = today + timedelta(days=31)
     scale = _Scale(first, last)
-    yearly = (last - first).days > 30 * 30
+    yearly = tick_months(first, last) == 12
     grid = "".join(
         f'<div class="tick" style="left:{scale.at(t):.2f}%">'
         f'<span class="date">{t.year if yearly else f"{t:%b %Y}"}</span></div>'

@@ -93,6 +93,14 @@ def test_today_is_labelled_and_the_axis_runs_a_month_either_side() -> None:
     assert ticks(date(2016, 3, 1), date(2025, 2, 1))[:2] == [date(2017, 1, 1), date(2018, 1, 1)]
 
 
+def test_dates_under_the_lanes_say_the_year_only_when_ticks_are_a_year_apart() -> None:
+    # 30 months of axis (quarters, though more than 900 days), then 45 (years).
+    for start, label in ((date(2022, 9, 1), "Jan 2023"), (date(2021, 6, 1), "2022")):
+        span = Span("C1", "CP plan", "P1", start, TODAY, False, "plan")
+        dates = parsed(timeline_html([span], TODAY)).texts["date"]
+        assert label in dates and len(set(dates)) == len(dates), dates
+
+
 def test_a_lone_referral_still_sits_on_a_calendar() -> None:
     lone = [Span("C1", "Referral", "R1", TODAY, None, True, "referral")]
     page = parsed(timeline_html(lone, TODAY))
