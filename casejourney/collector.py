@@ -1,5 +1,6 @@
-"""The garbage collector, tuned for the processes that run all day: `consume`,
-`project --follow` and the dashboard server.
+"""The garbage collector, tuned for the processes that follow the log all day:
+`consume` and `project --follow` (the dashboard server is left as it is: its
+collections were not measured).
 
 CPython's full collection walks every object the process holds: the libraries it
 imported and the caches it keeps (family heads, folded families, read-model

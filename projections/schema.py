@@ -201,8 +201,9 @@ def analyse_generation(db: Database, generation: int) -> None:
 
     Tables bulk-loaded by a rebuild have none until autovacuum comes round (a minute
     or more later, and then in the middle of the first users' page views): the
-    dashboard's first queries after a swap would be planned blind. ANALYZE samples,
-    so it costs seconds however large the tables.
+    dashboard's first queries after a swap would be planned blind. ANALYZE samples
+    rows rather than reading them all; its cost at national scale is not yet
+    measured apart (the rebuild's `statistics` phase).
     """
     for table in TABLES.values():
         db.execute(f"ANALYZE {physical(table.name, generation)}")
