@@ -56,7 +56,12 @@ class Container:
         """Follows the store's notification log into the read models (and csc.alerts)."""
         from projections.runner import Projector
 
-        projector = Projector(self.store, thresholds=self.settings.alerts, publisher=self.publisher)
+        projector = Projector(
+            self.store,
+            thresholds=self.settings.alerts,
+            publisher=self.publisher,
+            batch_size=self.settings.catch_up_events,
+        )
         self._closers.append(projector)
         return projector
 

@@ -202,6 +202,9 @@ class Settings:
     aggregate_cache_size: int = 10_000
     # Seconds between projection runs inside `consume` (alerts wait at most this long).
     project_interval: float = 0.25
+    # Far behind the topics, `consume` projects once per this many stored events
+    # (and the projector folds that many notifications per batch).
+    catch_up_events: int = 10_000
     sign_in: SignInSettings = field(default_factory=SignInSettings)
     access: AccessPolicy = field(default_factory=AccessPolicy)
     # Who the dashboard's operator is when no sign-in is configured (loopback only).
@@ -253,4 +256,5 @@ class Settings:
                 env.get("CASEJOURNEY_AGGREGATE_CACHE", cls.aggregate_cache_size)
             ),
             project_interval=float(env.get("CASEJOURNEY_PROJECT_INTERVAL", cls.project_interval)),
+            catch_up_events=int(env.get("CASEJOURNEY_CATCH_UP_EVENTS", cls.catch_up_events)),
         )

@@ -128,6 +128,13 @@ class Projector:
         self.clock = clock or date.today
         self.rebuild_backlog = rebuild_backlog
         self.db = Database(self.database_url)
+        if self.db.is_postgres:
+            # Plan each statement for its values and the tables as they now are. A
+            # cached generic plan outlives the table it was made for: live tables that
+            # grew from empty were still read by sequential scans (quarter council,
+            # batches of 500: the delete by key of `actions` read 57 M rows in 9 s;
+            # 1,529 -> 2,175 events/s with plans made per statement).
+            self.db.execute("SET plan_cache_mode = force_custom_plan")
         _create_control_tables(self.db)
         self.decode = self.store.decoder()
         self.plain_json = self.store.plain_json

@@ -267,6 +267,7 @@ def consume(args: argparse.Namespace, container: Container) -> int:
         session_timeout_ms=args.session_timeout_ms,
         after_batch=after_batch,
         project_interval=settings.project_interval,
+        catch_up_events=settings.catch_up_events,
     )
     stop = threading.Event()
 

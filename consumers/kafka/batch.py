@@ -71,6 +71,23 @@ def next_offsets(batch: Batch) -> dict[TopicPartition, OffsetAndMetadata]:
     return {tp: OffsetAndMetadata(records[-1].offset + 1, "", -1) for tp, records in batch.items()}
 
 
+class Backlog:
+    """How many messages wait on this member's partitions, as the fetches last saw
+    their ends; no request is made. A partition counts what was behind its last batch
+    (its position has not moved since); one not assigned any more counts nothing."""
+
+    def __init__(self) -> None:
+        self._behind: dict[TopicPartition, int] = {}
+
+    def after(self, consumer: KafkaConsumer, batch: Batch) -> int:
+        for tp, records in batch.items():
+            end = consumer.highwater(tp) if records else None
+            if end is not None:
+                self._behind[tp] = max(0, end - records[-1].offset - 1)
+        assigned = consumer.assignment()
+        return sum(n for tp, n in self._behind.items() if tp in assigned)
+
+
 def rewind(consumer: KafkaConsumer, batch: Batch) -> None:
     """Seek back to the batch's first offsets, so the next poll delivers it again."""
     for tp, records in batch.items():

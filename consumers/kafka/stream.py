@@ -35,7 +35,14 @@ from dataclasses import asdict, dataclass
 
 from kafka.errors import KafkaError
 
-from consumers.kafka.batch import Batch, BatchOutcome, next_offsets, record_batch, rewind
+from consumers.kafka.batch import (
+    Backlog,
+    Batch,
+    BatchOutcome,
+    next_offsets,
+    record_batch,
+    rewind,
+)
 from consumers.kafka.clients import make_consumer, make_producer
 from consumers.kafka.commits import PendingCommits
 from consumers.kafka.dead_letter import DeadLetterWriter
@@ -102,6 +109,7 @@ class StreamConsumer:
         session_timeout_ms: int = 10_000,
         after_batch: Callable[[], object] | None = None,
         project_interval: float = 0.25,
+        catch_up_events: int = 10_000,
         client_id: str = "casejourney-consume",
     ) -> None:
         self.store = store
@@ -112,8 +120,18 @@ class StreamConsumer:
         # Projections recompute every family a run touches, so running them once a
         # second covers many batches for the price of one; idle time catches up.
         self.project_interval = project_interval
+        # While more than this many messages wait on the topics, the alerts of the
+        # newest are late by the backlog anyway: projections then wait for this many
+        # newly stored events, so each run folds a family's many events once instead
+        # of a few at a time (quarter council scale: 1,529 events/s projected in
+        # batches of 500, 7,057/s in batches of 8,000). Caught up, `project_interval`
+        # paces them again.
+        self.catch_up_events = catch_up_events
         self._projected_at = float("-inf")
         self._unprojected = False
+        self._unprojected_events = 0
+        self._backlog = Backlog()
+        self._waiting = 0  # messages behind the last batch, on every partition
         self.topic_of = source_topic_names(kafka)
         self.stats = ConsumeStats()
         self.commits = PendingCommits()
@@ -229,6 +247,8 @@ class StreamConsumer:
         self._backoff.reset()
         self._commit()
         self._unprojected = True
+        self._unprojected_events += outcome.stored
+        self._waiting = self._backlog.after(self.consumer, batch)
         self._project()
 
     def _idle_and_done(self, idle_exit: float | None) -> bool:
@@ -268,14 +288,22 @@ class StreamConsumer:
         due = self._projected_at + self.project_interval - time.monotonic()
         return max(0, min(POLL_TIMEOUT_MS, int(due * 1000)))
 
+    def _catching_up(self) -> bool:
+        """Far behind the topics' ends, with fewer new events than one catch-up run."""
+        return (
+            self._waiting >= self.catch_up_events
+            and self._unprojected_events < self.catch_up_events
+        )
+
     def _project(self, force: bool = False) -> None:
         if self.after_batch is None:
             return
         now = time.monotonic()
-        if not force and now - self._projected_at < self.project_interval:
+        if not force and (now - self._projected_at < self.project_interval or self._catching_up()):
             return
         self._projected_at = now
         self._unprojected = False
+        self._unprojected_events = 0
         try:
             self.after_batch()
         except Exception:

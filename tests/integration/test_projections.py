@@ -441,3 +441,14 @@ def test_a_rebuilt_generation_has_planner_statistics_before_readers_see_it(
         }
         assert loaded and loaded <= analysed, f"not analysed: {sorted(loaded - analysed)}"
         projector.close()
+
+
+def test_on_postgresql_the_projector_plans_each_statement_for_its_values(
+    postgres_url: str,
+) -> None:
+    """A generic plan cached while the live tables were empty kept scanning them
+    whole once they had grown (see Projector.__init__). SQLite has no such cache."""
+    with FamilyStore(postgres_url) as store:
+        projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock)
+        assert projector.db.scalar("SHOW plan_cache_mode") == "force_custom_plan"
+        projector.close()
