@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.context import Run
 from bench.procs import Child, cli, module, run
-from bench.watch import watch_store
+from bench.watch import watch_projected, watch_store
 from domain.contract import SOURCE_TOPICS
 
 GIVE_UP_S = 4 * 3600
@@ -97,12 +97,20 @@ def consume(
         for n in range(processes)
     ]
     progress = watch_store(children, url, table, target, GIVE_UP_S)
+    stored_s = progress.done_s
+    # With projections on, the pass is done when the read models hold every event
+    # too: storing fast while the projection falls behind is not the figure.
+    projected = (
+        not project
+        or progress.done_s is None
+        or watch_projected(children, url, table, progress, GIVE_UP_S)
+    )
     # Everything is stored (and its offsets committed right after each batch): stop it
     # now rather than wait out --idle-exit, which stays only as a safety net.
     done = [child.stop(timeout=300) for child in children]
     stats = [d.json() or {} for d in done]
     stored = sum(s.get("stored") or 0 for s in stats)
-    if progress.done_s is None or stored != r.stats.events:
+    if progress.done_s is None or stored != r.stats.events or not projected:
         raise RuntimeError(
             f"consume stored {stored} of {r.stats.events} "
             f"(store holds {progress.seen}): {done[0].stderr[-1500:]}"
@@ -112,6 +120,9 @@ def consume(
         "processes": processes,
         "rate": progress.steady_rate(r.stats.events),
         "wall_seconds": round(progress.done_s, 2),
+        # When the last event was stored; with projections on, `wall_seconds` is when
+        # the read models held it as well.
+        "stored_seconds": round(stored_s or 0.0, 2),
         "wall_rate": progress.wall_rate(r.stats.events),
         "peak_rss_mib": round(max(d.peak_rss_mib for d in done), 1),
         "cpu_seconds": round(sum(d.cpu_seconds for d in done), 1),

@@ -57,7 +57,7 @@ def figure_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     if k.get("consume_projected"):
         rows.append(
             (
-                "1. Kafka ingest → PostgreSQL, projections on (`consume`)",
+                "1. Kafka ingest → PostgreSQL, projections on (`consume`; stored and projected)",
                 _rate(k["consume_projected"]["rate"]),
                 raw_text,
                 _ratio(k.get("projected_ratio")),

@@ -80,6 +80,5 @@ SCALES: dict[str, Scale] = {
         probes=5,
         background_rate=100.0,
         background_families=40,
-        projected_pass=False,
     ),
 }

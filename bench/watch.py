@@ -68,3 +68,26 @@ def watch_store(
         count_row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
         progress.seen = int(count_row[0]) if count_row else 0
     return progress
+
+
+def watch_projected(
+    children: list[Child], database_url: str, table: str, progress: Progress, timeout: float
+) -> bool:
+    """After `watch_store`: wait until the read models include the last stored
+    notification too, and move `progress.done_s` to then (stored *and* projected).
+    False if the children exited or time ran out first."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        head_row = conn.execute(f"SELECT max(notification_id) FROM {table}").fetchone()
+        head = int(head_row[0]) if head_row and head_row[0] is not None else 0
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT position FROM cj_projection WHERE name = 'casejourney'"
+            ).fetchone()
+            if row and int(row[0]) >= head:
+                progress.done_s = time.perf_counter() - children[0].started
+                return True
+            if not any(c.alive() for c in children):
+                return False
+            time.sleep(POLL_S / 5)
+    return False

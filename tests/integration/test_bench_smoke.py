@@ -33,6 +33,7 @@ FIGURES = (
 ROWS = (
     "1. Kafka ingest → PostgreSQL",
     "1. Kafka ingest → PostgreSQL, 2 `consume` processes in one group",
+    "1. Kafka ingest → PostgreSQL, projections on (`consume`; stored and projected)",
     "2. File ingest → SQLite",
     "2. File ingest → PostgreSQL",
     "3. Rebuild, PostgreSQL",
@@ -79,6 +80,9 @@ def test_every_figure_is_measured_with_its_baseline(results: tuple[dict, str, st
     parallel = ingest["consume_parallel"]  # two processes in one group share the work
     assert parallel["processes"] == 2 and parallel["events"] == result["data"]["events"]
     assert parallel["rate"] > 0 and parallel["dead_lettered"] == 0
+    projected = ingest["consume_projected"]  # timed until the read models hold it all
+    assert projected["events"] == result["data"]["events"] and projected["rate"] > 0
+    assert 0 < projected["stored_seconds"] <= projected["wall_seconds"]
     for store in ("sqlite", "postgresql"):
         assert figures["file_ingest"][store]["rate"] > 0
         rebuild = figures["rebuild"][store]
