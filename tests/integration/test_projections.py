@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -443,12 +444,31 @@ def test_a_rebuilt_generation_has_planner_statistics_before_readers_see_it(
         projector.close()
 
 
-def test_on_postgresql_the_projector_plans_each_statement_for_its_values(
-    postgres_url: str,
+def test_live_tables_grown_from_empty_get_statistics_at_each_doubling(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A generic plan cached while the live tables were empty kept scanning them
-    whole once they had grown (see Projector.__init__). SQLite has no such cache."""
-    with FamilyStore(postgres_url) as store:
+    """Plans made while the live tables were empty scanned them whole once they had
+    grown; taking statistics at each doubling of the log replaces those plans."""
+    import projections.runner as runner
+
+    positions: list[int] = []
+    real = runner.analyse_generation
+
+    def noting(db: Any, generation: int) -> None:
+        positions.append(projector.position())
+        real(db, generation)
+
+    monkeypatch.setattr(runner, "ANALYSE_FROM", 20)
+    monkeypatch.setattr(runner, "analyse_generation", noting)
+    with FamilyStore(database_url) as store:
         projector = Projector(store, thresholds=DEFAULT_THRESHOLDS, clock=clock)
-        assert projector.db.scalar("SHOW plan_cache_mode") == "force_custom_plan"
+        projector.run_once()  # the first run builds the (empty) live tables
+        for n in range(12):
+            record(store, busy_family(f"G{n}"))
+            projector.run_once()
+        final = projector.position()
+        assert len(positions) >= 2, (positions, final)
+        assert positions[0] >= 20
+        assert all(b >= 2 * a for a, b in pairwise(positions)), positions
+        assert final < 2 * positions[-1]  # no doubling left unanalysed
         projector.close()
