@@ -124,7 +124,7 @@ class StreamConsumer:
         # newest are late by the backlog anyway: projections then wait for this many
         # newly stored events, so each run folds a family's many events once instead
         # of a few at a time (quarter council scale: 1,529 events/s projected in
-        # batches of 500, 7,057/s in batches of 8,000). Caught up, `project_interval`
+        # batches of 500, 6,760/s in batches of 8,000). Caught up, `project_interval`
         # paces them again.
         self.catch_up_events = catch_up_events
         self._projected_at = float("-inf")
