@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import psycopg
 
 from bench.procs import Child
+from projections.schema import PROJECTION
+from store.tracking import TABLE as TRACKING_TABLE
 
 POLL_S = 0.25
 
@@ -82,7 +84,7 @@ def watch_projected(
         head = int(head_row[0]) if head_row and head_row[0] is not None else 0
         while time.monotonic() < deadline:
             row = conn.execute(
-                "SELECT position FROM cj_projection WHERE name = 'casejourney'"
+                f"SELECT position FROM {TRACKING_TABLE} WHERE name = %s", (PROJECTION,)
             ).fetchone()
             if row and int(row[0]) >= head:
                 progress.done_s = time.perf_counter() - children[0].started
