@@ -77,12 +77,14 @@ def raw_baseline(r: Run) -> dict[str, Any]:
 
 
 def consume(
-    r: Run, database: str, group: str, project: bool, processes: int = 1
+    r: Run, database: str, group: str, project: bool, processes: int = 1, follower: bool = False
 ) -> tuple[str, dict[str, Any]]:
     """`casejourney consume` into a fresh database until every event is stored.
 
     With `processes` > 1, that many consumers join one group and share the
-    partitions: how a council would scale ingest out on the same machine.
+    partitions: how a council would scale ingest out on the same machine. With
+    `follower`, the consumers store only and one `project --follow` beside them
+    projects: the same work as projections on, spread over processes.
     """
     url = r.postgres.database(database)
     # One notification per event plus one Family.Created per family.
@@ -96,12 +98,14 @@ def consume(
         Child(argv, env, r.log(f"consume-{database}" + (f"-{n}" if processes > 1 else "")))
         for n in range(processes)
     ]
+    if follower:
+        children.append(Child(cli("project", "--follow"), env, r.log(f"follow-{database}")))
     progress = watch_store(children, url, table, target, GIVE_UP_S)
     stored_s = progress.done_s
     # With projections on, the pass is done when the read models hold every event
     # too: storing fast while the projection falls behind is not the figure.
     projected = (
-        not project
+        not (project or follower)
         or progress.done_s is None
         or watch_projected(children, url, table, progress, GIVE_UP_S)
     )
@@ -125,6 +129,7 @@ def consume(
         "stored_seconds": round(stored_s or 0.0, 2),
         "wall_rate": progress.wall_rate(r.stats.events),
         "peak_rss_mib": round(max(d.peak_rss_mib for d in done), 1),
+        **({"follower_peak_rss_mib": round(done[-1].peak_rss_mib, 1)} if follower else {}),
         "cpu_seconds": round(sum(d.cpu_seconds for d in done), 1),
         "dead_lettered": sum(s.get("dead_lettered") or 0 for s in stats),
         "duplicates": sum(s.get("duplicates") or 0 for s in stats),

@@ -63,6 +63,17 @@ def figure_rows(f: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 _ratio(k.get("projected_ratio")),
             )
         )
+    if k.get("consume_scaled"):
+        n = k["consume_scaled"]["processes"]
+        rows.append(
+            (
+                f"1. Kafka ingest → PostgreSQL, {n} `consume --no-project` + `project --follow`"
+                " (stored and projected)",
+                _rate(k["consume_scaled"]["rate"]),
+                raw_text,
+                _ratio(k.get("scaled_ratio")),
+            )
+        )
     if f.get("publish"):
         rows.append(("   publish JSONL → Kafka (`publish`)", _rate(f["publish"]["rate"]), "", ""))
     for store, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):

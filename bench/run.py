@@ -176,6 +176,10 @@ def measure(r: Run, only: set[str], sqlite: bool = True) -> dict[str, Any]:
             _another_pass(r, peaks, raw, f"consume ({n} processes, store only)", "parallel", n)
         if scale.projected_pass:
             _another_pass(r, peaks, raw, "consume (projections on)", "projected", 1)
+        if scale.projected_pass and scale.parallel_consumers > 1:
+            n = scale.parallel_consumers
+            label = f"consume ({n} processes, store only) + project --follow"
+            _another_pass(r, peaks, raw, label, "scaled", n)
     sqlite_url = None
     if not sqlite and ({"file", "rebuild"} & only):
         r.note("the SQLite store is not measured in this run (PostgreSQL only)")
@@ -244,7 +248,9 @@ def _another_pass(
     got = step(
         r,
         label,
-        lambda: kafka_ingest.consume(r, f"kafka_{kind}", kind, kind == "projected", processes),
+        lambda: kafka_ingest.consume(
+            r, f"kafka_{kind}", kind, kind == "projected", processes, follower=kind == "scaled"
+        ),
     )
     ingest = r.figures.get("kafka_ingest")
     if got and ingest is not None:

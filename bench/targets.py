@@ -185,6 +185,17 @@ def _write_path(figures: dict[str, Any]) -> list[Verdict]:
                 projected["rate"] >= PROJECTED_RATE,
             )
         )
+    scaled = _get(figures, "kafka_ingest", "consume_scaled")
+    if scaled:
+        out.append(
+            Verdict(
+                f"Kafka ingest, projections on, {scaled['processes']} consumers + one "
+                "follower (issue 13)",
+                f"≥ {PROJECTED_RATE:,} events/s at council scale",
+                f"{scaled['rate']:,.0f} events/s",
+                scaled["rate"] >= PROJECTED_RATE,
+            )
+        )
     publish = figures.get("publish")
     if publish and publish.get("peak_rss_mib") is not None:
         out.append(

@@ -60,7 +60,8 @@ class Container:
             self.store,
             thresholds=self.settings.alerts,
             publisher=self.publisher,
-            batch_size=self.settings.catch_up_events,
+            batch_size=self.settings.project_batch,
+            batch_families=self.settings.project_batch_families,
         )
         self._closers.append(projector)
         return projector

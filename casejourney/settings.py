@@ -202,9 +202,12 @@ class Settings:
     aggregate_cache_size: int = 10_000
     # Seconds between projection runs inside `consume` (alerts wait at most this long).
     project_interval: float = 0.25
-    # Far behind the topics, `consume` projects once per this many stored events
-    # (and the projector folds that many notifications per batch).
+    # Far behind the topics, `consume` projects once per this many stored events.
     catch_up_events: int = 10_000
+    # The most notifications and families one projection batch takes: the families
+    # bound its memory (each touched family's history and rows are held at once).
+    project_batch: int = 100_000
+    project_batch_families: int = 8_000
     sign_in: SignInSettings = field(default_factory=SignInSettings)
     access: AccessPolicy = field(default_factory=AccessPolicy)
     # Who the dashboard's operator is when no sign-in is configured (loopback only).
@@ -257,4 +260,8 @@ class Settings:
             ),
             project_interval=float(env.get("CASEJOURNEY_PROJECT_INTERVAL", cls.project_interval)),
             catch_up_events=int(env.get("CASEJOURNEY_CATCH_UP_EVENTS", cls.catch_up_events)),
+            project_batch=int(env.get("CASEJOURNEY_PROJECT_BATCH", cls.project_batch)),
+            project_batch_families=int(
+                env.get("CASEJOURNEY_PROJECT_BATCH_FAMILIES", cls.project_batch_families)
+            ),
         )

@@ -33,6 +33,7 @@ from eventsourcing.persistence import Notification
 from domain.rules.family_rows import FamilyRows, derive
 from domain.rules.thresholds import Thresholds
 from domain.state import Record
+from projections.batching import within_families
 from projections.schema import (
     ALERT_COLUMNS,
     FAMILY_TABLES,
@@ -74,6 +75,7 @@ class RebuildInputs:
     as_of: date  # the day deadline alerts are evaluated for
     workers: int
     batch_size: int
+    batch_families: int
     decode: Decoder
     apply: Apply
 
@@ -323,6 +325,7 @@ def _catch_up(
         notes = recorder.select_notifications(
             start=position, limit=inputs.batch_size, inclusive_of_start=False
         )
+        notes = within_families(notes, inputs.batch_families)
         if not notes:
             return position
         end = notes[-1].id

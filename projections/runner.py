@@ -29,6 +29,7 @@ from domain.rules.facts import FamilyFacts, extend_facts, facts_for
 from domain.rules.family_rows import FamilyRows, deadline_alerts, derive
 from domain.rules.thresholds import Thresholds
 from domain.state import Record
+from projections.batching import within_families
 from projections.publishing import AlertSink
 from projections.rebuild import RebuildInputs, RebuildReport, rebuild
 from projections.schema import (
@@ -120,6 +121,7 @@ class Projector:
         publisher: AlertSink | None = None,
         database_url: str | None = None,
         batch_size: int = 2_000,
+        batch_families: int = 8_000,
         clock: Callable[[], date] | None = None,
         cache_families: int = 2_000,
         cache_events: int = 100_000,
@@ -131,6 +133,7 @@ class Projector:
         self.thresholds = thresholds
         self.publisher = publisher
         self.batch_size = batch_size
+        self.batch_families = batch_families
         self.clock = clock or date.today
         self.rebuild_backlog = rebuild_backlog
         self.db = Database(self.database_url)
@@ -235,6 +238,7 @@ class Projector:
         notes = self.store.recorder.select_notifications(
             start=live.position, limit=limit, inclusive_of_start=False
         )
+        notes = within_families(notes, self.batch_families)
         if not notes:
             return 0
         end = notes[-1].id
@@ -305,7 +309,7 @@ class Projector:
         for key, group in groups.items():
             assert group.family_id is not None
             new = group.records or []
-            base = folded[key]
+            base = folded.pop(key)  # let each history go once folded
             facts = extend_facts(base, new) if isinstance(base, FamilyFacts) else None
             if facts is None:
                 records = [*(base.records if isinstance(base, FamilyFacts) else base), *new]
@@ -500,6 +504,7 @@ class Projector:
                     as_of=self.clock(),
                     workers=self.workers,
                     batch_size=self.batch_size,
+                    batch_families=self.batch_families,
                     decode=self.decode,
                     apply=lambda generation, notes, as_of, end: self._apply(
                         generation, notes, as_of, end, outbox=False

@@ -34,6 +34,7 @@ ROWS = (
     "1. Kafka ingest → PostgreSQL",
     "1. Kafka ingest → PostgreSQL, 2 `consume` processes in one group",
     "1. Kafka ingest → PostgreSQL, projections on (`consume`; stored and projected)",
+    "1. Kafka ingest → PostgreSQL, 2 `consume --no-project` + `project --follow`",
     "2. File ingest → SQLite",
     "2. File ingest → PostgreSQL",
     "3. Rebuild, PostgreSQL",
@@ -83,6 +84,10 @@ def test_every_figure_is_measured_with_its_baseline(results: tuple[dict, str, st
     projected = ingest["consume_projected"]  # timed until the read models hold it all
     assert projected["events"] == result["data"]["events"] and projected["rate"] > 0
     assert 0 < projected["stored_seconds"] <= projected["wall_seconds"]
+    scaled = ingest["consume_scaled"]  # two storing, one following: also until projected
+    assert scaled["events"] == result["data"]["events"] and scaled["processes"] == 2
+    assert 0 < scaled["stored_seconds"] <= scaled["wall_seconds"]
+    assert scaled["follower_peak_rss_mib"] > 0
     for store in ("sqlite", "postgresql"):
         assert figures["file_ingest"][store]["rate"] > 0
         rebuild = figures["rebuild"][store]

@@ -134,6 +134,33 @@ def test_incremental_batches_equal_a_rebuild_and_two_rebuilds_agree(database_url
         projector.close()
 
 
+def test_batches_cut_at_a_few_families_land_where_a_rebuild_does(database_url: str) -> None:
+    """The families bound cuts a large live batch short: the log is then taken in
+    several batches, and their read models are a rebuild's."""
+    events = journeys(8)
+    with FamilyStore(database_url) as store:
+        projector = Projector(
+            store, thresholds=DEFAULT_THRESHOLDS, clock=clock, batch_size=10_000, batch_families=2
+        )
+        projector.run_once()
+        record(store, events)
+        sizes: list[int] = []
+        live_batch = projector._live_batch
+
+        def counted(limit: int) -> int:
+            sizes.append(live_batch(limit))
+            return sizes[-1]
+
+        projector._live_batch = counted  # type: ignore[method-assign]
+        assert projector.run_once() > 0
+        assert projector.position() == store.max_notification_id()
+        assert len([s for s in sizes if s]) > 2 and max(sizes) < len(events)
+        batched, ids = dump(projector), alert_ids(projector)
+        projector.rebuild()
+        assert dump(projector) == batched and alert_ids(projector) == ids
+        projector.close()
+
+
 def step_by_step_lands_where_a_rebuild_does(
     store: FamilyStore, projector: Projector, after_step: Callable[[], None] = lambda: None
 ) -> None:

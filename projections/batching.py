@@ -1,0 +1,21 @@
+"""How much of the notification log one projection batch takes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from eventsourcing.persistence import Notification
+
+
+def within_families(notes: Sequence[Notification], families: int) -> Sequence[Notification]:
+    """The longest prefix of `notes` that touches at most `families` families (never
+    empty): a batch holds every touched family's whole history and rows at once, so
+    the families, not the notifications, are what its memory grows with. Large
+    batches are what make catching up cheap (each family is folded once for many of
+    its events), and this bound is what lets them be large."""
+    seen: set[object] = set()
+    for i, n in enumerate(notes):
+        seen.add(n.originator_id)
+        if len(seen) > families and i:
+            return notes[:i]
+    return notes
