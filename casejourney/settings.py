@@ -20,6 +20,7 @@ from domain.retention import RetentionSchedule
 from domain.rules.severity import LEVELS, Severities
 from domain.rules.thresholds import Thresholds
 from projections.access import AccessPolicy
+from projections.batching import BATCH_FAMILIES
 from store.cipher_key import KEY_VARIABLE, checked_cipher_key
 
 
@@ -207,7 +208,7 @@ class Settings:
     # The most notifications and families one projection batch takes: the families
     # bound its memory (each touched family's history and rows are held at once).
     project_batch: int = 100_000
-    project_batch_families: int = 8_000
+    project_batch_families: int = BATCH_FAMILIES
     sign_in: SignInSettings = field(default_factory=SignInSettings)
     access: AccessPolicy = field(default_factory=AccessPolicy)
     # Who the dashboard's operator is when no sign-in is configured (loopback only).
