@@ -10,8 +10,9 @@ created 0600 and refused when damaged (`store.sqlite_health`).
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +22,52 @@ from store.sqlite_health import refuse_if_malformed
 
 Params = Sequence[Any]
 
+LOCK_WAIT_S = 30.0
+WAL_RETRY_PAUSE_S = 0.02
+
 
 def prepare_sqlite_file(path: str) -> None:
     """Before SQLite opens `path`: refuse it if damaged, create it 0600 if missing (its
-    `-wal` and `-shm` files then take the same mode) and tighten older files we own."""
+    `-wal` and `-shm` files then take the same mode), tighten older files we own, and
+    put it in WAL mode."""
     refuse_if_malformed(path)
     for name in (path, f"{path}-wal", f"{path}-shm"):
         if name == path or Path(name).exists():
             # someone else's file, opened through the group: leave its mode
             with suppress(PermissionError):
                 touch_private(name)
+    use_wal(path)
+
+
+def use_wal(path: str, timeout_s: float = LOCK_WAIT_S) -> None:
+    """Switch the file to WAL, waiting for other openers, before any pooled connection
+    tries to.
+
+    The switch needs an exclusive lock and SQLite does not busy-wait for it: on a new
+    file, processes or threads opening together (consume and project --follow
+    started at once) had one refused at once with "database is locked". Retried here
+    until `timeout_s`. WAL mode stays with the file, so later openers skip it."""
+    deadline = time.monotonic() + timeout_s
+    with closing(sqlite3.connect(path, isolation_level=None, timeout=timeout_s)) as conn:
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
+                    return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error):
+                    raise
+            if time.monotonic() >= deadline:
+                raise sqlite3.OperationalError(
+                    f"the SQLite file stayed locked for {timeout_s:.0f} s: "
+                    "it could not be switched to WAL mode"
+                )
+            time.sleep(WAL_RETRY_PAUSE_S)
 
 
 class Database:
     """A connection in autocommit mode; `transaction()` opens an explicit one."""
 
-    def __init__(self, database_url: str, *, timeout_s: float = 30.0) -> None:
+    def __init__(self, database_url: str, *, timeout_s: float = LOCK_WAIT_S) -> None:
         self.url = database_url
         self.dialect = dialect_of(database_url)
         if self.dialect == "sqlite":
@@ -52,7 +83,6 @@ class Database:
                 path, isolation_level=None, timeout=timeout_s, check_same_thread=False
             )
             conn.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
-            conn.execute("PRAGMA journal_mode=WAL")
             # WAL with NORMAL survives a killed process; only power loss can lose the tail.
             conn.execute("PRAGMA synchronous=NORMAL")
             # Room to sort while building indexes after a rebuild's bulk load.
