@@ -20,34 +20,14 @@ from dashboard.exports import csv_bytes, excel_bytes
 from dashboard.family_panels import child_ids_frame, children_frame, open_work_frame
 from dashboard.timeline import journey_spans
 from domain.contract import ContractError
-from domain.rules.family_rows import derive
-from domain.rules.thresholds import DEFAULT_THRESHOLDS
 from tests.support.journeys import rich_family
+from tests.support.rich_tables import RICH_LABELS, rich_tables
 
 LEAD = Worker("PL-1", "practice_lead", True, team="Front Door")
 
 
-def _tables() -> dict[str, list[dict[str, object]]]:
-    """The read-model rows of the rich family, from the same pure function the projector uses."""
-    records = [
-        {
-            "event_id": e.event_id,
-            "event_type": e.event_type,
-            "child_id": e.child_id,
-            "occurred_at": e.occurred_at,
-            "recorded_by": e.recorded_by,
-            "payload": e.payload,
-            "extra": {},
-            "recorded_at": "2024-11-01T09:00:00+00:00",
-            "version": n,
-        }
-        for n, e in enumerate(rich_family(), start=2)
-    ]  # the shape of Family.Recorded.as_record()
-    return derive("F1", records, as_of=date(2025, 1, 1), th=DEFAULT_THRESHOLDS).tables
-
-
 def test_journey_spans_cover_every_kind_of_work_per_child() -> None:
-    spans = journey_spans(_tables(), today=date(2025, 1, 1))
+    spans = journey_spans(rich_tables(), today=date(2025, 1, 1))
     lanes = {(s.child_id, s.lane) for s in spans}
     assert ("C1", "Referral") in lanes
     assert ("C1", "Assessment") in lanes
@@ -146,11 +126,8 @@ def test_acknowledgement_needs_a_worker() -> None:
         acknowledgement("A-1", "F1", Worker("", "practice_lead", True), "", None)
 
 
-LABELS = {"C1": "Child 1, girl, 9", "C2": "Child 2, boy, 6"}
-
-
 def test_chronology_reads_in_plain_english_with_uk_dates_and_ids_set_apart() -> None:
-    frame = frames.chronology(_tables()["chronology"], LABELS)
+    frame = frames.chronology(rich_tables()["chronology"], RICH_LABELS)
     shown = frame.drop(columns=frames.CHRONOLOGY_IDS)
     assert list(shown.columns) == ["date", "child", "what happened", "by", "status", "recorded"]
     assert len(frame) == len(rich_family())
@@ -177,12 +154,12 @@ def test_chronology_pages_cover_every_row_once() -> None:
 
 
 def test_current_state_lists_children_by_position_and_open_work_in_words() -> None:
-    tables = _tables()
-    children = children_frame(tables["children"], LABELS)
+    tables = rich_tables()
+    children = children_frame(tables["children"], RICH_LABELS)
     assert list(children["child"]) == ["Child 1, girl, 9", "Child 2, boy, 6"]
     assert "yes" in set(children["on a CP plan now"])
-    assert set(child_ids_frame(LABELS)["child id"]) == {"C1", "C2"}
-    work = open_work_frame(tables, LABELS)
+    assert set(child_ids_frame(RICH_LABELS)["child id"]) == {"C1", "C2"}
+    work = open_work_frame(tables, RICH_LABELS)
     assert {"CP plan", "supervision action"} <= set(work["open work"])
     assert "ACT2" in set(work["ref"])  # ACT1 was completed
     assert "Child 1, girl, 9; Child 2, boy, 6" in set(work["children"])

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 from dashboard.timeline import Span, journey_spans
 from dashboard.timeline_html import HATCHED, mark_title, ticks, timeline_html
-from tests.unit.test_dashboard_parts import LABELS, _tables
+from tests.support.rich_tables import RICH_LABELS, rich_tables
 
 TODAY = date(2025, 1, 1)
 
@@ -49,7 +49,7 @@ def parsed(html: str) -> Parsed:
 
 
 def test_lanes_are_named_by_child_and_kind_never_by_id() -> None:
-    page = parsed(timeline_html(journey_spans(_tables(), TODAY), TODAY, LABELS))
+    page = parsed(timeline_html(journey_spans(rich_tables(), TODAY), TODAY, RICH_LABELS))
     names = page.texts["name"]
     assert "Child 1, girl, 9 · Referral" in names and "Child 2, boy, 6 · Pre-proceedings" in names
     assert not [n for n in names if "C1" in n or "C2" in n]
@@ -58,8 +58,8 @@ def test_lanes_are_named_by_child_and_kind_never_by_id() -> None:
 
 
 def test_referrals_are_points_and_the_rest_bars_each_with_its_words_and_dates() -> None:
-    spans = journey_spans(_tables(), TODAY)
-    page = parsed(timeline_html(spans, TODAY, LABELS))
+    spans = journey_spans(rich_tables(), TODAY)
+    page = parsed(timeline_html(spans, TODAY, RICH_LABELS))
     kinds = {m["title"].split(",")[0]: m["class"] for m in page.marks}
     assert kinds["Referral"] == "point"
     assert kinds["CP plan"].startswith("bar") and kinds["Placement"].startswith("bar")
@@ -70,19 +70,19 @@ def test_referrals_are_points_and_the_rest_bars_each_with_its_words_and_dates() 
 
 
 def test_open_work_is_hatched_and_says_still_open_and_the_legend_says_so() -> None:
-    spans = journey_spans(_tables(), TODAY)
-    page = parsed(timeline_html(spans, TODAY, LABELS))
+    spans = journey_spans(rich_tables(), TODAY)
+    page = parsed(timeline_html(spans, TODAY, RICH_LABELS))
     open_marks = [m for m in page.marks if "open" in m["class"].split()]
     assert open_marks and all("still open" in m["title"] for m in open_marks)
     legend = page.texts["entry"]
     assert HATCHED in legend and "today (1 Jan 2025)" in legend
     assert {s.lane for s in spans} <= set(legend)
     closed = [s for s in spans if not (s.open and s.end)]
-    assert HATCHED not in parsed(timeline_html(closed, TODAY, LABELS)).texts["entry"]
+    assert HATCHED not in parsed(timeline_html(closed, TODAY, RICH_LABELS)).texts["entry"]
 
 
 def test_today_is_labelled_and_the_axis_runs_a_month_either_side() -> None:
-    page = parsed(timeline_html(journey_spans(_tables(), TODAY), TODAY, LABELS))
+    page = parsed(timeline_html(journey_spans(rich_tables(), TODAY), TODAY, RICH_LABELS))
     assert page.texts["label"] == ["today"]
     assert ticks(date(2023, 11, 15), date(2025, 2, 1))[0] == date(2024, 1, 1)
     assert ticks(date(2024, 11, 15), date(2025, 2, 1)) == [
