@@ -252,3 +252,24 @@ def first_row_marker(page: Page, index: int = 0) -> dict[str, Any]:
     box = page.locator('[data-testid="stDataFrame"]').nth(index).bounding_box()
     assert box is not None
     return {"x": box["x"] + 18, "y": box["y"] + 35 + 17}
+
+
+def select_first_row(page: Page, shown: Locator, index: int = 0, tries: int = 6) -> None:
+    """Select a dataframe's first row until `shown` (what the selection brings) appears.
+
+    A click can land on a grid that a rerun still in flight is about to replace (a
+    filter just changed: the page reads "not running" until the server's first reply
+    arrives), and the new grid starts unselected. So the click is repeated, each time
+    after the page settles; a click on a row already selected would clear it, so every
+    try waits long enough for a selection that did take to show.
+    """
+    for _ in range(tries - 1):
+        page.mouse.click(**first_row_marker(page, index))
+        wait_until_idle(page)
+        try:
+            expect(shown).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    page.mouse.click(**first_row_marker(page, index))
+    expect(shown).to_be_visible(timeout=WAIT_MS)

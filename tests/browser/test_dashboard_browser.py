@@ -27,9 +27,9 @@ from tests.browser.harness import (
     PAGE_CHECKS,
     WAIT_MS,
     Server,
-    first_row_marker,
     open_and_check,
     screenshot,
+    select_first_row,
     wait_until_idle,
 )
 
@@ -69,9 +69,8 @@ def test_from_an_alert_to_the_familys_timeline_and_network_in_three_clicks(
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Alerts").click()  # one
     expect(page.get_by_text("Select a row to open its family")).to_be_visible(timeout=WAIT_MS)
     wait_until_idle(page)
-    page.mouse.click(**first_row_marker(page))  # two: the most urgent family's first alert
     button = page.get_by_role("button", name=re.compile(r"^Open family "))
-    expect(button).to_be_visible(timeout=WAIT_MS)
+    select_first_row(page, button)  # two: the most urgent family's first alert
     family_id = (button.text_content() or "").removeprefix("Open family ").strip()
     assert family_id in open_families
     button.click()  # three
@@ -141,9 +140,8 @@ def test_acknowledging_from_the_row_records_it_and_clears_the_form(
     page.goto(f"{server.url}/alerts")
     expect(page.get_by_text("Select a row to open its family")).to_be_visible(timeout=WAIT_MS)
     wait_until_idle(page)
-    page.mouse.click(**first_row_marker(page))
     button = page.get_by_role("button", name=re.compile(r"^Open family "))
-    expect(button).to_be_visible(timeout=WAIT_MS)
+    select_first_row(page, button)
     family_id = (button.text_content() or "").removeprefix("Open family ").strip()
     chosen = page.get_by_role("combobox", name="Alert", exact=True)
     expect(chosen).to_have_value(re.compile(f"^Family {family_id} "), timeout=WAIT_MS)

@@ -26,8 +26,8 @@ from store.database import Database
 from tests.browser.harness import (
     WAIT_MS,
     Server,
-    first_row_marker,
     screenshot,
+    select_first_row,
     wait_until_idle,
 )
 
@@ -69,8 +69,9 @@ def test_from_a_third_referral_alert_to_a_chronology_in_plain_english(
     page.get_by_role("option", name=label("third_referral_child"), exact=True).click()
     page.keyboard.press("Escape")
     wait_until_idle(page)
-    page.mouse.click(**first_row_marker(page))  # picks the alert; its family opens from
-    page.get_by_role("button", name=re.compile(r"^Open family \S+$")).click(timeout=WAIT_MS)
+    opener = page.get_by_role("button", name=re.compile(r"^Open family \S+$"))
+    select_first_row(page, opener)  # picks the alert; its family opens from its button
+    opener.click(timeout=WAIT_MS)
 
     page.wait_for_url("**/family?family=*", timeout=WAIT_MS)
     family_id = page.url.split("family=", 1)[1]
