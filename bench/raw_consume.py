@@ -18,8 +18,10 @@ import time
 import psycopg
 from kafka import KafkaConsumer
 
+from store.family_store import BATCH_EVENTS
+
 STARTED = time.perf_counter()
-BATCH = 500  # the consumer's default (CASEJOURNEY_BATCH_SIZE)
+BATCH = BATCH_EVENTS  # the consumer's default (CASEJOURNEY_BATCH_SIZE)
 IDLE_GIVE_UP_S = 30.0
 
 TABLE = """

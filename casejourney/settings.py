@@ -22,6 +22,7 @@ from domain.rules.thresholds import Thresholds
 from projections.access import AccessPolicy
 from projections.batching import BATCH_FAMILIES
 from store.cipher_key import KEY_VARIABLE, checked_cipher_key
+from store.family_store import BATCH_EVENTS
 
 
 def default_database_url() -> str:
@@ -199,7 +200,7 @@ class Settings:
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     severity: Severities = field(default_factory=Severities)
-    batch_size: int = 500
+    batch_size: int = BATCH_EVENTS
     aggregate_cache_size: int = 10_000
     # Seconds between projection runs inside `consume` (alerts wait at most this long).
     project_interval: float = 0.25

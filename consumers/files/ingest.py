@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from consumers.files.jsonl import Line, RejectedLine, read_lines
 from consumers.rejects import RejectsFile, default_rejects_path
-from store.family_store import FamilyStore
+from store.family_store import BATCH_EVENTS, FamilyStore
 from store.isolate import record_isolating
 
 
@@ -38,7 +38,7 @@ def ingest_lines(
     lines: Iterable[Line],
     rejects: RejectsFile,
     summary: IngestSummary,
-    batch_size: int = 500,
+    batch_size: int = BATCH_EVENTS,
     on_batch: Callable[[IngestSummary], None] | None = None,
 ) -> None:
     """Validate and record lines in batches of `batch_size` events."""
@@ -75,7 +75,7 @@ def ingest_file(
     store: FamilyStore,
     path: Path,
     rejects_path: Path | None = None,
-    batch_size: int = 500,
+    batch_size: int = BATCH_EVENTS,
     errors: IO[str] | None = None,
 ) -> IngestSummary:
     """Ingest one JSON Lines file; rejects and a summary are written beside it."""

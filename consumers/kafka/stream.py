@@ -50,7 +50,7 @@ from consumers.kafka.membership import Membership
 from consumers.kafka.messages import MAX_MESSAGE_BYTES
 from consumers.kafka.settings import KafkaSettings
 from consumers.kafka.topics import DEAD_LETTER, DEAD_LETTER_MAX_BYTES, source_topic_names
-from store.family_store import FamilyStore
+from store.family_store import BATCH_EVENTS, FamilyStore
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class StreamConsumer:
         store: FamilyStore,
         kafka: KafkaSettings,
         *,
-        batch_size: int = 500,
+        batch_size: int = BATCH_EVENTS,
         max_message_bytes: int = MAX_MESSAGE_BYTES,
         session_timeout_ms: int = 10_000,
         after_batch: Callable[[], object] | None = None,

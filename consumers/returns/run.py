@@ -27,7 +27,7 @@ from consumers.returns.values import ValueProblem
 from domain.contract import ContractEvent
 from domain.family import Family
 from domain.state import effective_records
-from store.family_store import FamilyStore
+from store.family_store import BATCH_EVENTS, FamilyStore
 
 FamilyOf = Callable[[str], str]
 
@@ -48,7 +48,7 @@ def import_files(
     files: list[SourceFile],
     family_of: FamilyOf,
     rejects: RejectsFile,
-    batch_size: int = 500,
+    batch_size: int = BATCH_EVENTS,
 ) -> ImportReport:
     report = ImportReport()
     report.relinked = relink(
