@@ -62,6 +62,8 @@ class Container:
             publisher=self.publisher,
             batch_size=self.settings.project_batch,
             batch_families=self.settings.project_batch_families,
+            cache_families=self.settings.project_cache_families,
+            cache_events=self.settings.project_cache_events,
         )
         self._closers.append(projector)
         return projector

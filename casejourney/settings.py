@@ -20,7 +20,7 @@ from domain.retention import RetentionSchedule
 from domain.rules.severity import LEVELS, Severities
 from domain.rules.thresholds import Thresholds
 from projections.access import AccessPolicy
-from projections.batching import BATCH_FAMILIES
+from projections.batching import BATCH_FAMILIES, CACHE_EVENTS, CACHE_FAMILIES
 from store.cipher_key import KEY_VARIABLE, checked_cipher_key
 from store.family_store import BATCH_EVENTS
 
@@ -210,6 +210,10 @@ class Settings:
     # bound its memory (each touched family's history and rows are held at once).
     project_batch: int = 100_000
     project_batch_families: int = BATCH_FAMILIES
+    # The families (and their events) a projector keeps folded, with their rows,
+    # between batches: a family found here is extended by its new events alone.
+    project_cache_families: int = CACHE_FAMILIES
+    project_cache_events: int = CACHE_EVENTS
     sign_in: SignInSettings = field(default_factory=SignInSettings)
     access: AccessPolicy = field(default_factory=AccessPolicy)
     # Who the dashboard's operator is when no sign-in is configured (loopback only).
@@ -265,5 +269,11 @@ class Settings:
             project_batch=int(env.get("CASEJOURNEY_PROJECT_BATCH", cls.project_batch)),
             project_batch_families=int(
                 env.get("CASEJOURNEY_PROJECT_BATCH_FAMILIES", cls.project_batch_families)
+            ),
+            project_cache_families=int(
+                env.get("CASEJOURNEY_PROJECT_CACHE_FAMILIES", cls.project_cache_families)
+            ),
+            project_cache_events=int(
+                env.get("CASEJOURNEY_PROJECT_CACHE_EVENTS", cls.project_cache_events)
             ),
         )

@@ -29,7 +29,7 @@ from domain.rules.facts import FamilyFacts, extend_facts, facts_for
 from domain.rules.family_rows import FamilyRows, deadline_alerts, derive
 from domain.rules.thresholds import Thresholds
 from domain.state import Record
-from projections.batching import BATCH_FAMILIES, within_families
+from projections.batching import BATCH_FAMILIES, CACHE_EVENTS, CACHE_FAMILIES, within_families
 from projections.publishing import AlertSink
 from projections.rebuild import RebuildInputs, RebuildReport, rebuild
 from projections.schema import (
@@ -123,8 +123,8 @@ class Projector:
         batch_size: int = 2_000,
         batch_families: int = BATCH_FAMILIES,
         clock: Callable[[], date] | None = None,
-        cache_families: int = 2_000,
-        cache_events: int = 100_000,
+        cache_families: int = CACHE_FAMILIES,
+        cache_events: int = CACHE_EVENTS,
         rebuild_backlog: int | None = None,
         workers: int | None = None,
     ) -> None:
