@@ -40,9 +40,8 @@ log = logging.getLogger(__name__)
 # Events per store transaction (CASEJOURNEY_BATCH_SIZE) for every writer. A batch
 # pays a fixed round of queries and commits whatever its size (the heads, the event
 # ids, the transaction, the Kafka offsets), so fewer, larger batches store faster:
-# `consume --no-project`, 96,015 council events, one process 7,150 events/s in
-# batches of 500 and 8,900 in batches of 2,000 (two processes 10,700 and 12,500);
-# 5,000 added little more. A batch's own memory is a few MiB.
+# against 500, about a quarter faster in one `consume` process, with 5,000 adding
+# little more (README, Benchmarks, 2026-12-03). A batch's own memory is a few MiB.
 BATCH_EVENTS = 2_000
 
 MAX_ATTEMPTS = 8
