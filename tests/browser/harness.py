@@ -263,13 +263,12 @@ def select_first_row(page: Page, shown: Locator, index: int = 0, tries: int = 6)
     after the page settles; a click on a row already selected would clear it, so every
     try waits long enough for a selection that did take to show.
     """
-    for _ in range(tries - 1):
+    for attempt in range(1, tries + 1):
         page.mouse.click(**first_row_marker(page, index))
         wait_until_idle(page)
         try:
-            expect(shown).to_be_visible(timeout=5_000)
+            expect(shown).to_be_visible(timeout=WAIT_MS if attempt == tries else 5_000)
             return
         except AssertionError:
-            continue
-    page.mouse.click(**first_row_marker(page, index))
-    expect(shown).to_be_visible(timeout=WAIT_MS)
+            if attempt == tries:
+                raise
